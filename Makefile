@@ -1,0 +1,70 @@
+# Harbour's two commands: `make run` and `make test`. Both install what they need.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export HARBOUR_STATE_DIR ?= $(CURDIR)/var
+
+.PHONY: demo-code run test lint types test-sqlite test-postgres test-browser translations messages bench-weight clean
+
+$(VENV)/.runtime: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Harbour needs $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+var/secret-key var/master-key:
+	@mkdir -p var && chmod 700 var
+	@test -f var/secret-key || ( umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret-key )
+	@test -f var/master-key || ( umask 077; $(PYTHON) -c "import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())" > var/master-key )
+
+translations: $(VENV)/.runtime
+	$(PY) manage.py build_translations
+
+run: $(VENV)/.runtime var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput --verbosity 0
+	HARBOUR_DEMO=true $(PY) manage.py load_demo --site-url http://127.0.0.1:$(PORT)
+	HARBOUR_DEMO=true HARBOUR_SITE_URL=http://127.0.0.1:$(PORT) HARBOUR_BIND=127.0.0.1:$(PORT) \
+		$(VENV)/bin/gunicorn --config harbour/gunicorn.conf.py harbour.wsgi
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(VENV)/.dev var/secret-key var/master-key
+	$(VENV)/bin/mypy
+
+messages: $(VENV)/.dev var/secret-key var/master-key
+	$(PY) manage.py check_translations
+
+test-sqlite: $(VENV)/.dev var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -m "not browser"
+
+test-postgres: $(VENV)/.dev var/secret-key var/master-key translations
+	scripts/with-postgres $(VENV)/bin/pytest -m "not browser"
+
+test-browser: $(VENV)/.dev var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/pytest -m browser
+
+test: $(VENV)/.dev var/secret-key var/master-key
+	scripts/system-deps
+	$(MAKE) lint types messages test-sqlite test-postgres test-browser
+	@echo "make test: all checks passed"
+
+bench-weight: $(VENV)/.runtime var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py page_weight
+
+clean:
+	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
+
+demo-code: $(VENV)/.runtime
+	@$(PY) manage.py demo_code

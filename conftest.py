@@ -1,0 +1,47 @@
+"""Fixtures shared by every app's tests: the cast, fast hashing, and a clean audit purge window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+
+from harbour.core import crypto
+from harbour.testing import Cast, make_cast
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: LazySettings) -> None:
+    # Argon2 is the real hasher (see test_passwords_are_hashed_with_argon2); tests need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_keys() -> Iterator[None]:
+    crypto.forget_unwrapped_keys()
+    yield
+    crypto.forget_unwrapped_keys()
+
+
+@pytest.fixture(autouse=True)
+def _audit_purge_window_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with a database flush, which the append-only audit log would refuse."""
+    names = set(request.fixturenames)
+    if not names & {"db", "transactional_db", "live_server"}:
+        yield
+        return
+    from harbour.core.audit import audit_purge_window_set
+
+    transactional = bool(names & {"transactional_db", "live_server"})
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    audit_purge_window_set(allowed=False)
+    yield
+    if transactional:
+        audit_purge_window_set(allowed=True)
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    return make_cast()

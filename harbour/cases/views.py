@@ -1,0 +1,55 @@
+"""Case views: every one is a person-data view, and every read is audited."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from harbour.cases import actions
+from harbour.cases.forms import CaseForm
+from harbour.cases.models import Case
+from harbour.core import access
+from harbour.core.audit import person_record_or_404
+from harbour.core.roles import Role
+from harbour.network.models import Member
+
+
+@access.person_data()
+def case_list(request: HttpRequest) -> HttpResponse:
+    # The list shows references and dates only, so it is not audited as a read of each case.
+    cases = Case.objects.visible_to(request.user).only("reference", "created_at", "updated_at", "organisation")
+    return render(request, "cases/case_list.html", {"cases": cases})
+
+
+@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+def case_new(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member: Member = request.user  # type: ignore[assignment]
+        case = actions.case_open(by=member, summary=form.cleaned_data["summary"])
+        messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
+        return redirect("cases:case_detail", reference=case.reference)
+    return render(request, "core/form.html", {"form": form, "title": _("Open a case"), "submit": _("Open case")})
+
+
+@access.person_data()
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = person_record_or_404(request, Case.objects, reference=reference)
+    return render(request, "cases/case_detail.html", {"case": case})
+
+
+@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = person_record_or_404(request, Case.objects, reference=reference)
+    form = CaseForm(request.POST or None, initial={"summary": case.summary})
+    if request.method == "POST" and form.is_valid():
+        member: Member = request.user  # type: ignore[assignment]
+        actions.case_update(by=member, case=case, summary=form.cleaned_data["summary"])
+        messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
+        return redirect("cases:case_detail", reference=case.reference)
+    return render(
+        request, "core/form.html", {"form": form, "title": _("Change case %(reference)s") % {"reference": case.reference},
+                                    "submit": _("Save")}
+    )

@@ -1,0 +1,138 @@
+"""Access policy: every view declares who may use it, and one middleware enforces it.
+
+A view without a declared policy is refused. Person-data views can only name
+roles from PERSON_DATA_ROLES: asking for any other role fails at import time,
+so a liaison or researcher can never be let in by a typo or a later edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from harbour.core.roles import NEVER_PERSON_DATA_ROLES, PERSON_DATA_ROLES, Role
+
+if TYPE_CHECKING:
+    from harbour.network.models import Member
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+ALL_ROLES: frozenset[str] = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may use a view. `roles` is None for views open to everyone."""
+
+    name: str
+    roles: frozenset[str] | None
+    person_data: bool = False
+
+    @property
+    def is_public(self) -> bool:
+        return self.roles is None
+
+    def allows(self, member: Member | None) -> bool:
+        if self.roles is None:
+            return True
+        if member is None or not member.is_authenticated or not member.is_active:
+            return False
+        if member.role not in self.roles:
+            return False
+        if self.person_data:
+            return member.may_see_person_data
+        return True
+
+
+def _declare(policy: Policy) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        if hasattr(view, "harbour_access"):
+            raise ImproperlyConfigured(f"{view.__qualname__} declares two access policies")
+        view.harbour_access = policy  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def public(view: View) -> View:
+    """Open to everyone, with no account. Such pages hold no one's data."""
+    return _declare(Policy("public", None))(view)
+
+
+def members(*roles: str) -> Callable[[View], View]:
+    """Signed-in members; only the given roles when any are named."""
+    allowed = frozenset(roles) if roles else ALL_ROLES
+    unknown = allowed - ALL_ROLES
+    if unknown:
+        raise ImproperlyConfigured(f"unknown roles {sorted(unknown)}")
+    return _declare(Policy("members", allowed))
+
+
+def person_data(*roles: str) -> Callable[[View], View]:
+    """Views that show or change a person-level record; never open to liaisons or researchers."""
+    allowed = frozenset(roles) if roles else PERSON_DATA_ROLES
+    if allowed & NEVER_PERSON_DATA_ROLES or not allowed <= PERSON_DATA_ROLES:
+        raise ImproperlyConfigured(
+            f"person-data views may only name {sorted(PERSON_DATA_ROLES)}, not {sorted(allowed)}"
+        )
+    return _declare(Policy("person_data", allowed, person_data=True))
+
+
+def policy_of(view: Callable[..., Any]) -> Policy | None:
+    return getattr(view, "harbour_access", None)
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": _("You do not have access to this page"),
+            "message": _(
+                "Your role does not include this page. If you think it should, "
+                "ask your organisation's administrator."
+            ),
+        },
+        status=403,
+    )
+
+
+class AccessPolicyMiddleware:
+    """Refuses any view that declares no policy, and anyone its policy does not allow."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy: Policy | None = getattr(request, "harbour_policy", None)
+        if policy is not None and policy.person_data:
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Iterable[Any],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        policy = policy_of(view_func)
+        if policy is None:
+            return forbidden(request)
+        request.harbour_policy = policy  # type: ignore[attr-defined]
+        if policy.is_public:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not policy.allows(user):  # type: ignore[arg-type]
+            return forbidden(request)
+        return None

@@ -1,0 +1,48 @@
+"""Writing and reading the audit log of person-level records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import connection
+from django.http import Http404, HttpRequest
+
+from harbour.core.models import AuditEntry, PersonRecord, PersonRecordQuerySet
+
+if TYPE_CHECKING:
+    from harbour.network.models import Member
+
+P = TypeVar("P", bound=PersonRecord)
+
+
+def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_role=actor.role,
+        organisation_id=record.organisation_id,
+        action=action,
+        record_type=record._meta.label_lower,
+        record_id=str(record.pk),
+    )
+
+
+def person_record_or_404(
+    request: HttpRequest, queryset: PersonRecordQuerySet[P], *, action: str = AuditEntry.Action.VIEW, **lookup: Any
+) -> P:
+    """One record the member may see, with its read written to the audit log; 404 to anyone else."""
+    member: Member = request.user  # type: ignore[assignment]
+    record = queryset.visible_to(member).filter(**lookup).first()
+    if record is None:
+        raise Http404
+    audit_record(actor=member, action=action, record=record)
+    return record
+
+
+def audit_purge_window_set(*, allowed: bool) -> None:
+    """Opens or closes the window in which the database lets audit rows be deleted.
+
+    Only retention jobs, inside their own transaction, and the test suite's
+    database flush use this.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_audit_purge SET allowed = %s WHERE id = 1", [allowed])

@@ -1,0 +1,31 @@
+"""Values every page's layout needs: the language switcher, the quick exit, the demo banner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+
+def harbour(request: HttpRequest) -> dict[str, Any]:
+    policy = getattr(request, "harbour_policy", None)
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        languages.append(
+            {
+                "code": code,
+                "name_local": info["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "bidi": info["bidi"],
+            }
+        )
+    return {
+        "harbour_languages": languages,
+        "quick_exit_url": settings.HARBOUR_QUICK_EXIT_URL,
+        "public_page": policy is None or policy.is_public,
+        "demo_mode": settings.HARBOUR_DEMO,
+    }

@@ -1,0 +1,52 @@
+"""A text field stored as ciphertext under its organisation's data key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldError
+from django.db import models
+from django.db.models import Lookup
+
+from harbour.core import crypto
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """Plaintext in Python, ciphertext in the database and its backups.
+
+    `key_owner` names the attribute holding the organisation id whose data key
+    encrypts the value. Encrypted values cannot be searched or filtered.
+    """
+
+    def __init__(self, *args: Any, key_owner: str = "organisation_id", **kwargs: Any) -> None:
+        self.key_owner = key_owner
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.key_owner != "organisation_id":
+            kwargs["key_owner"] = self.key_owner
+        return name, path, args, kwargs
+
+    @property
+    def crypto_context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if value is None:
+            return None
+        organisation_id = getattr(model_instance, self.key_owner)
+        if organisation_id is None:
+            raise ValueError(f"{self.crypto_context}: no organisation to encrypt for")
+        return crypto.encrypt(str(value), organisation_id=organisation_id, context=self.crypto_context)
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None:
+            return None
+        return crypto.decrypt(value, context=self.crypto_context)
+
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
+        if lookup_name != "isnull":
+            raise FieldError(f"{self.crypto_context} is encrypted and cannot be filtered")
+        return super().get_lookup(lookup_name)

@@ -1,0 +1,103 @@
+"""The privacy core's records: data keys and the audit log, plus the base for person records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from harbour.core.roles import PERSON_DATA_ROLES
+
+if TYPE_CHECKING:
+    from harbour.network.models import Member
+
+P = TypeVar("P", bound="PersonRecord")
+
+
+class DataKey(models.Model):
+    """One organisation's data key, stored only wrapped by the master key."""
+
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="data_keys"
+    )
+    wrapped = models.BinaryField()
+    master_fingerprint = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(retired_at__isnull=True),
+                name="one_active_data_key_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"data key {self.pk} of organisation {self.organisation_id}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which person-level record, and when; never the values themselves.
+
+    Rows are append-only: database triggers (migration 0002) refuse updates and deletes.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+        SHARE = "share", _("shared")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No database constraint: audit rows must outlive anything they mention.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=32)
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    record_type = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.record_type} {self.record_id}"
+
+
+class PersonRecordQuerySet(models.QuerySet[P]):
+    def visible_to(self, member: Member | Any) -> PersonRecordQuerySet[P]:
+        """Records this member may see: their own organisation's, and only for person-data roles."""
+        if not getattr(member, "is_authenticated", False) or not member.is_active:
+            return self.none()
+        if member.role not in PERSON_DATA_ROLES or not member.may_see_person_data:
+            return self.none()
+        return self.filter(organisation_id=member.organisation_id)
+
+
+class PersonRecord(models.Model):
+    """Base for every record about a person: owned by one organisation, read through visible_to."""
+
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+
+    objects = PersonRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,43 @@
+/* Harbour's only script: the quick exit, and history that forgets public pages.
+   Everything works without it; it only makes leaving faster and safer. */
+(function () {
+  "use strict";
+  var exit = document.getElementById("quick-exit");
+  if (!exit) { return; }
+
+  function leave(event) {
+    if (event) { event.preventDefault(); }
+    try { window.sessionStorage.clear(); } catch (ignored) { /* storage may be off */ }
+    document.body.hidden = true;
+    window.location.replace(exit.href);
+  }
+
+  exit.addEventListener("click", leave);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") { leave(event); }
+  });
+
+  // On public pages each move within Harbour replaces the current history
+  // entry, so after a quick exit, Back leaves Harbour instead of returning.
+  if (!document.body.hasAttribute("data-replace-history")) { return; }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link === exit || event.defaultPrevented || event.button !== 0 ||
+        event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    if (link.origin !== window.location.origin || link.target || link.hasAttribute("download")) { return; }
+    if (link.getAttribute("href").charAt(0) === "#") { return; }
+    event.preventDefault();
+    window.location.replace(link.href);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if ((form.method || "get").toLowerCase() !== "get") { return; }
+    var url = new URL(form.action, window.location.href);
+    if (url.origin !== window.location.origin) { return; }
+    event.preventDefault();
+    url.search = new URLSearchParams(new FormData(form)).toString();
+    window.location.replace(url.href);
+  });
+}());

@@ -1,0 +1,62 @@
+"""Public pages of the core: home, privacy, health check and error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from harbour.core import access
+
+
+@access.public
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@access.public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+@access.public
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Page not found"), "message": _("This page does not exist, or you do not have access to it.")},
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Something went wrong"), "message": _("Harbour could not finish this. Nothing you typed was "
+                                                          "shared. Please go back and try again.")},
+        status=500,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("This request could not be read"), "message": _("Please go back and try again.")},
+        status=400,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("This form expired"), "message": _("For your safety, forms expire. Go back, reload the page "
+                                                        "and send it again.")},
+        status=403,
+    )

@@ -1,0 +1,17 @@
+"""Gunicorn settings: the access log records method, path and status, never who asked.
+
+No client address, user agent, referrer or query string reaches the log: a
+query string may hold a postcode someone searched from.
+"""
+
+import os
+
+bind = os.environ.get("HARBOUR_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("HARBOUR_WEB_WORKERS", "2"))
+threads = int(os.environ.get("HARBOUR_WEB_THREADS", "4"))
+accesslog = "-"
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("HARBOUR_TRUSTED_PROXIES", "127.0.0.1")
+# Gunicorn prints the peer address on some worker errors; keep the level at warning.
+loglevel = "warning"

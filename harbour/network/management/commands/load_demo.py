@@ -1,0 +1,97 @@
+"""Loads the demo network once; re-running keeps what is there and prints the logins again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyotp
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from harbour.cases.actions import case_open
+from harbour.core.roles import TWO_FACTOR_ROLES, Role
+from harbour.network.models import Member, Organisation, WorkingGroup
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_network.json"
+DEMO_PASSWORD = "harbour-demo-only"  # noqa: S105 - printed for anyone running the demo
+# One authenticator key for every demo account, so the demo can be tried with any app.
+DEMO_TOTP_SECRET = "HARBOURDEMOONLYHARBOURDEMOONLY23"
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration network (idempotent) and print one login per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--site-url", default="http://127.0.0.1:8000")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+        if Organisation.objects.filter(is_demo=True).exists():
+            created = False
+        else:
+            with transaction.atomic():
+                self._load(data)
+            created = True
+        if options["quiet"]:
+            return
+        self._print(data, options["site_url"], created)
+
+    def _load(self, data: dict[str, Any]) -> None:
+        organisations: dict[str, Organisation] = {}
+        for row in data["organisations"]:
+            vetted = row.get("vetted", True)
+            organisations[row["key"]] = Organisation.objects.create(
+                name=row["name"],
+                kind=row["kind"],
+                province=row["province"],
+                city=row["city"],
+                languages=row["languages"],
+                vetting_status=Organisation.Vetting.VETTED if vetted else Organisation.Vetting.PENDING,
+                vetting_note="Demo organisation." if vetted else "",
+                is_demo=True,
+            )
+        members: dict[str, Member] = {}
+        for row in data["members"]:
+            member = Member(
+                email=row["email"],
+                full_name=row["name"],
+                organisation=organisations[row["organisation"]],
+                role=row["role"],
+                is_demo=True,
+            )
+            member.set_password(DEMO_PASSWORD)
+            if row["role"] in TWO_FACTOR_ROLES:
+                member.totp_secret = DEMO_TOTP_SECRET
+            member.save()
+            members[row["key"]] = member
+        for row in data["working_groups"]:
+            group = WorkingGroup.objects.create(
+                name=row["name"],
+                city=row["city"],
+                province=row["province"],
+                representative=members.get(row.get("representative", "")),
+                is_demo=True,
+            )
+            group.organisations.set([organisations[key] for key in row["organisations"]])
+        for row in data["cases"]:
+            case_open(by=members[row["created_by"]], summary=row["summary"])
+
+    def _print(self, data: dict[str, Any], site_url: str, created: bool) -> None:
+        write = self.stdout.write
+        write("")
+        write("Demo network " + ("loaded." if created else "already loaded; keeping its data."))
+        write(f"Harbour runs at {site_url.rstrip('/')}/")
+        write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        seen: set[str] = set()
+        for row in data["members"]:
+            if row["role"] in seen:
+                continue
+            seen.add(row["role"])
+            write(f"  {Role(row['role']).label:<40} {row['email']}")
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        write(f"Two-factor key for demo accounts: {DEMO_TOTP_SECRET} (add it to an authenticator app;")
+        write(f"  the current code is {code}; `make demo-code` prints a fresh one).")
+        write("")

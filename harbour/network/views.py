@@ -1,0 +1,358 @@
+"""Views of the network: signing in, the member's own pages, staff, vetting and working groups."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from harbour.core import access
+from harbour.core.models import AuditEntry
+from harbour.core.roles import Role
+from harbour.network import actions
+from harbour.network.forms import (
+    CodeForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    NewPasswordMixin,
+    OrganisationForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    VettingForm,
+)
+from harbour.network.models import Member, Organisation, SignInEvent, WorkingGroup
+
+PENDING_KEY = "harbour_pending_member"
+PENDING_SECRET_KEY = "harbour_pending_totp_secret"
+PENDING_SECONDS = 300
+
+
+def _member(request: HttpRequest) -> Member:
+    return request.user  # type: ignore[return-value]
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+def _pending_member(request: HttpRequest) -> Member | None:
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return Member.objects.filter(pk=pending.get("id"), is_active=True).select_related("organisation").first()
+
+
+def _finish_sign_in(request: HttpRequest, member: Member, next_url: str) -> HttpResponse:
+    request.session.pop(PENDING_KEY, None)
+    request.session.pop(PENDING_SECRET_KEY, None)
+    login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+    actions.sign_in_succeeded(member=member)
+    return redirect(next_url or "network:dashboard")
+
+
+@access.public
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("network:dashboard")
+    form = SignInForm(request.POST or None)
+    next_url = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if actions.sign_in_locked(email):
+            form.add_error(
+                None,
+                _("Too many failed attempts. For your safety this account is locked for a few minutes. "
+                  "Try again later or reset your password."),
+            )
+        else:
+            member = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if member is None:
+                known = Member.objects.filter(email__iexact=email, is_active=True).first()
+                actions.sign_in_failed(email=email, member=known, outcome=SignInEvent.Outcome.BAD_PASSWORD)
+                form.add_error(None, _("That email and password do not match an active account."))
+            else:
+                assert isinstance(member, Member)
+                if not member.has_two_factor and not member.needs_two_factor:
+                    return _finish_sign_in(request, member, next_url)
+                request.session.cycle_key()
+                request.session[PENDING_KEY] = {"id": member.pk, "at": int(time.time()), "next": next_url}
+                if member.has_two_factor:
+                    return redirect("network:two_factor")
+                return redirect("network:two_factor_setup")
+    return render(request, "network/sign_in.html", {"form": form, "next": next_url})
+
+
+@access.public
+def two_factor(request: HttpRequest) -> HttpResponse:
+    member = _pending_member(request)
+    if member is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("network:sign_in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.sign_in_locked(member.email):
+            form.add_error(None, _("Too many failed attempts. Try again in a few minutes."))
+        elif actions.totp_verify(member=member, code=form.cleaned_data["code"]):
+            return _finish_sign_in(request, member, request.session[PENDING_KEY].get("next", ""))
+        else:
+            actions.sign_in_failed(email=member.email, member=member, outcome=SignInEvent.Outcome.BAD_CODE)
+            form.add_error("code", _("That code is not right. Codes change every 30 seconds; try the newest one."))
+    return render(request, "network/two_factor.html", {"form": form})
+
+
+def _qr_svg(uri: str) -> str:
+    return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsize=False))
+
+
+@access.public
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrols an authenticator during sign-in, before the member gets any access."""
+    member = _pending_member(request)
+    if member is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("network:sign_in")
+    secret = request.session.get(PENDING_SECRET_KEY) or actions.totp_new_secret()
+    request.session[PENDING_SECRET_KEY] = secret
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.totp_enrol(member=member, secret=secret, code=form.cleaned_data["code"]):
+            messages.success(request, _("Two-factor sign-in is on for your account."))
+            return _finish_sign_in(request, member, request.session[PENDING_KEY].get("next", ""))
+        form.add_error("code", _("That code is not right. Check the time on your phone and try the newest code."))
+    uri = actions.totp_uri(member=member, secret=secret)
+    return render(
+        request,
+        "network/two_factor_setup.html",
+        {"form": form, "secret": secret, "qr": mark_safe(_qr_svg(uri))},  # noqa: S308 - segno's own SVG
+    )
+
+
+@access.members()
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("network:sign_in")
+
+
+@access.public
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.password_reset_send(email=form.cleaned_data["email"])
+        return render(request, "network/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "network/password_reset.html", {"form": form})
+
+
+class _ResetForm(NewPasswordMixin):
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def user_for_validation(self) -> Member:
+        return self.member
+
+
+@access.public
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        member = Member.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True).first()
+    except (ValueError, TypeError):
+        member = None
+    if member is None or not default_token_generator.check_token(member, token):
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": _("This reset link does not work"),
+                "message": _("It may have expired or been used already. Ask for a new one from the sign-in page."),
+            },
+            status=400,
+        )
+    form = _ResetForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        member.set_password(form.cleaned_data["password1"])
+        member.save(update_fields=["password"])
+        messages.success(request, _("Your password is changed. Sign in with it now."))
+        return redirect("network:sign_in")
+    return render(request, "network/password_reset_confirm.html", {"form": form})
+
+
+@access.public
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = actions.invitation_for_token(token)
+    except actions.ActionRefused as refusal:
+        return render(
+            request, "core/error.html", {"title": _("This invitation cannot be used"), "message": str(refusal)},
+            status=410,
+        )
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invitation_accept(
+                token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Your account is ready. Sign in to continue."))
+            return redirect("network:sign_in")
+    return render(request, "network/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@access.members()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    return render(request, "network/dashboard.html", {"member": member, "roles": Role})
+
+
+@access.members()
+def my_sign_ins(request: HttpRequest) -> HttpResponse:
+    events = SignInEvent.objects.filter(member=_member(request))[:50]
+    return render(request, "network/my_sign_ins.html", {"events": events})
+
+
+@access.members()
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(_member(request), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        update_session_auth_hash(request, member)
+        messages.success(request, _("Your password is changed."))
+        return redirect("network:dashboard")
+    return render(request, "core/form.html", {"form": form, "title": _("Change your password"),
+                                              "submit": _("Change password")})
+
+
+@access.members(Role.ORG_ADMIN)
+def organisation_staff(request: HttpRequest) -> HttpResponse:
+    admin = _member(request)
+    organisation = admin.organisation
+    form = InvitationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invitation_send(
+                by=admin, organisation=organisation, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("network:organisation_staff")
+    return render(
+        request,
+        "network/organisation_staff.html",
+        {
+            "organisation": organisation,
+            "staff": organisation.members.filter(is_active=True),
+            "invitations": organisation.invitations.pending(),
+            "form": form,
+        },
+    )
+
+
+@access.members(Role.ORG_ADMIN)
+@require_POST
+def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+    admin = _member(request)
+    member = get_object_or_404(Member, pk=member_id, organisation=admin.organisation, is_active=True)
+    try:
+        actions.member_remove(by=admin, member=member)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(name)s no longer has access.") % {"name": member.full_name})
+    return redirect("network:organisation_staff")
+
+
+@access.members(Role.ORG_ADMIN)
+def organisation_audit(request: HttpRequest) -> HttpResponse:
+    admin = _member(request)
+    entries = AuditEntry.objects.filter(organisation_id=admin.organisation_id)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actors = {m.pk: m for m in Member.objects.filter(pk__in={e.actor_id for e in page})}
+    return render(request, "network/organisation_audit.html", {"page": page, "actors": actors})
+
+
+@access.members(Role.COORDINATOR)
+def organisations(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    queryset = Organisation.objects.all()
+    if status in Organisation.Vetting.values:
+        queryset = queryset.filter(vetting_status=status)
+    return render(
+        request,
+        "network/organisations.html",
+        {"organisations": queryset, "statuses": Organisation.Vetting.choices, "status": status},
+    )
+
+
+@access.members(Role.COORDINATOR)
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    coordinator = _member(request)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                organisation = form.save()
+                role = Role.LIAISON if organisation.is_state else Role.ORG_ADMIN
+                actions.invitation_send(
+                    by=coordinator, organisation=organisation, email=form.cleaned_data["admin_email"], role=role
+                )
+        except actions.ActionRefused as refusal:
+            form.add_error("admin_email", str(refusal))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added and waits for vetting. Its first member was invited.")
+                % {"name": organisation.name},
+            )
+            return redirect("network:organisation_vet", organisation_id=organisation.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Add an organisation"),
+                                              "submit": _("Add and invite")})
+
+
+@access.members(Role.COORDINATOR)
+def organisation_vet(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    form = VettingForm(
+        request.POST or None, initial={"status": organisation.vetting_status, "note": organisation.vetting_note}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.organisation_vet(
+            by=_member(request), organisation=organisation, status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Vetting decision saved for %(name)s.") % {"name": organisation.name})
+        return redirect("network:organisations")
+    return render(
+        request,
+        "network/organisation_vet.html",
+        {"organisation": organisation, "form": form, "members": organisation.members.filter(is_active=True)},
+    )
+
+
+@access.members()
+def working_groups(request: HttpRequest) -> HttpResponse:
+    groups = WorkingGroup.objects.prefetch_related("organisations").select_related("representative")
+    return render(request, "network/working_groups.html", {"groups": groups})

@@ -1,0 +1,245 @@
+"""Harbour's one settings file: every value comes from the environment, with a safe default.
+
+The same code paths run on a laptop and in production; only values differ. A
+value that cannot be parsed stops the process with a message naming it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATE_DIR = Path(os.environ.get("HARBOUR_STATE_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def secret_from_env_or_file(name: str) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE; never from the database."""
+    value = os.environ.get(name)
+    if value:
+        return value.strip()
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="ascii").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error}") from None
+    default_file = STATE_DIR / f"{name.removeprefix('HARBOUR_').lower().replace('_', '-')}"
+    if default_file.exists():
+        return default_file.read_text(encoding="ascii").strip()
+    raise ImproperlyConfigured(
+        f"Set {name} or {name}_FILE, or create {default_file} (`make run` creates it)."
+    )
+
+
+def master_key(name: str) -> bytes:
+    raw = secret_from_env_or_file(name)
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except binascii.Error:
+        raise ImproperlyConfigured(f"{name} must be base64") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must decode to 32 bytes, not {len(key)}")
+    return key
+
+
+DEBUG = env_bool("HARBOUR_DEBUG", False)
+SECRET_KEY = secret_from_env_or_file("HARBOUR_SECRET_KEY")
+HARBOUR_MASTER_KEY = master_key("HARBOUR_MASTER_KEY")
+ALLOWED_HOSTS = env_list("HARBOUR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("HARBOUR_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "harbour.core",
+    "harbour.network",
+    "harbour.cases",
+]
+
+MIDDLEWARE = [
+    # First, so that nothing after it (including error reports) ever sees who asked.
+    "harbour.core.middleware.forget_client_middleware",
+    "django.middleware.security.SecurityMiddleware",
+    "harbour.core.middleware.security_headers_middleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "harbour.core.middleware.idle_timeout_middleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "harbour.core.access.AccessPolicyMiddleware",
+]
+
+ROOT_URLCONF = "harbour.urls"
+WSGI_APPLICATION = "harbour.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "harbour.core.context_processors.harbour",
+            ],
+            "string_if_invalid": "",
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{STATE_DIR / 'harbour.sqlite3'}"),
+        conn_max_age=env_int("HARBOUR_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web workers read while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "network.Member"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "network:sign_in"
+PASSWORD_RESET_TIMEOUT = env_int("HARBOUR_PASSWORD_RESET_SECONDS", 60 * 60)
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("HARBOUR_SESSION_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+
+# Behind a TLS-terminating proxy set HARBOUR_BEHIND_HTTPS_PROXY=true.
+HARBOUR_HTTPS = env_bool("HARBOUR_BEHIND_HTTPS_PROXY", False)
+if HARBOUR_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 63072000  # sent only on HTTPS responses
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+]
+# Languages whose catalogues must be complete; the others may be partial drafts.
+HARBOUR_COMPLETE_LANGUAGES = ["en", "fr"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "America/Toronto"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 3600
+
+EMAIL_BACKEND = env_str("HARBOUR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("HARBOUR_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HARBOUR_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("HARBOUR_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("HARBOUR_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HARBOUR_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("HARBOUR_FROM_EMAIL", "Harbour <no-reply@harbour.invalid>")
+HARBOUR_SITE_URL = env_str("HARBOUR_SITE_URL", "http://127.0.0.1:8000")
+
+# Deferred work: in-process by default; see docs/scale.md for a real queue.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("HARBOUR_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+
+# Never mail error reports: they would carry request data.
+ADMINS: list[tuple[str, str]] = []
+DEFAULT_EXCEPTION_REPORTER_FILTER = "harbour.core.middleware.ForgetfulExceptionReporterFilter"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "WARNING")},
+}
+
+# Harbour's own knobs.
+HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
+HARBOUR_IDLE_TIMEOUT_MINUTES = env_int("HARBOUR_IDLE_TIMEOUT_MINUTES", 15)
+HARBOUR_INVITATION_DAYS = env_int("HARBOUR_INVITATION_DAYS", 7)
+HARBOUR_SIGN_IN_MAX_FAILURES = env_int("HARBOUR_SIGN_IN_MAX_FAILURES", 5)
+HARBOUR_SIGN_IN_LOCK_MINUTES = env_int("HARBOUR_SIGN_IN_LOCK_MINUTES", 15)
+HARBOUR_QUICK_EXIT_URL = env_str("HARBOUR_QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca")
+CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"

@@ -1,0 +1,89 @@
+"""The shared cast of the test suite: organisations and people every test can name.
+
+alice administers Harbour House, bob is her case worker and hana her hotline
+operator; carol is a case worker at another organisation (the outsider);
+cora coordinates the network; lee is a law-enforcement liaison and rhea a
+researcher, who must never see anyone's data; pat works at an organisation
+still waiting for vetting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harbour.core.roles import Role
+from harbour.network.models import Member, Organisation
+
+CAST_PASSWORD = "correct horse battery staple"
+CAST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@dataclass
+class Cast:
+    harbour_house: Organisation
+    prairie_clinic: Organisation
+    secretariat: Organisation
+    police: Organisation
+    university: Organisation
+    pending_org: Organisation
+    alice: Member
+    bob: Member
+    hana: Member
+    carol: Member
+    cora: Member
+    lee: Member
+    rhea: Member
+    pat: Member
+
+    def members(self) -> dict[str, Member]:
+        return {name: getattr(self, name) for name in ("alice", "bob", "hana", "carol", "cora", "lee", "rhea", "pat")}
+
+
+def _organisation(name: str, kind: str, province: str, city: str, vetted: bool = True) -> Organisation:
+    return Organisation.objects.create(
+        name=name,
+        kind=kind,
+        province=province,
+        city=city,
+        languages=["en", "fr"],
+        vetting_status=Organisation.Vetting.VETTED if vetted else Organisation.Vetting.PENDING,
+    )
+
+
+def _member(name: str, organisation: Organisation, role: str) -> Member:
+    member = Member(
+        email=f"{name}@cast.example",
+        full_name=name.capitalize(),
+        organisation=organisation,
+        role=role,
+    )
+    member.set_password(CAST_PASSWORD)
+    if role in (Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR, Role.COORDINATOR):
+        member.totp_secret = CAST_TOTP_SECRET
+    member.save()
+    return member
+
+
+def make_cast() -> Cast:
+    harbour_house = _organisation("Harbour House", Organisation.Kind.SHELTER, "ON", "Toronto")
+    prairie_clinic = _organisation("Prairie Legal Clinic", Organisation.Kind.LEGAL_CLINIC, "MB", "Winnipeg")
+    secretariat = _organisation("Network Secretariat", Organisation.Kind.NGO, "ON", "Ottawa")
+    police = _organisation("City Police Liaison Office", Organisation.Kind.LAW_ENFORCEMENT, "BC", "Vancouver")
+    university = _organisation("Coastal University", Organisation.Kind.ACADEMIC, "NS", "Halifax")
+    pending_org = _organisation("New Settlement Services", Organisation.Kind.SETTLEMENT, "AB", "Calgary", False)
+    return Cast(
+        harbour_house=harbour_house,
+        prairie_clinic=prairie_clinic,
+        secretariat=secretariat,
+        police=police,
+        university=university,
+        pending_org=pending_org,
+        alice=_member("alice", harbour_house, Role.ORG_ADMIN),
+        bob=_member("bob", harbour_house, Role.CASE_WORKER),
+        hana=_member("hana", harbour_house, Role.HOTLINE_OPERATOR),
+        carol=_member("carol", prairie_clinic, Role.CASE_WORKER),
+        cora=_member("cora", secretariat, Role.COORDINATOR),
+        lee=_member("lee", police, Role.LIAISON),
+        rhea=_member("rhea", university, Role.RESEARCHER),
+        pat=_member("pat", pending_org, Role.CASE_WORKER),
+    )

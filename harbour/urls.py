@@ -1,0 +1,22 @@
+"""Every page of Harbour. Pages are under a language prefix (/en/, /fr/, /ar/) so no cookie is needed."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from harbour.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("", include("harbour.network.urls")),
+    path("members/cases/", include("harbour.cases.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "harbour.core.views.bad_request"
+handler404 = "harbour.core.views.page_not_found"
+handler500 = "harbour.core.views.server_error"
