@@ -111,8 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "harbour.core.middleware.idle_timeout_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "harbour.core.middleware.idle_timeout_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harbour.core.access.AccessPolicyMiddleware",
 ]

@@ -68,6 +68,13 @@ def _key_bytes(key: DataKey) -> bytes:
         cached = _unwrapped.get(key.pk)
     if cached is not None:
         return cached
+    if not key.wrapped:
+        raise DecryptionError(f"data key {key.pk} was destroyed after rotation")
+    if key.master_fingerprint != fingerprint(settings.HARBOUR_MASTER_KEY):
+        raise DecryptionError(
+            f"data key {key.pk} is wrapped by master key {key.master_fingerprint}, "
+            f"but HARBOUR_MASTER_KEY is {fingerprint(settings.HARBOUR_MASTER_KEY)}"
+        )
     raw = unwrap(bytes(key.wrapped), settings.HARBOUR_MASTER_KEY)
     with _lock:
         _unwrapped[key.pk] = raw

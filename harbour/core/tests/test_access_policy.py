@@ -1,0 +1,183 @@
+"""Every URL declares who may use it, and the walk below proves nobody else gets in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from harbour import urls as harbour_urls
+from harbour.cases.actions import case_open
+from harbour.cases.models import Case
+from harbour.core import access
+from harbour.core.models import PersonRecord
+from harbour.core.roles import Role
+from harbour.testing import Cast
+
+EVERYONE = {"anonymous", "alice", "bob", "hana", "carol", "cora", "lee", "rhea", "pat"}
+MEMBERS = EVERYONE - {"anonymous"}
+
+# Who gets in, per URL. A new URL fails the walk until it is added here, so
+# every new view gets a deliberate answer to "who may use this?".
+EXPECTED: dict[str, set[str]] = {
+    "healthz": EVERYONE,
+    "home": EVERYONE,
+    "privacy": EVERYONE,
+    "network:sign_in": EVERYONE,
+    "network:two_factor": EVERYONE,
+    "network:two_factor_setup": EVERYONE,
+    "network:password_reset": EVERYONE,
+    "network:password_reset_confirm": EVERYONE,
+    "network:invitation_accept": EVERYONE,
+    "network:sign_out": MEMBERS,
+    "network:dashboard": MEMBERS,
+    "network:my_sign_ins": MEMBERS,
+    "network:password_change": MEMBERS,
+    "network:working_groups": MEMBERS,
+    "network:organisation_staff": {"alice"},
+    "network:member_remove": {"alice"},
+    "network:organisation_audit": {"alice"},
+    "network:organisations": {"cora"},
+    "network:organisation_new": {"cora"},
+    "network:organisation_vet": {"cora"},
+    # Person data: Harbour House's own person-data roles; carol (another
+    # organisation) gets a 404 for Harbour House's case; pat's organisation is not vetted.
+    "cases:case_list": {"alice", "bob", "hana", "carol"},
+    "cases:case_new": {"alice", "bob", "carol"},
+    "cases:case_detail": {"alice", "bob", "hana"},
+    "cases:case_edit": {"alice", "bob"},
+}
+
+
+def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, Callable[..., Any]]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry.callback
+
+
+def all_views() -> dict[str, Callable[..., Any]]:
+    return dict(_walk(get_resolver()))
+
+
+def sample_kwargs(name: str, cast: Cast, case: Case) -> dict[str, Any]:
+    samples: dict[str, dict[str, Any]] = {
+        "network:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
+        "network:invitation_accept": {"token": "not-a-token"},
+        "network:member_remove": {"member_id": cast.hana.pk},
+        "network:organisation_vet": {"organisation_id": cast.pending_org.pk},
+        "cases:case_detail": {"reference": case.reference},
+        "cases:case_edit": {"reference": case.reference},
+    }
+    return samples.get(name, {})
+
+
+def test_every_view_declares_an_access_policy() -> None:
+    undeclared = sorted(name for name, view in all_views().items() if access.policy_of(view) is None)
+    assert undeclared == []
+
+
+def test_every_url_has_a_deliberate_expectation() -> None:
+    assert set(all_views()) == set(EXPECTED)
+
+
+def test_liaison_and_researcher_are_never_expected_on_member_only_data() -> None:
+    for name, view in all_views().items():
+        policy = access.policy_of(view)
+        assert policy is not None
+        if policy.person_data:
+            assert not EXPECTED[name] & {"lee", "rhea", "anonymous", "cora", "pat"}, name
+
+
+def _status(client: Client, url: str) -> int:
+    return client.get(url).status_code
+
+
+@pytest.mark.django_db
+def test_walk_every_url_with_every_role(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary="walk test")
+    people: dict[str, Any] = {"anonymous": None, **cast.members()}
+    failures = []
+    for name in sorted(all_views()):
+        url = reverse(name, kwargs=sample_kwargs(name, cast, case))
+        for who, member in people.items():
+            client = Client()
+            if member is not None:
+                client.force_login(member)
+            response = client.get(url)
+            let_in = response.status_code not in (302, 403, 404) or (
+                response.status_code == 302 and "/sign-in/" not in response["Location"]
+            )
+            if name in {"network:two_factor", "network:two_factor_setup"}:
+                # Without a pending sign-in they send everyone back to sign in; public all the same.
+                let_in = response.status_code == 302
+            if let_in != (who in EXPECTED[name]):
+                failures.append(f"{name} {url} as {who}: {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_outsider_gets_not_found_not_forbidden_for_another_organisations_case(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary="private")
+    client = Client()
+    client.force_login(cast.carol)
+    assert client.get(reverse("cases:case_detail", args=[case.reference])).status_code == 404
+
+
+def test_person_data_views_cannot_name_liaison_or_researcher() -> None:
+    for role in (Role.LIAISON, Role.RESEARCHER, Role.COORDINATOR):
+        with pytest.raises(ImproperlyConfigured):
+            access.person_data(role)
+
+
+def test_a_view_cannot_declare_two_policies() -> None:
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    with pytest.raises(ImproperlyConfigured):
+        access.members()(access.public(view))
+
+
+def _undeclared(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("secret")
+
+
+urlpatterns = [path("undeclared/", _undeclared), *harbour_urls.urlpatterns]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_view_without_policy_is_refused_to_everyone(cast: Cast) -> None:
+    client = Client()
+    assert client.get("/undeclared/").status_code == 403
+    client.force_login(cast.alice)
+    response = client.get("/undeclared/")
+    assert response.status_code == 403
+    assert b"secret" not in response.content
+
+
+@pytest.mark.django_db
+def test_liaison_and_researcher_see_no_person_record_even_one_filed_under_their_organisation(cast: Cast) -> None:
+    # Even if a record were wrongly filed under a state organisation, the queryset shows nothing.
+    Case.objects.create(organisation=cast.police, summary="misfiled", created_by=cast.bob)
+    Case.objects.create(organisation=cast.university, summary="misfiled", created_by=cast.bob)
+    person_models = [m for m in PersonRecord.__subclasses__() if not m._meta.abstract]
+    assert person_models
+    for model in person_models:
+        assert not model.objects.visible_to(cast.lee).exists()  # type: ignore[attr-defined]
+        assert not model.objects.visible_to(cast.rhea).exists()  # type: ignore[attr-defined]
+        assert not model.objects.visible_to(cast.cora).exists()  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_members_of_state_organisations_can_only_be_liaisons(cast: Cast) -> None:
+    assert cast.police.roles_allowed() == [Role.LIAISON]
+    cast.lee.role = Role.CASE_WORKER  # even if the role were changed in the database
+    assert not cast.lee.may_see_person_data

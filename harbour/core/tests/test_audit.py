@@ -1,0 +1,96 @@
+"""The audit log: every read and change of a person record, append-only, without the values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from harbour.cases.actions import case_open
+from harbour.core.audit import audit_purge_window_set
+from harbour.core.models import AuditEntry
+from harbour.testing import Cast
+
+SECRET_TEXT = "Works at the Maple Road greenhouse, afraid of the supervisor"
+
+
+def signed_in(member: object) -> Client:
+    client = Client()
+    client.force_login(member)  # type: ignore[arg-type]
+    return client
+
+
+@pytest.mark.django_db
+def test_reading_a_case_writes_who_what_and_when(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    signed_in(cast.hana).get(reverse("cases:case_detail", args=[case.reference]))
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).get()
+    assert entry.actor_id == cast.hana.pk
+    assert entry.actor_role == "hotline_operator"
+    assert entry.organisation_id == cast.harbour_house.pk
+    assert (entry.record_type, entry.record_id) == ("cases.case", str(case.pk))
+
+
+@pytest.mark.django_db
+def test_creating_and_changing_a_case_are_audited(cast: Cast) -> None:
+    client = signed_in(cast.bob)
+    response = client.post(reverse("cases:case_new"), {"summary": SECRET_TEXT})
+    assert response.status_code == 302
+    reference = response["Location"].rstrip("/").split("/")[-1]
+    client.post(reverse("cases:case_edit", args=[reference]), {"summary": SECRET_TEXT + "!"})
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["create", "view", "update"]
+
+
+@pytest.mark.django_db
+def test_an_outsider_who_is_refused_leaves_no_read_entry(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    signed_in(cast.carol).get(reverse("cases:case_detail", args=[case.reference]))
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).exists()
+
+
+@pytest.mark.django_db
+def test_audit_entries_never_hold_the_sensitive_values(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    signed_in(cast.bob).get(reverse("cases:case_detail", args=[case.reference]))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM core_auditentry")
+        rows = cursor.fetchall()
+    assert rows
+    dumped = repr(rows)
+    assert "Maple" not in dumped and "greenhouse" not in dumped
+
+
+@pytest.mark.django_db
+def test_the_audit_log_refuses_updates_and_deletes(cast: Cast) -> None:
+    case_open(by=cast.bob, summary=SECRET_TEXT)
+    entry = AuditEntry.objects.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="view")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.get(pk=entry.pk).action == "create"
+
+
+@pytest.mark.django_db
+def test_a_purge_window_allows_deletes_but_never_updates(cast: Cast) -> None:
+    case_open(by=cast.bob, summary=SECRET_TEXT)
+    audit_purge_window_set(allowed=True)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.update(action="view")
+    AuditEntry.objects.all().delete()
+    audit_purge_window_set(allowed=False)
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_organisation_admin_reads_only_their_organisations_entries(cast: Cast) -> None:
+    mine = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case_open(by=cast.carol, summary="another organisation's case")
+    response = signed_in(cast.alice).get(reverse("network:organisation_audit"))
+    assert response.status_code == 200
+    entries = list(response.context["page"])
+    assert [e.record_id for e in entries] == [str(mine.pk)]
+    assert b"Bob" in response.content
+    assert SECRET_TEXT.encode() not in response.content

@@ -1,0 +1,128 @@
+"""Encrypted fields: only ciphertext at rest, bound to their key and field, and rotatable."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+from django.core.exceptions import FieldError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from harbour.cases.actions import case_open
+from harbour.cases.models import Case
+from harbour.core import crypto
+from harbour.core.models import DataKey
+from harbour.network.models import Member
+from harbour.testing import CAST_TOTP_SECRET, Cast
+
+SECRET_TEXT = "Passport kept by the recruiter at 14 Elm Street"
+
+
+def raw_column(table: str, column: str, pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test-controlled names
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db
+def test_the_database_holds_only_ciphertext_for_an_encrypted_field(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    stored = raw_column("cases_case", "summary", case.pk)
+    assert stored.startswith("hb1:")
+    assert "Passport" not in stored and "Elm" not in stored
+    assert Case.objects.get(pk=case.pk).summary == SECRET_TEXT
+
+
+@pytest.mark.django_db
+def test_two_factor_secrets_are_encrypted_too(cast: Cast) -> None:
+    stored = raw_column("network_member", "totp_secret", cast.bob.pk)
+    assert CAST_TOTP_SECRET not in stored
+    assert Member.objects.get(pk=cast.bob.pk).totp_secret == CAST_TOTP_SECRET
+
+
+@pytest.mark.django_db
+def test_each_organisation_has_its_own_data_key(cast: Cast) -> None:
+    mine = case_open(by=cast.bob, summary="one")
+    theirs = case_open(by=cast.carol, summary="two")
+    mine_key = crypto.key_id_of(raw_column("cases_case", "summary", mine.pk))
+    theirs_key = crypto.key_id_of(raw_column("cases_case", "summary", theirs.pk))
+    assert mine_key != theirs_key
+    assert DataKey.objects.get(pk=mine_key).organisation_id == cast.harbour_house.pk
+
+
+@pytest.mark.django_db
+def test_a_ciphertext_moved_to_another_field_does_not_decrypt(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    token = raw_column("cases_case", "summary", case.pk)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(token, context="network.member.totp_secret")
+
+
+@pytest.mark.django_db
+def test_the_data_key_is_stored_only_wrapped(cast: Cast, settings: LazySettings) -> None:
+    case_open(by=cast.bob, summary="x")
+    key = DataKey.objects.get(organisation=cast.harbour_house, retired_at__isnull=True)
+    raw = crypto.unwrap(bytes(key.wrapped), settings.HARBOUR_MASTER_KEY)
+    assert raw not in bytes(key.wrapped)
+
+
+@pytest.mark.django_db
+def test_a_wrong_master_key_reads_nothing(cast: Cast, settings: LazySettings) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    settings.HARBOUR_MASTER_KEY = secrets.token_bytes(32)
+    crypto.forget_unwrapped_keys()
+    with pytest.raises(crypto.DecryptionError, match="wrapped by master key"):
+        Case.objects.get(pk=case.pk)
+
+
+@pytest.mark.django_db
+def test_encrypted_fields_cannot_be_filtered(cast: Cast) -> None:
+    with pytest.raises(FieldError):
+        list(Case.objects.filter(summary="anything"))
+
+
+@pytest.mark.django_db
+def test_rotating_an_organisation_key_reencrypts_and_destroys_the_old_key(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    old_token = raw_column("cases_case", "summary", case.pk)
+    old_key = crypto.key_id_of(old_token)
+    out = StringIO()
+    call_command("rotate_keys", organisation=cast.harbour_house.pk, stdout=out)
+    new_token = raw_column("cases_case", "summary", case.pk)
+    assert crypto.key_id_of(new_token) != old_key
+    assert Case.objects.get(pk=case.pk).summary == SECRET_TEXT
+    assert Member.objects.get(pk=cast.bob.pk).totp_secret == CAST_TOTP_SECRET
+    assert bytes(DataKey.objects.get(pk=old_key).wrapped) == b""
+    crypto.forget_unwrapped_keys()
+    with pytest.raises(crypto.DecryptionError, match="destroyed"):
+        crypto.decrypt(old_token, context="cases.case.summary")
+    # Another organisation's values are untouched by this rotation.
+    assert "rows re-encrypted" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_rotating_the_master_key_rewraps_every_data_key(cast: Cast, settings: LazySettings, tmp_path: Path) -> None:
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    new_master = secrets.token_bytes(32)
+    key_file = tmp_path / "new-master-key"
+    key_file.write_text(base64.b64encode(new_master).decode())
+    call_command("rotate_keys", new_master_key_file=key_file, stdout=StringIO())
+    settings.HARBOUR_MASTER_KEY = new_master
+    crypto.forget_unwrapped_keys()
+    assert Case.objects.get(pk=case.pk).summary == SECRET_TEXT
+    assert set(DataKey.objects.exclude(wrapped=b"").values_list("master_fingerprint", flat=True)) == {
+        crypto.fingerprint(new_master)
+    }
+
+
+def test_rotate_keys_refuses_a_malformed_master_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "bad"
+    key_file.write_text("not base64!!")
+    with pytest.raises(CommandError, match="base64"):
+        call_command("rotate_keys", new_master_key_file=key_file)

@@ -1,0 +1,48 @@
+"""Security headers on every response, and no caching of anything a member sees."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from harbour.cases.actions import case_open
+from harbour.testing import Cast
+
+
+def test_public_pages_send_a_strict_content_security_policy() -> None:
+    response = Client().get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_errors_carry_the_same_headers() -> None:
+    response = Client().get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert b"Traceback" not in response.content
+
+
+def test_hsts_is_sent_over_https_only() -> None:
+    assert "Strict-Transport-Security" not in Client().get(reverse("home"))
+    secure = Client().get(reverse("home"), secure=True)
+    assert secure["Strict-Transport-Security"].startswith("max-age=63072000")
+
+
+@pytest.mark.django_db
+def test_pages_with_a_persons_data_are_never_cached(cast: Cast) -> None:
+    case = case_open(by=cast.bob, summary="x")
+    client = Client()
+    client.force_login(cast.bob)
+    for url in (reverse("cases:case_detail", args=[case.reference]), reverse("network:dashboard")):
+        assert client.get(url)["Cache-Control"] == "no-store"
+
+
+def test_public_pages_set_no_cookie() -> None:
+    response = Client().get(reverse("home"))
+    assert not response.cookies

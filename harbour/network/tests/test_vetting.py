@@ -1,0 +1,96 @@
+"""Coordinators add and vet organisations; only vetted organisations see anyone's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from harbour.network.models import Invitation, Organisation
+from harbour.testing import Cast
+
+
+def coordinator(cast: Cast) -> Client:
+    client = Client()
+    client.force_login(cast.cora)
+    return client
+
+
+@pytest.mark.django_db
+def test_a_coordinator_adds_an_organisation_and_invites_its_administrator(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator(cast).post(
+            reverse("network:organisation_new"),
+            {"name": "Northern Outreach", "kind": "ngo", "province": "NT", "city": "Yellowknife",
+             "languages": "en, fr", "admin_email": "lead@north.example"},
+        )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="Northern Outreach")
+    assert organisation.vetting_status == Organisation.Vetting.PENDING
+    assert organisation.languages == ["en", "fr"]
+    assert Invitation.objects.get(organisation=organisation).role == "org_admin"
+    assert mail.outbox[-1].to == ["lead@north.example"]
+
+
+@pytest.mark.django_db
+def test_a_bad_language_code_keeps_everything_typed(cast: Cast) -> None:
+    response = coordinator(cast).post(
+        reverse("network:organisation_new"),
+        {"name": "Northern Outreach", "kind": "ngo", "province": "NT", "city": "Yellowknife",
+         "languages": "en, 42", "admin_email": "lead@north.example"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "is not a language code" in body
+    assert 'value="Northern Outreach"' in body and 'value="lead@north.example"' in body
+    assert not Organisation.objects.filter(name="Northern Outreach").exists()
+
+
+@pytest.mark.django_db
+def test_vetting_opens_person_data_to_the_organisations_case_workers(cast: Cast) -> None:
+    pat = Client()
+    pat.force_login(cast.pat)
+    assert pat.get(reverse("cases:case_list")).status_code == 403
+    response = coordinator(cast).post(
+        reverse("network:organisation_vet", args=[cast.pending_org.pk]), {"status": "vetted", "note": "Checked."}
+    )
+    assert response.status_code == 302
+    cast.pending_org.refresh_from_db()
+    assert cast.pending_org.vetted_by == cast.cora
+    assert pat.get(reverse("cases:case_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_suspending_an_organisation_closes_person_data_at_once(cast: Cast) -> None:
+    bob = Client()
+    bob.force_login(cast.bob)
+    assert bob.get(reverse("cases:case_list")).status_code == 200
+    coordinator(cast).post(reverse("network:organisation_vet", args=[cast.harbour_house.pk]), {"status": "suspended"})
+    assert bob.get(reverse("cases:case_list")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_demo_network_loads_once_with_every_role(django_capture_on_commit_callbacks: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from harbour.core.roles import Role
+    from harbour.network.models import Member, WorkingGroup
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)
+    assert Organisation.objects.filter(is_demo=True).count() >= 12
+    assert Organisation.objects.values("province").distinct().count() >= 6
+    assert WorkingGroup.objects.values("city").distinct().count() >= 5
+    assert set(Member.objects.filter(is_demo=True).values_list("role", flat=True)) == set(Role.values)
+    assert all("(demo)" in name for name in Organisation.objects.values_list("name", flat=True))
+    assert out.getvalue().count("already loaded") == 1
+    for role in Role:
+        assert str(role.label) in out.getvalue()
