@@ -65,9 +65,7 @@ def secret_from_env_or_file(name: str) -> str:
     default_file = STATE_DIR / f"{name.removeprefix('HARBOUR_').lower().replace('_', '-')}"
     if default_file.exists():
         return default_file.read_text(encoding="ascii").strip()
-    raise ImproperlyConfigured(
-        f"Set {name} or {name}_FILE, or create {default_file} (`make run` creates it)."
-    )
+    raise ImproperlyConfigured(f"Set {name} or {name}_FILE, or create {default_file} (`make run` creates it).")
 
 
 def master_key(name: str) -> bytes:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from harbour.core.roles import Role
 from harbour.network.models import Member, Organisation
 
-CAST_PASSWORD = "correct horse battery staple"
-CAST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+CAST_PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
+CAST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - test fixture
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """Every page of Harbour. Pages are under a language prefix (/en/, /fr/, /ar/) so no cookie is needed."""
 
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from harbour.core import views as core_views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -36,13 +36,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @access.person_data()
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = person_record_or_404(request, Case.objects, reference=reference)
+    case = person_record_or_404(request, Case, reference=reference)
     return render(request, "cases/case_detail.html", {"case": case})
 
 
 @access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = person_record_or_404(request, Case.objects, reference=reference)
+    case = person_record_or_404(request, Case, reference=reference)
     form = CaseForm(request.POST or None, initial={"summary": case.summary})
     if request.method == "POST" and form.is_valid():
         member: Member = request.user  # type: ignore[assignment]
@@ -50,6 +50,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
         return redirect("cases:case_detail", reference=case.reference)
     return render(
-        request, "core/form.html", {"form": form, "title": _("Change case %(reference)s") % {"reference": case.reference},
-                                    "submit": _("Save")}
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Change case %(reference)s") % {"reference": case.reference}, "submit": _("Save")},
     )

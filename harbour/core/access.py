@@ -96,8 +96,7 @@ def forbidden(request: HttpRequest) -> HttpResponse:
         {
             "title": _("You do not have access to this page"),
             "message": _(
-                "Your role does not include this page. If you think it should, "
-                "ask your organisation's administrator."
+                "Your role does not include this page. If you think it should, ask your organisation's administrator."
             ),
         },
         status=403,
@@ -133,6 +132,6 @@ class AccessPolicyMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not policy.allows(user):  # type: ignore[arg-type]
+        if not policy.allows(user):
             return forbidden(request)
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import connection
 from django.http import Http404, HttpRequest
@@ -27,10 +27,11 @@ def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEn
 
 
 def person_record_or_404(
-    request: HttpRequest, queryset: PersonRecordQuerySet[P], *, action: str = AuditEntry.Action.VIEW, **lookup: Any
+    request: HttpRequest, model: type[P], *, action: str = AuditEntry.Action.VIEW, **lookup: Any
 ) -> P:
     """One record the member may see, with its read written to the audit log; 404 to anyone else."""
     member: Member = request.user  # type: ignore[assignment]
+    queryset = cast(PersonRecordQuerySet[P], model._default_manager.all())
     record = queryset.visible_to(member).filter(**lookup).first()
     if record is None:
         raise Http404

@@ -27,7 +27,7 @@ from nacl.secret import SecretBox
 if TYPE_CHECKING:
     from harbour.core.models import DataKey
 
-TOKEN_PREFIX = "hb1"
+TOKEN_PREFIX = "hb1"  # noqa: S105 - a format marker, not a secret
 _NONCE_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
 _unwrapped: dict[int, bytes] = {}

@@ -19,9 +19,7 @@ P = TypeVar("P", bound="PersonRecord")
 class DataKey(models.Model):
     """One organisation's data key, stored only wrapped by the master key."""
 
-    organisation = models.ForeignKey(
-        "network.Organisation", on_delete=models.PROTECT, related_name="data_keys"
-    )
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="data_keys")
     wrapped = models.BinaryField()
     master_fingerprint = models.CharField(max_length=16)
     created_at = models.DateTimeField(auto_now_add=True)

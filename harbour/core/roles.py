@@ -18,13 +18,12 @@ class Role(models.TextChoices):
 
 
 # The only roles that can ever be shown a person-level record.
-PERSON_DATA_ROLES: frozenset[str] = frozenset(
-    {Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR}
-)
+PERSON_DATA_ROLES: frozenset[str] = frozenset({Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR})
 # Roles that must never reach a person-level record, whatever else changes.
 NEVER_PERSON_DATA_ROLES: frozenset[str] = frozenset({Role.LIAISON, Role.RESEARCHER})
 # Two-factor sign-in is mandatory for these: anyone who can see people's data,
 # and coordinators, who vet who gets that access.
 TWO_FACTOR_ROLES: frozenset[str] = PERSON_DATA_ROLES | {Role.COORDINATOR}
 
-assert not PERSON_DATA_ROLES & NEVER_PERSON_DATA_ROLES
+if PERSON_DATA_ROLES & NEVER_PERSON_DATA_ROLES:
+    raise RuntimeError("a role cannot both see and never see person data")

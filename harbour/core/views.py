@@ -37,8 +37,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/error.html",
-        {"title": _("Something went wrong"), "message": _("Harbour could not finish this. Nothing you typed was "
-                                                          "shared. Please go back and try again.")},
+        {
+            "title": _("Something went wrong"),
+            "message": _("Harbour could not finish this. Nothing you typed was shared. Please go back and try again."),
+        },
         status=500,
     )
 
@@ -56,7 +58,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(
         request,
         "core/error.html",
-        {"title": _("This form expired"), "message": _("For your safety, forms expire. Go back, reload the page "
-                                                        "and send it again.")},
+        {
+            "title": _("This form expired"),
+            "message": _("For your safety, forms expire. Go back, reload the page and send it again."),
+        },
         status=403,
     )

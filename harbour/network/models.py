@@ -142,7 +142,7 @@ class Member(AbstractBaseUser):
     totp_last_step = models.BigIntegerField(default=0)
     is_demo = models.BooleanField(default=False)
 
-    objects: ClassVar[MemberManager] = MemberManager()  # type: ignore[assignment]
+    objects: ClassVar[MemberManager] = MemberManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -37,7 +37,7 @@ from harbour.network.forms import (
 from harbour.network.models import Member, Organisation, SignInEvent, WorkingGroup
 
 PENDING_KEY = "harbour_pending_member"
-PENDING_SECRET_KEY = "harbour_pending_totp_secret"
+PENDING_SECRET_KEY = "harbour_pending_totp_secret"  # noqa: S105 - a session key name
 PENDING_SECONDS = 300
 
 
@@ -56,7 +56,10 @@ def _pending_member(request: HttpRequest) -> Member | None:
     pending = request.session.get(PENDING_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
-    return Member.objects.filter(pk=pending.get("id"), is_active=True).select_related("organisation").first()
+    member_id = pending.get("id")
+    if not isinstance(member_id, int):
+        return None
+    return Member.objects.filter(pk=member_id, is_active=True).select_related("organisation").first()
 
 
 def _finish_sign_in(request: HttpRequest, member: Member, next_url: str) -> HttpResponse:
@@ -78,8 +81,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if actions.sign_in_locked(email):
             form.add_error(
                 None,
-                _("Too many failed attempts. For your safety this account is locked for a few minutes. "
-                  "Try again later or reset your password."),
+                _(
+                    "Too many failed attempts. For your safety this account is locked for a few minutes. "
+                    "Try again later or reset your password."
+                ),
             )
         else:
             member = authenticate(request, username=email, password=form.cleaned_data["password"])
@@ -88,7 +93,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 actions.sign_in_failed(email=email, member=known, outcome=SignInEvent.Outcome.BAD_PASSWORD)
                 form.add_error(None, _("That email and password do not match an active account."))
             else:
-                assert isinstance(member, Member)
+                member = Member.objects.select_related("organisation").get(pk=member.pk)
                 if not member.has_two_factor and not member.needs_two_factor:
                     return _finish_sign_in(request, member, next_url)
                 request.session.cycle_key()
@@ -201,7 +206,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = actions.invitation_for_token(token)
     except actions.ActionRefused as refusal:
         return render(
-            request, "core/error.html", {"title": _("This invitation cannot be used"), "message": str(refusal)},
+            request,
+            "core/error.html",
+            {"title": _("This invitation cannot be used"), "message": str(refusal)},
             status=410,
         )
     form = InvitationAcceptForm(request.POST or None)
@@ -238,8 +245,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, member)
         messages.success(request, _("Your password is changed."))
         return redirect("network:dashboard")
-    return render(request, "core/form.html", {"form": form, "title": _("Change your password"),
-                                              "submit": _("Change password")})
+    return render(
+        request, "core/form.html", {"form": form, "title": _("Change your password"), "submit": _("Change password")}
+    )
 
 
 @access.members(Role.ORG_ADMIN)
@@ -255,9 +263,7 @@ def organisation_staff(request: HttpRequest) -> HttpResponse:
         except actions.ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("network:organisation_staff")
     return render(
         request,
@@ -328,8 +334,9 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
                 % {"name": organisation.name},
             )
             return redirect("network:organisation_vet", organisation_id=organisation.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Add an organisation"),
-                                              "submit": _("Add and invite")})
+    return render(
+        request, "core/form.html", {"form": form, "title": _("Add an organisation"), "submit": _("Add and invite")}
+    )
 
 
 @access.members(Role.COORDINATOR)
@@ -340,7 +347,9 @@ def organisation_vet(request: HttpRequest, organisation_id: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         actions.organisation_vet(
-            by=_member(request), organisation=organisation, status=form.cleaned_data["status"],
+            by=_member(request),
+            organisation=organisation,
+            status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
         messages.success(request, _("Vetting decision saved for %(name)s.") % {"name": organisation.name})

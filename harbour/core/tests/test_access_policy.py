@@ -171,9 +171,9 @@ def test_liaison_and_researcher_see_no_person_record_even_one_filed_under_their_
     person_models = [m for m in PersonRecord.__subclasses__() if not m._meta.abstract]
     assert person_models
     for model in person_models:
-        assert not model.objects.visible_to(cast.lee).exists()  # type: ignore[attr-defined]
-        assert not model.objects.visible_to(cast.rhea).exists()  # type: ignore[attr-defined]
-        assert not model.objects.visible_to(cast.cora).exists()  # type: ignore[attr-defined]
+        assert not model.objects.visible_to(cast.lee).exists()
+        assert not model.objects.visible_to(cast.rhea).exists()
+        assert not model.objects.visible_to(cast.cora).exists()
 
 
 @pytest.mark.django_db

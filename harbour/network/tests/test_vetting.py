@@ -26,8 +26,14 @@ def test_a_coordinator_adds_an_organisation_and_invites_its_administrator(
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator(cast).post(
             reverse("network:organisation_new"),
-            {"name": "Northern Outreach", "kind": "ngo", "province": "NT", "city": "Yellowknife",
-             "languages": "en, fr", "admin_email": "lead@north.example"},
+            {
+                "name": "Northern Outreach",
+                "kind": "ngo",
+                "province": "NT",
+                "city": "Yellowknife",
+                "languages": "en, fr",
+                "admin_email": "lead@north.example",
+            },
         )
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Northern Outreach")
@@ -41,8 +47,14 @@ def test_a_coordinator_adds_an_organisation_and_invites_its_administrator(
 def test_a_bad_language_code_keeps_everything_typed(cast: Cast) -> None:
     response = coordinator(cast).post(
         reverse("network:organisation_new"),
-        {"name": "Northern Outreach", "kind": "ngo", "province": "NT", "city": "Yellowknife",
-         "languages": "en, 42", "admin_email": "lead@north.example"},
+        {
+            "name": "Northern Outreach",
+            "kind": "ngo",
+            "province": "NT",
+            "city": "Yellowknife",
+            "languages": "en, 42",
+            "admin_email": "lead@north.example",
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()

@@ -17,7 +17,7 @@ from harbour.network.models import Member, Organisation, WorkingGroup
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_network.json"
 DEMO_PASSWORD = "harbour-demo-only"  # noqa: S105 - printed for anyone running the demo
 # One authenticator key for every demo account, so the demo can be tried with any app.
-DEMO_TOTP_SECRET = "HARBOURDEMOONLYHARBOURDEMOONLY23"
+DEMO_TOTP_SECRET = "HARBOURDEMOONLYHARBOURDEMOONLY23"  # noqa: S105 - printed for the demo
 
 
 class Command(BaseCommand):
