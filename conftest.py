@@ -29,6 +29,9 @@ def _forget_cached_keys() -> Iterator[None]:
 def _audit_purge_window_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests end with a database flush, which the append-only audit log would refuse."""
     names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        names.add("transactional_db" if marker.kwargs.get("transaction") else "db")
     if not names & {"db", "transactional_db", "live_server"}:
         yield
         return
