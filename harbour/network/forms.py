@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.roles import Role
-from harbour.network.models import Organisation
+from harbour.network.models import Member, Organisation, WorkingGroup
 
 
 class SignInForm(forms.Form):
@@ -94,6 +94,35 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
             if not code.replace("-", "").isalpha() or len(code) > 10:
                 raise forms.ValidationError(_("“%(code)s” is not a language code."), params={"code": code})
         return codes
+
+
+class WorkingGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = WorkingGroup
+        fields = ["name", "city", "province", "organisations", "representative"]
+        widgets = {"organisations": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.vetted()  # type: ignore[attr-defined]
+        self.fields["representative"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED
+        ).select_related("organisation")
+        self.fields["representative"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda member: f"{member.full_name} ({member.organisation.name})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        representative = cleaned.get("representative")
+        organisations = cleaned.get("organisations")
+        if (
+            representative is not None
+            and organisations is not None
+            and representative.organisation not in organisations
+        ):
+            self.add_error("representative", _("The representative must work at one of the group's organisations."))
+        return cleaned
 
 
 class VettingForm(forms.Form):

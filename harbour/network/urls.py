@@ -22,4 +22,6 @@ urlpatterns = [
     path("members/network/organisations/new/", views.organisation_new, name="organisation_new"),
     path("members/network/organisations/<int:organisation_id>/", views.organisation_vet, name="organisation_vet"),
     path("members/network/working-groups/", views.working_groups, name="working_groups"),
+    path("members/network/working-groups/new/", views.working_group_edit, name="working_group_new"),
+    path("members/network/working-groups/<int:group_id>/", views.working_group_edit, name="working_group_edit"),
 ]

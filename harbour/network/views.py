@@ -33,6 +33,7 @@ from harbour.network.forms import (
     PasswordResetRequestForm,
     SignInForm,
     VettingForm,
+    WorkingGroupForm,
 )
 from harbour.network.models import Member, Organisation, SignInEvent, WorkingGroup
 
@@ -359,6 +360,19 @@ def organisation_vet(request: HttpRequest, organisation_id: int) -> HttpResponse
         "network/organisation_vet.html",
         {"organisation": organisation, "form": form, "members": organisation.members.filter(is_active=True)},
     )
+
+
+@access.members(Role.COORDINATOR)
+def working_group_edit(request: HttpRequest, group_id: int | None = None) -> HttpResponse:
+    """Creates a city working group, or changes one."""
+    group = get_object_or_404(WorkingGroup, pk=group_id) if group_id is not None else None
+    form = WorkingGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+        return redirect("network:working_groups")
+    title = _("Change %(name)s") % {"name": group.name} if group else _("New working group")
+    return render(request, "core/form.html", {"form": form, "title": title, "submit": _("Save")})
 
 
 @access.members()

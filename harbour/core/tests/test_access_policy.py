@@ -17,6 +17,7 @@ from harbour.cases.models import Case
 from harbour.core import access
 from harbour.core.models import PersonRecord
 from harbour.core.roles import Role
+from harbour.network.models import WorkingGroup
 from harbour.testing import Cast
 
 EVERYONE = {"anonymous", "alice", "bob", "hana", "carol", "cora", "lee", "rhea", "pat"}
@@ -45,6 +46,8 @@ EXPECTED: dict[str, set[str]] = {
     "network:organisations": {"cora"},
     "network:organisation_new": {"cora"},
     "network:organisation_vet": {"cora"},
+    "network:working_group_new": {"cora"},
+    "network:working_group_edit": {"cora"},
     # Person data: Harbour House's own person-data roles; carol (another
     # organisation) gets a 404 for Harbour House's case; pat's organisation is not vetted.
     "cases:case_list": {"alice", "bob", "hana", "carol"},
@@ -68,11 +71,13 @@ def all_views() -> dict[str, Callable[..., Any]]:
 
 
 def sample_kwargs(name: str, cast: Cast, case: Case) -> dict[str, Any]:
+    group, _ = WorkingGroup.objects.get_or_create(name="Toronto", city="Toronto", province="ON")
     samples: dict[str, dict[str, Any]] = {
         "network:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
         "network:invitation_accept": {"token": "not-a-token"},
         "network:member_remove": {"member_id": cast.hana.pk},
         "network:organisation_vet": {"organisation_id": cast.pending_org.pk},
+        "network:working_group_edit": {"group_id": group.pk},
         "cases:case_detail": {"reference": case.reference},
         "cases:case_edit": {"reference": case.reference},
     }

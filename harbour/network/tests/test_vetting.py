@@ -106,3 +106,43 @@ def test_the_demo_network_loads_once_with_every_role(django_capture_on_commit_ca
     assert out.getvalue().count("already loaded") == 1
     for role in Role:
         assert str(role.label) in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_coordinator_creates_a_city_working_group(cast: Cast) -> None:
+    from harbour.network.models import WorkingGroup
+
+    response = coordinator(cast).post(
+        reverse("network:working_group_new"),
+        {
+            "name": "Winnipeg group",
+            "city": "Winnipeg",
+            "province": "MB",
+            "organisations": [cast.prairie_clinic.pk],
+            "representative": cast.carol.pk,
+        },
+    )
+    assert response.status_code == 302
+    group = WorkingGroup.objects.get(name="Winnipeg group")
+    assert list(group.organisations.all()) == [cast.prairie_clinic]
+    assert group.representative == cast.carol
+
+
+@pytest.mark.django_db
+def test_a_representative_must_belong_to_the_group(cast: Cast) -> None:
+    from harbour.network.models import WorkingGroup
+
+    response = coordinator(cast).post(
+        reverse("network:working_group_new"),
+        {
+            "name": "Winnipeg group",
+            "city": "Winnipeg",
+            "province": "MB",
+            "organisations": [cast.prairie_clinic.pk],
+            "representative": cast.bob.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "must work at one of the group" in response.content.decode()
+    assert 'value="Winnipeg group"' in response.content.decode()
+    assert not WorkingGroup.objects.exists()
