@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from harbour.core.responses import error_page
 from harbour.core.roles import NEVER_PERSON_DATA_ROLES, PERSON_DATA_ROLES, Role
 
 if TYPE_CHECKING:
@@ -90,15 +90,12 @@ def policy_of(view: Callable[..., Any]) -> Policy | None:
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "core/error.html",
-        {
-            "title": _("You do not have access to this page"),
-            "message": _(
-                "Your role does not include this page. If you think it should, ask your organisation's administrator."
-            ),
-        },
+        title=_("You do not have access to this page"),
+        message=_(
+            "Your role does not include this page. If you think it should, ask your organisation's administrator."
+        ),
         status=403,
     )
 

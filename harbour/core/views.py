@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from harbour.core import access
+from harbour.core.responses import error_page
 
 
 @access.public
@@ -25,42 +26,33 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "core/error.html",
-        {"title": _("Page not found"), "message": _("This page does not exist, or you do not have access to it.")},
+        title=_("Page not found"),
+        message=_("This page does not exist, or you do not have access to it."),
         status=404,
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "core/error.html",
-        {
-            "title": _("Something went wrong"),
-            "message": _("Harbour could not finish this. Nothing you typed was shared. Please go back and try again."),
-        },
+        title=_("Something went wrong"),
+        message=_("Harbour could not finish this. Nothing you typed was shared. Please go back and try again."),
         status=500,
     )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "core/error.html",
-        {"title": _("This request could not be read"), "message": _("Please go back and try again.")},
-        status=400,
+    return error_page(
+        request, title=_("This request could not be read"), message=_("Please go back and try again."), status=400
     )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "core/error.html",
-        {
-            "title": _("This form expired"),
-            "message": _("For your safety, forms expire. Go back, reload the page and send it again."),
-        },
+        title=_("This form expired"),
+        message=_("For your safety, forms expire. Go back, reload the page and send it again."),
         status=403,
     )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from harbour.core import access
 from harbour.core.models import AuditEntry
+from harbour.core.responses import error_page
 from harbour.core.roles import Role
 from harbour.network import actions
 from harbour.network.forms import (
@@ -61,6 +62,11 @@ def _pending_member(request: HttpRequest) -> Member | None:
     if not isinstance(member_id, int):
         return None
     return Member.objects.filter(pk=member_id, is_active=True).select_related("organisation").first()
+
+
+def _restart_sign_in(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("Please sign in again."))
+    return redirect("network:sign_in")
 
 
 def _finish_sign_in(request: HttpRequest, member: Member, next_url: str) -> HttpResponse:
@@ -109,8 +115,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def two_factor(request: HttpRequest) -> HttpResponse:
     member = _pending_member(request)
     if member is None:
-        messages.info(request, _("Please sign in again."))
-        return redirect("network:sign_in")
+        return _restart_sign_in(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.sign_in_locked(member.email):
@@ -132,8 +137,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrols an authenticator during sign-in, before the member gets any access."""
     member = _pending_member(request)
     if member is None:
-        messages.info(request, _("Please sign in again."))
-        return redirect("network:sign_in")
+        return _restart_sign_in(request)
     secret = request.session.get(PENDING_SECRET_KEY) or actions.totp_new_secret()
     request.session[PENDING_SECRET_KEY] = secret
     form = CodeForm(request.POST or None)
@@ -183,13 +187,10 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     except (ValueError, TypeError):
         member = None
     if member is None or not default_token_generator.check_token(member, token):
-        return render(
+        return error_page(
             request,
-            "core/error.html",
-            {
-                "title": _("This reset link does not work"),
-                "message": _("It may have expired or been used already. Ask for a new one from the sign-in page."),
-            },
+            title=_("This reset link does not work"),
+            message=_("It may have expired or been used already. Ask for a new one from the sign-in page."),
             status=400,
         )
     form = _ResetForm(request.POST or None, member=member)
@@ -206,12 +207,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = actions.invitation_for_token(token)
     except actions.ActionRefused as refusal:
-        return render(
-            request,
-            "core/error.html",
-            {"title": _("This invitation cannot be used"), "message": str(refusal)},
-            status=410,
-        )
+        return error_page(request, title=_("This invitation cannot be used"), message=str(refusal), status=410)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
