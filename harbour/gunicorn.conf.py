@@ -13,5 +13,6 @@ accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("HARBOUR_TRUSTED_PROXIES", "127.0.0.1")
-# Gunicorn prints the peer address on some worker errors; keep the level at warning.
-loglevel = "warning"
+# At "warning", gunicorn logs "Invalid request from ip=..." for malformed requests.
+# No error-level message carries a client address.
+loglevel = "error"

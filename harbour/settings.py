@@ -181,7 +181,9 @@ if HARBOUR_HTTPS:
 SECURE_HSTS_SECONDS = 63072000  # sent only on HTTPS responses
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": under it browsers send "Origin: null" with every form post, which
+# Django's CSRF check rightly refuses. "same-origin" sends nothing to any other site.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -16,7 +16,8 @@ def test_public_pages_send_a_strict_content_security_policy() -> None:
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
-    assert response["Referrer-Policy"] == "no-referrer"
+    # Never sent to another site; see settings.SECURE_REFERRER_POLICY for why not "no-referrer".
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
 
