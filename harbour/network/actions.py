@@ -161,26 +161,38 @@ def _throttle_key(email: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
-def sign_in_locked(email: str) -> bool:
-    throttle = SignInThrottle.objects.filter(key=_throttle_key(email)).first()
-    return bool(throttle and throttle.locked_until and throttle.locked_until > timezone.now())
+def sign_in_attempt_allowed(*, email: str) -> bool:
+    """Counts an attempt before the password or code is checked, so parallel guesses cannot pass the limit.
 
-
-def sign_in_failed(*, email: str, member: Member | None, outcome: str) -> None:
-    """Counts a failure against this email; too many in the window lock it for a while."""
+    More than HARBOUR_SIGN_IN_MAX_FAILURES attempts without a success in the
+    window lock the account, not an address, for the rest of the window.
+    """
     now = timezone.now()
     window = timedelta(minutes=settings.HARBOUR_SIGN_IN_LOCK_MINUTES)
     with transaction.atomic():
         throttle, _created = SignInThrottle.objects.select_for_update().get_or_create(key=_throttle_key(email))
-        if now - throttle.window_started_at > window:
-            throttle.failures = 0
-            throttle.window_started_at = now
-        throttle.failures += 1
-        if throttle.failures >= settings.HARBOUR_SIGN_IN_MAX_FAILURES:
-            throttle.locked_until = now + window
-        throttle.save()
-        if member is not None:
-            SignInEvent.objects.create(member=member, outcome=outcome)
+        if throttle.locked_until and throttle.locked_until > now:
+            refused = True
+        else:
+            if now - throttle.window_started_at > window:
+                throttle.failures = 0
+                throttle.window_started_at = now
+            throttle.failures += 1
+            refused = throttle.failures > settings.HARBOUR_SIGN_IN_MAX_FAILURES
+            if refused:
+                throttle.locked_until = now + window
+            throttle.save()
+        if refused:
+            member = Member.objects.filter(email__iexact=email.strip(), is_active=True).first()
+            if member is not None:
+                SignInEvent.objects.create(member=member, outcome=SignInEvent.Outcome.LOCKED)
+    return not refused
+
+
+def sign_in_failed(*, member: Member | None, outcome: str) -> None:
+    """Keeps a failed attempt in the member's own history, if the email belongs to a member."""
+    if member is not None:
+        SignInEvent.objects.create(member=member, outcome=outcome)
 
 
 def sign_in_succeeded(*, member: Member) -> None:
@@ -214,12 +226,17 @@ def _accepted_step(secret: str, code: str, last_step: int) -> int | None:
 
 
 def totp_enrol(*, member: Member, secret: str, code: str) -> bool:
+    """Records a first authenticator. Never replaces one: that needs an administrator's reset."""
     step = _accepted_step(secret, code, 0)
     if step is None:
         return False
-    member.totp_secret = secret
-    member.totp_last_step = step
-    member.save(update_fields=["totp_secret", "totp_last_step"])
+    with transaction.atomic():
+        current = Member.objects.select_for_update().get(pk=member.pk)
+        if current.has_two_factor:
+            return False
+        current.totp_secret = secret
+        current.totp_last_step = step
+        current.save(update_fields=["totp_secret", "totp_last_step"])
     return True
 
 

@@ -54,9 +54,12 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
-def _pending_member(request: HttpRequest) -> Member | None:
+def _pending_member(request: HttpRequest, *, stage: str) -> Member | None:
+    """The member half-way through signing in, if they are at `stage` ("code" or "enrol")."""
     pending = request.session.get(PENDING_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    if pending.get("stage") != stage:
         return None
     member_id = pending.get("id")
     if not isinstance(member_id, int):
@@ -85,7 +88,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if actions.sign_in_locked(email):
+        if not actions.sign_in_attempt_allowed(email=email):
             form.add_error(
                 None,
                 _(
@@ -97,33 +100,39 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             member = authenticate(request, username=email, password=form.cleaned_data["password"])
             if member is None:
                 known = Member.objects.filter(email__iexact=email, is_active=True).first()
-                actions.sign_in_failed(email=email, member=known, outcome=SignInEvent.Outcome.BAD_PASSWORD)
+                actions.sign_in_failed(member=known, outcome=SignInEvent.Outcome.BAD_PASSWORD)
                 form.add_error(None, _("That email and password do not match an active account."))
             else:
                 member = Member.objects.select_related("organisation").get(pk=member.pk)
                 if not member.has_two_factor and not member.needs_two_factor:
                     return _finish_sign_in(request, member, next_url)
                 request.session.cycle_key()
-                request.session[PENDING_KEY] = {"id": member.pk, "at": int(time.time()), "next": next_url}
-                if member.has_two_factor:
-                    return redirect("network:two_factor")
-                return redirect("network:two_factor_setup")
+                # Enrolling is only offered to a member who has no authenticator yet:
+                # anyone else must prove they hold the one they have.
+                stage = "code" if member.has_two_factor else "enrol"
+                request.session[PENDING_KEY] = {
+                    "id": member.pk,
+                    "at": int(time.time()),
+                    "next": next_url,
+                    "stage": stage,
+                }
+                return redirect("network:two_factor" if stage == "code" else "network:two_factor_setup")
     return render(request, "network/sign_in.html", {"form": form, "next": next_url})
 
 
 @access.public
 def two_factor(request: HttpRequest) -> HttpResponse:
-    member = _pending_member(request)
+    member = _pending_member(request, stage="code")
     if member is None:
         return _restart_sign_in(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if actions.sign_in_locked(member.email):
+        if not actions.sign_in_attempt_allowed(email=member.email):
             form.add_error(None, _("Too many failed attempts. Try again in a few minutes."))
         elif actions.totp_verify(member=member, code=form.cleaned_data["code"]):
             return _finish_sign_in(request, member, request.session[PENDING_KEY].get("next", ""))
         else:
-            actions.sign_in_failed(email=member.email, member=member, outcome=SignInEvent.Outcome.BAD_CODE)
+            actions.sign_in_failed(member=member, outcome=SignInEvent.Outcome.BAD_CODE)
             form.add_error("code", _("That code is not right. Codes change every 30 seconds; try the newest one."))
     return render(request, "network/two_factor.html", {"form": form})
 
@@ -135,7 +144,7 @@ def _qr_svg(uri: str) -> str:
 @access.public
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrols an authenticator during sign-in, before the member gets any access."""
-    member = _pending_member(request)
+    member = _pending_member(request, stage="enrol")
     if member is None:
         return _restart_sign_in(request)
     secret = request.session.get(PENDING_SECRET_KEY) or actions.totp_new_secret()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from typing import Any
 
 import pyotp
@@ -12,9 +13,10 @@ from django.conf import LazySettings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from harbour import settings as harbour_settings
-from harbour.network.models import Member, SignInEvent
+from harbour.network.models import Member, SignInEvent, SignInThrottle
 from harbour.testing import CAST_PASSWORD, CAST_TOTP_SECRET, Cast
 
 SIGN_IN = reverse("network:sign_in")
@@ -118,13 +120,48 @@ def test_repeated_failures_lock_the_account_for_a_while(cast: Cast, settings: La
 
 
 @pytest.mark.django_db
-def test_failures_age_out_of_the_window(cast: Cast, settings: LazySettings) -> None:
+def test_a_lock_ends_when_its_window_is_over(cast: Cast, settings: LazySettings) -> None:
     settings.HARBOUR_SIGN_IN_MAX_FAILURES = 2
-    settings.HARBOUR_SIGN_IN_LOCK_MINUTES = 0
     client = Client()
-    password_step(client, "lee@cast.example", password="wrong")
-    password_step(client, "lee@cast.example", password="wrong")
+    for _ in range(3):
+        password_step(client, "lee@cast.example", password="wrong")
+    assert "Too many failed attempts" in password_step(client, "lee@cast.example").content.decode()  # type: ignore[attr-defined]
+    past = timezone.now() - timedelta(minutes=16)
+    SignInThrottle.objects.update(locked_until=past + timedelta(minutes=15), window_started_at=past)
     assert password_step(client, "lee@cast.example")["Location"] == reverse("network:dashboard")  # type: ignore[index]
+    assert SignInEvent.objects.filter(member=cast.lee, outcome=SignInEvent.Outcome.LOCKED).exists()
+
+
+@pytest.mark.django_db
+def test_a_pending_sign_in_cannot_replace_an_existing_authenticator(cast: Cast) -> None:
+    """Someone with bob's password alone must not enrol their own authenticator instead of his."""
+    client = Client()
+    password_step(client, "bob@cast.example")
+    response = client.get(reverse("network:two_factor_setup"))
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+    attacker_secret = pyotp.random_base32()
+    client.post(reverse("network:two_factor_setup"), {"code": current_code(attacker_secret)})
+    assert Member.objects.get(pk=cast.bob.pk).totp_secret == CAST_TOTP_SECRET
+    assert client.get(reverse("network:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_enrolment_never_overwrites_an_authenticator_set_meanwhile(cast: Cast) -> None:
+    from harbour.network import actions
+
+    secret = pyotp.random_base32()
+    assert not actions.totp_enrol(member=cast.bob, secret=secret, code=current_code(secret))
+    assert Member.objects.get(pk=cast.bob.pk).totp_secret == CAST_TOTP_SECRET
+
+
+@pytest.mark.django_db
+def test_a_pending_enrolment_cannot_skip_to_the_code_step(cast: Cast) -> None:
+    cast.hana.totp_secret = None
+    cast.hana.save()
+    client = Client()
+    password_step(client, "hana@cast.example")
+    response = client.post(reverse("network:two_factor"), {"code": "123456"})
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
 
 
 @pytest.mark.django_db
