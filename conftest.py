@@ -48,3 +48,8 @@ def _audit_purge_window_for_flush(request: pytest.FixtureRequest) -> Iterator[No
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return make_cast()
+
+
+@pytest.fixture(autouse=True)
+def _no_rotation_grace(settings: LazySettings) -> None:
+    settings.HARBOUR_KEY_ROTATION_GRACE_SECONDS = 0

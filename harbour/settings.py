@@ -241,5 +241,7 @@ HARBOUR_IDLE_TIMEOUT_MINUTES = env_int("HARBOUR_IDLE_TIMEOUT_MINUTES", 15)
 HARBOUR_INVITATION_DAYS = env_int("HARBOUR_INVITATION_DAYS", 7)
 HARBOUR_SIGN_IN_MAX_FAILURES = env_int("HARBOUR_SIGN_IN_MAX_FAILURES", 5)
 HARBOUR_SIGN_IN_LOCK_MINUTES = env_int("HARBOUR_SIGN_IN_LOCK_MINUTES", 15)
+# How long key rotation waits for in-flight writes before destroying an old key.
+HARBOUR_KEY_ROTATION_GRACE_SECONDS = env_int("HARBOUR_KEY_ROTATION_GRACE_SECONDS", 5)
 HARBOUR_QUICK_EXIT_URL = env_str("HARBOUR_QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca")
 CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from harbour.cases.models import Case
 from harbour.core.audit import audit_record
@@ -13,10 +13,18 @@ from harbour.network.models import Member
 def case_open(*, by: Member, summary: str) -> Case:
     if not by.may_see_person_data:
         raise PermissionError("this member cannot hold person data")
-    with transaction.atomic():
-        case = Case.objects.create(organisation=by.organisation, summary=summary, created_by=by)
-        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=case)
-    return case
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                case: Case = Case.objects.create(organisation=by.organisation, summary=summary, created_by=by)
+                audit_record(actor=by, action=AuditEntry.Action.CREATE, record=case)
+        except IntegrityError:
+            # Two cases drew the same random reference; draw again.
+            if attempt == 4:
+                raise
+        else:
+            return case
+    raise AssertionError("unreachable")
 
 
 def case_update(*, by: Member, case: Case, summary: str) -> Case:

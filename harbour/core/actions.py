@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from django.apps import apps
@@ -22,30 +23,51 @@ def encrypted_fields() -> Iterator[tuple[type[models.Model], list[EncryptedTextF
             yield model, fields
 
 
-def data_key_rotate(*, organisation_id: int) -> int:
-    """Gives an organisation a new data key, re-encrypts its values under it, and destroys the old key.
+def _rows_under_keys(organisation_id: int, key_ids: set[int]) -> Iterator[tuple[type[models.Model], int, list[str]]]:
+    """Rows of the organisation holding at least one value encrypted under one of `key_ids`."""
+    for model, fields in encrypted_fields():
+        by_owner: dict[str, list[EncryptedTextField]] = {}
+        for field in fields:
+            by_owner.setdefault(field.key_owner, []).append(field)
+        for owner, owned in by_owner.items():
+            names = [f.attname for f in owned]
+            rows = model._base_manager.filter(**{owner: organisation_id}).values_list("pk", *names)
+            for pk, *values in rows.iterator():
+                if any(isinstance(v, crypto.Sealed) and v.key_id in key_ids for v in values):
+                    yield model, pk, [f.name for f in owned]
 
-    Returns how many rows were re-encrypted.
+
+def data_key_rotate(*, organisation_id: int) -> int:
+    """Gives an organisation a new data key, re-encrypts its values under it, and destroys the old keys.
+
+    In three steps, so a request writing at the same moment never loses data:
+    the new key is committed first (new writes use it), then every row still
+    under an old key is re-encrypted, and an old key is destroyed only once a
+    scan after a grace period finds no value left under it. Returns how many
+    rows were re-encrypted.
     """
-    rewritten = 0
     with transaction.atomic():
-        old_keys = list(
-            DataKey.objects.select_for_update().filter(organisation_id=organisation_id).exclude(wrapped=b"")
+        old_ids = set(
+            DataKey.objects.select_for_update()
+            .filter(organisation_id=organisation_id)
+            .exclude(wrapped=b"")
+            .values_list("pk", flat=True)
         )
-        DataKey.objects.filter(organisation_id=organisation_id, retired_at__isnull=True).update(
-            retired_at=timezone.now()
-        )
+        DataKey.objects.filter(pk__in=old_ids, retired_at__isnull=True).update(retired_at=timezone.now())
         crypto.active_key_for(organisation_id)
-        for model, fields in encrypted_fields():
-            by_owner: dict[str, list[EncryptedTextField]] = {}
-            for field in fields:
-                by_owner.setdefault(field.key_owner, []).append(field)
-            for owner, owned in by_owner.items():
-                for row in model._base_manager.filter(**{owner: organisation_id}).iterator():
-                    row.save(update_fields=[f.name for f in owned])
-                    rewritten += 1
-        # The old keys no longer protect anything: destroy their material.
-        DataKey.objects.filter(pk__in=[k.pk for k in old_keys]).update(wrapped=b"")
+    rewritten = 0
+    while True:
+        for model, pk, names in list(_rows_under_keys(organisation_id, old_ids)):
+            with transaction.atomic():
+                row = model._base_manager.select_for_update().get(pk=pk)
+                row.save(update_fields=names)
+            rewritten += 1
+        time.sleep(settings.HARBOUR_KEY_ROTATION_GRACE_SECONDS)
+        with transaction.atomic():
+            DataKey.objects.select_for_update().filter(pk__in=old_ids).exists()
+            if next(_rows_under_keys(organisation_id, old_ids), None) is None:
+                DataKey.objects.filter(pk__in=old_ids).update(wrapped=b"")
+                break
     crypto.forget_unwrapped_keys()
     return rewritten
 

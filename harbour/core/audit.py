@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import connection
 from django.http import Http404, HttpRequest
 
-from harbour.core.models import AuditEntry, PersonRecord, PersonRecordQuerySet
+from harbour.core.models import AuditEntry, PersonRecord, PersonRecordManager
 
 if TYPE_CHECKING:
     from harbour.network.models import Member
@@ -31,8 +31,8 @@ def person_record_or_404(
 ) -> P:
     """One record the member may see, with its read written to the audit log; 404 to anyone else."""
     member: Member = request.user  # type: ignore[assignment]
-    queryset = cast(PersonRecordQuerySet[P], model._default_manager.all())
-    record = queryset.visible_to(member).filter(**lookup).first()
+    manager = cast(PersonRecordManager[P], model.objects)
+    record = manager.visible_to(member).filter(**lookup).first()
     if record is None:
         raise Http404
     audit_record(actor=member, action=action, record=record)

@@ -6,9 +6,12 @@ organisation has one active data key; older ones stay until a rotation has
 re-encrypted everything under them, then they are destroyed.
 
 Ciphertext tokens look like ``hb1:<data key id>:<base64>``. The associated
-data binds a token to its key and to the field it was written for, so a
-ciphertext copied into another field or row of another organisation fails
-to decrypt instead of leaking.
+data binds a token to its key, to the field it was written for and to the
+organisation that owns the row, so a ciphertext copied into another field, or
+into a row of another organisation, fails to decrypt instead of leaking.
+(Rows are not bound individually: their id is unknown when they are first
+written. Moving a value between two rows of one organisation needs write
+access to the database, which the audit log and backups would show.)
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from nacl import bindings, utils
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
@@ -30,12 +34,31 @@ if TYPE_CHECKING:
 TOKEN_PREFIX = "hb1"  # noqa: S105 - a format marker, not a secret
 _NONCE_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
-_unwrapped: dict[int, bytes] = {}
+# Unwrapped keys, by id and wrapped bytes: an id alone could name a key created
+# in a transaction that was rolled back (SQLite reuses such ids).
+_unwrapped: dict[tuple[int, bytes], bytes] = {}
 _lock = threading.Lock()
 
 
 class DecryptionError(Exception):
     """A ciphertext could not be read: wrong key, tampered, or moved."""
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A ciphertext as read from the database, not yet decrypted. Prints as nothing useful."""
+
+    token: str
+
+    @property
+    def key_id(self) -> int:
+        return key_id_of(self.token)
+
+    def __str__(self) -> str:
+        return "[encrypted]"
+
+    def __repr__(self) -> str:
+        return f"Sealed(key={self.key_id})"
 
 
 def fingerprint(master: bytes) -> str:
@@ -64,8 +87,9 @@ def forget_unwrapped_keys() -> None:
 
 
 def _key_bytes(key: DataKey) -> bytes:
+    cache_key = (key.pk, bytes(key.wrapped))
     with _lock:
-        cached = _unwrapped.get(key.pk)
+        cached = _unwrapped.get(cache_key)
     if cached is not None:
         return cached
     if not key.wrapped:
@@ -77,7 +101,7 @@ def _key_bytes(key: DataKey) -> bytes:
         )
     raw = unwrap(bytes(key.wrapped), settings.HARBOUR_MASTER_KEY)
     with _lock:
-        _unwrapped[key.pk] = raw
+        _unwrapped[cache_key] = raw
     return raw
 
 
@@ -88,23 +112,27 @@ def active_key_for(organisation_id: int) -> DataKey:
     key = DataKey.objects.filter(organisation_id=organisation_id, retired_at__isnull=True).first()
     if key is not None:
         return key
-    with transaction.atomic():
-        return DataKey.objects.create(
-            organisation_id=organisation_id,
-            wrapped=wrap(new_data_key(), settings.HARBOUR_MASTER_KEY),
-            master_fingerprint=fingerprint(settings.HARBOUR_MASTER_KEY),
-        )
+    try:
+        with transaction.atomic():
+            return DataKey.objects.create(
+                organisation_id=organisation_id,
+                wrapped=wrap(new_data_key(), settings.HARBOUR_MASTER_KEY),
+                master_fingerprint=fingerprint(settings.HARBOUR_MASTER_KEY),
+            )
+    except IntegrityError:
+        # Another request created the organisation's first key at the same moment.
+        return DataKey.objects.get(organisation_id=organisation_id, retired_at__isnull=True)
 
 
-def _aad(key_id: int, context: str) -> bytes:
-    return f"{TOKEN_PREFIX}:{key_id}:{context}".encode()
+def _aad(key_id: int, context: str, organisation_id: int) -> bytes:
+    return f"{TOKEN_PREFIX}:{key_id}:{context}:{organisation_id}".encode()
 
 
 def encrypt(plaintext: str, *, organisation_id: int, context: str) -> str:
     key = active_key_for(organisation_id)
     nonce = utils.random(_NONCE_BYTES)
     sealed = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext.encode("utf-8"), _aad(key.pk, context), nonce, _key_bytes(key)
+        plaintext.encode("utf-8"), _aad(key.pk, context, organisation_id), nonce, _key_bytes(key)
     )
     body = base64.b64encode(nonce + sealed).decode("ascii")
     return f"{TOKEN_PREFIX}:{key.pk}:{body}"
@@ -117,7 +145,8 @@ def key_id_of(token: str) -> int:
     return int(key_id)
 
 
-def decrypt(token: str, *, context: str) -> str:
+def decrypt(token: str, *, context: str, organisation_id: int) -> str:
+    """The plaintext of a token read from a row owned by `organisation_id`."""
     from harbour.core.models import DataKey
 
     try:
@@ -128,10 +157,12 @@ def decrypt(token: str, *, context: str) -> str:
     key = DataKey.objects.filter(pk=key_id).first()
     if key is None:
         raise DecryptionError("the data key for this value has been destroyed")
+    if key.organisation_id != organisation_id:
+        raise DecryptionError("this value was encrypted for another organisation")
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
     try:
         plain = bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            sealed, _aad(key_id, context), nonce, _key_bytes(key)
+            sealed, _aad(key_id, context, organisation_id), nonce, _key_bytes(key)
         )
     except CryptoError:
         raise DecryptionError("ciphertext does not match its key or field") from None

@@ -7,16 +7,41 @@ from typing import Any
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models import Lookup
+from django.db.models.query_utils import DeferredAttribute
 
 from harbour.core import crypto
+
+
+class DecryptingAttribute(DeferredAttribute):
+    """Decrypts on first read, using the organisation of the row the value sits in."""
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, crypto.Sealed):
+            field: EncryptedTextField = self.field  # type: ignore[assignment]
+            value = crypto.decrypt(
+                value.token, context=field.crypto_context, organisation_id=getattr(instance, field.key_owner)
+            )
+            instance.__dict__[field.attname] = value
+        return value
+
+    # A data descriptor, so reads always pass through __get__ even once the value is in __dict__.
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """Plaintext in Python, ciphertext in the database and its backups.
 
     `key_owner` names the attribute holding the organisation id whose data key
-    encrypts the value. Encrypted values cannot be searched or filtered.
+    encrypts the value. Values are decrypted only when read from the model
+    instance; `values()` and `values_list()` give `Sealed` ciphertexts.
+    Encrypted values cannot be searched or filtered.
     """
+
+    descriptor_class = DecryptingAttribute
 
     def __init__(self, *args: Any, key_owner: str = "organisation_id", **kwargs: Any) -> None:
         self.key_owner = key_owner
@@ -41,10 +66,10 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
             raise ValueError(f"{self.crypto_context}: no organisation to encrypt for")
         return crypto.encrypt(str(value), organisation_id=organisation_id, context=self.crypto_context)
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> crypto.Sealed | None:
         if value is None:
             return None
-        return crypto.decrypt(value, context=self.crypto_context)
+        return crypto.Sealed(value)
 
     def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name != "isnull":

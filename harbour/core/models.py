@@ -80,6 +80,10 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.record_type} {self.record_id}"
 
 
+class UnscopedPersonRecordRead(Exception):
+    """A person record was read without saying for whom: use visible_to(member)."""
+
+
 class PersonRecordQuerySet(models.QuerySet[P]):
     def visible_to(self, member: Member | Any) -> PersonRecordQuerySet[P]:
         """Records this member may see: their own organisation's, and only for person-data roles."""
@@ -90,12 +94,35 @@ class PersonRecordQuerySet(models.QuerySet[P]):
         return self.filter(organisation_id=member.organisation_id)
 
 
+class PersonRecordManager(models.Manager[P]):
+    """The only way views read person records: `Model.objects.visible_to(member)`.
+
+    Any other read through `objects` raises, so a view cannot list or fetch
+    person records without naming the member they are for. Background jobs
+    (key rotation, retention) use `Model.system_objects`, which no view uses.
+    """
+
+    def get_queryset(self) -> PersonRecordQuerySet[P]:
+        raise UnscopedPersonRecordRead(
+            f"{self.model._meta.label}: read through objects.visible_to(member), or system_objects in a job"
+        )
+
+    def visible_to(self, member: Member | Any) -> PersonRecordQuerySet[P]:
+        return PersonRecordQuerySet(self.model, using=self._db).visible_to(member)
+
+    def create(self, **kwargs: Any) -> P:
+        record = self.model(**kwargs)
+        record.save(force_insert=True, using=self.db)
+        return record
+
+
 class PersonRecord(models.Model):
     """Base for every record about a person: owned by one organisation, read through visible_to."""
 
     organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
 
-    objects = PersonRecordQuerySet.as_manager()
+    objects: PersonRecordManager[Any] = PersonRecordManager()
+    system_objects: models.Manager[Any] = models.Manager()
 
     class Meta:
         abstract = True

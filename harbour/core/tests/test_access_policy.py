@@ -186,3 +186,18 @@ def test_members_of_state_organisations_can_only_be_liaisons(cast: Cast) -> None
     assert cast.police.roles_allowed() == [Role.LIAISON]
     cast.lee.role = Role.CASE_WORKER  # even if the role were changed in the database
     assert not cast.lee.may_see_person_data
+
+
+@pytest.mark.django_db
+def test_person_records_cannot_be_read_without_naming_the_member(cast: Cast) -> None:
+    from harbour.core.models import UnscopedPersonRecordRead
+
+    case_open(by=cast.bob, summary="x")
+    for read in (
+        lambda: list(Case.objects.all()),
+        lambda: Case.objects.get(reference="HB-AAAAAA"),
+        lambda: Case.objects.filter(organisation=cast.harbour_house).count(),
+    ):
+        with pytest.raises(UnscopedPersonRecordRead):
+            read()
+    assert Case.objects.visible_to(cast.bob).count() == 1

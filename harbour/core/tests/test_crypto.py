@@ -12,7 +12,7 @@ from django.conf import LazySettings
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from harbour.cases.actions import case_open
 from harbour.cases.models import Case
@@ -36,7 +36,7 @@ def test_the_database_holds_only_ciphertext_for_an_encrypted_field(cast: Cast) -
     stored = raw_column("cases_case", "summary", case.pk)
     assert stored.startswith("hb1:")
     assert "Passport" not in stored and "Elm" not in stored
-    assert Case.objects.get(pk=case.pk).summary == SECRET_TEXT
+    assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
 
 
 @pytest.mark.django_db
@@ -61,15 +61,41 @@ def test_a_ciphertext_moved_to_another_field_does_not_decrypt(cast: Cast) -> Non
     case = case_open(by=cast.bob, summary=SECRET_TEXT)
     token = raw_column("cases_case", "summary", case.pk)
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt(token, context="network.member.totp_secret")
+        crypto.decrypt(token, context="network.member.totp_secret", organisation_id=cast.harbour_house.pk)
 
 
 @pytest.mark.django_db
-def test_the_data_key_is_stored_only_wrapped(cast: Cast, settings: LazySettings) -> None:
-    case_open(by=cast.bob, summary="x")
-    key = DataKey.objects.get(organisation=cast.harbour_house, retired_at__isnull=True)
-    raw = crypto.unwrap(bytes(key.wrapped), settings.HARBOUR_MASTER_KEY)
-    assert raw not in bytes(key.wrapped)
+def test_a_ciphertext_copied_into_another_organisations_row_does_not_decrypt(cast: Cast) -> None:
+    mine = case_open(by=cast.bob, summary=SECRET_TEXT)
+    theirs = case_open(by=cast.carol, summary="their own")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case SET summary = %s WHERE id = %s",
+            [raw_column("cases_case", "summary", mine.pk), theirs.pk],
+        )
+    with pytest.raises(crypto.DecryptionError, match="another organisation"):
+        _ = Case.system_objects.get(pk=theirs.pk).summary
+
+
+@pytest.mark.django_db
+def test_values_read_in_bulk_stay_sealed(cast: Cast) -> None:
+    case_open(by=cast.bob, summary=SECRET_TEXT)
+    (value,) = Case.system_objects.values_list("summary", flat=True)
+    assert isinstance(value, crypto.Sealed)
+    assert SECRET_TEXT not in f"{value} {value!r}"
+
+
+@pytest.mark.django_db
+def test_a_key_created_in_a_rolled_back_transaction_is_never_used(cast: Cast) -> None:
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        case_open(by=cast.bob, summary="rolled back")
+        raise Abort
+    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    crypto.forget_unwrapped_keys()  # as after a restart
+    assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
 
 
 @pytest.mark.django_db
@@ -78,13 +104,13 @@ def test_a_wrong_master_key_reads_nothing(cast: Cast, settings: LazySettings) ->
     settings.HARBOUR_MASTER_KEY = secrets.token_bytes(32)
     crypto.forget_unwrapped_keys()
     with pytest.raises(crypto.DecryptionError, match="wrapped by master key"):
-        Case.objects.get(pk=case.pk)
+        _ = Case.system_objects.get(pk=case.pk).summary
 
 
 @pytest.mark.django_db
 def test_encrypted_fields_cannot_be_filtered(cast: Cast) -> None:
     with pytest.raises(FieldError):
-        list(Case.objects.filter(summary="anything"))
+        list(Case.system_objects.filter(summary="anything"))
 
 
 @pytest.mark.django_db
@@ -96,14 +122,22 @@ def test_rotating_an_organisation_key_reencrypts_and_destroys_the_old_key(cast: 
     call_command("rotate_keys", organisation=cast.harbour_house.pk, stdout=out)
     new_token = raw_column("cases_case", "summary", case.pk)
     assert crypto.key_id_of(new_token) != old_key
-    assert Case.objects.get(pk=case.pk).summary == SECRET_TEXT
+    assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
     assert Member.objects.get(pk=cast.bob.pk).totp_secret == CAST_TOTP_SECRET
     assert bytes(DataKey.objects.get(pk=old_key).wrapped) == b""
     crypto.forget_unwrapped_keys()
     with pytest.raises(crypto.DecryptionError, match="destroyed"):
-        crypto.decrypt(old_token, context="cases.case.summary")
-    # Another organisation's values are untouched by this rotation.
+        crypto.decrypt(old_token, context="cases.case.summary", organisation_id=cast.harbour_house.pk)
     assert "rows re-encrypted" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_rotation_leaves_other_organisations_untouched(cast: Cast) -> None:
+    theirs = case_open(by=cast.carol, summary="their own")
+    before = raw_column("cases_case", "summary", theirs.pk)
+    case_open(by=cast.bob, summary=SECRET_TEXT)
+    call_command("rotate_keys", organisation=cast.harbour_house.pk, stdout=StringIO())
+    assert raw_column("cases_case", "summary", theirs.pk) == before
 
 
 @pytest.mark.django_db
@@ -115,7 +149,7 @@ def test_rotating_the_master_key_rewraps_every_data_key(cast: Cast, settings: La
     call_command("rotate_keys", new_master_key_file=key_file, stdout=StringIO())
     settings.HARBOUR_MASTER_KEY = new_master
     crypto.forget_unwrapped_keys()
-    assert Case.objects.get(pk=case.pk).summary == SECRET_TEXT
+    assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
     assert set(DataKey.objects.exclude(wrapped=b"").values_list("master_fingerprint", flat=True)) == {
         crypto.fingerprint(new_master)
     }
