@@ -9,6 +9,7 @@ export HARBOUR_STATE_DIR ?= $(CURDIR)/var
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Harbour needs $(PYTHON)"; exit 1; }
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { echo "$(PYTHON) cannot make virtual environments: install Debian's python3.11-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -48,7 +49,7 @@ test-sqlite: $(VENV)/.dev var/secret-key var/master-key translations
 	$(VENV)/bin/pytest -m "not browser"
 
 test-postgres: $(VENV)/.dev var/secret-key var/master-key translations
-	scripts/with-postgres $(VENV)/bin/pytest -m "not browser"
+	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser"
 
 test-browser: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0

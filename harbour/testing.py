@@ -1,7 +1,8 @@
 """The shared cast of the test suite: organisations and people every test can name.
 
 alice administers Harbour House, bob is her case worker and hana her hotline
-operator; carol is a case worker at another organisation (the outsider);
+operator; carol is a case worker at another organisation (the outsider) and
+omar its administrator;
 cora coordinates the network; lee is a law-enforcement liaison and rhea a
 researcher, who must never see anyone's data; pat works at an organisation
 still waiting for vetting.
@@ -34,9 +35,11 @@ class Cast:
     lee: Member
     rhea: Member
     pat: Member
+    omar: Member
 
     def members(self) -> dict[str, Member]:
-        return {name: getattr(self, name) for name in ("alice", "bob", "hana", "carol", "cora", "lee", "rhea", "pat")}
+        names = ("alice", "bob", "hana", "carol", "omar", "cora", "lee", "rhea", "pat")
+        return {name: getattr(self, name) for name in names}
 
 
 def _organisation(name: str, kind: str, province: str, city: str, vetted: bool = True) -> Organisation:
@@ -86,4 +89,5 @@ def make_cast() -> Cast:
         lee=_member("lee", police, Role.LIAISON),
         rhea=_member("rhea", university, Role.RESEARCHER),
         pat=_member("pat", pending_org, Role.CASE_WORKER),
+        omar=_member("omar", prairie_clinic, Role.ORG_ADMIN),
     )

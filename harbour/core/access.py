@@ -34,6 +34,8 @@ class Policy:
     name: str
     roles: frozenset[str] | None
     person_data: bool = False
+    # Members of organisations not (or no longer) vetted reach only their own account pages.
+    allow_unvetted: bool = False
 
     @property
     def is_public(self) -> bool:
@@ -45,6 +47,8 @@ class Policy:
         if member is None or not member.is_authenticated or not member.is_active:
             return False
         if member.role not in self.roles:
+            return False
+        if not self.allow_unvetted and not member.organisation.is_vetted:
             return False
         if self.person_data:
             return member.may_see_person_data
@@ -66,13 +70,17 @@ def public(view: View) -> View:
     return _declare(Policy("public", None))(view)
 
 
-def members(*roles: str) -> Callable[[View], View]:
-    """Signed-in members; only the given roles when any are named."""
+def members(*roles: str, allow_unvetted: bool = False) -> Callable[[View], View]:
+    """Signed-in members of vetted organisations; only the given roles when any are named.
+
+    `allow_unvetted` opens a view to members whose organisation waits for vetting
+    or was suspended: only for pages about their own account.
+    """
     allowed = frozenset(roles) if roles else ALL_ROLES
     unknown = allowed - ALL_ROLES
     if unknown:
         raise ImproperlyConfigured(f"unknown roles {sorted(unknown)}")
-    return _declare(Policy("members", allowed))
+    return _declare(Policy("members", allowed, allow_unvetted=allow_unvetted))
 
 
 def person_data(*roles: str) -> Callable[[View], View]:

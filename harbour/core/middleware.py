@@ -16,20 +16,34 @@ from django.views.debug import SafeExceptionReporterFilter
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# Request headers that identify a visitor's device or network. They are removed
-# before any view, log or error report can see them.
-IDENTIFYING_META = (
-    "HTTP_USER_AGENT",
-    "HTTP_X_FORWARDED_FOR",
-    "HTTP_X_REAL_IP",
-    "HTTP_FORWARDED",
-    "HTTP_CF_CONNECTING_IP",
-    "HTTP_TRUE_CLIENT_IP",
-    "HTTP_X_CLIENT_IP",
-    "HTTP_CLIENT_IP",
-    "HTTP_SEC_CH_UA",
-    "HTTP_SEC_CH_UA_PLATFORM",
-    "HTTP_SEC_CH_UA_MOBILE",
+# The only request headers Harbour keeps. Everything else a browser or proxy
+# sends (user agent, client hints, forwarding chains, CDN client addresses) is
+# removed before any view, log or error report can see it. An allowlist, so a
+# header nobody thought of is dropped too.
+KEPT_HEADERS = frozenset(
+    {
+        "HTTP_HOST",
+        "HTTP_ACCEPT",
+        "HTTP_ACCEPT_ENCODING",
+        "HTTP_ACCEPT_LANGUAGE",
+        "HTTP_CACHE_CONTROL",
+        "HTTP_CONNECTION",
+        "HTTP_COOKIE",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_ORIGIN",
+        "HTTP_PRAGMA",
+        "HTTP_RANGE",
+        "HTTP_REFERER",
+        "HTTP_SEC_FETCH_DEST",
+        "HTTP_SEC_FETCH_MODE",
+        "HTTP_SEC_FETCH_SITE",
+        "HTTP_SEC_FETCH_USER",
+        "HTTP_UPGRADE_INSECURE_REQUESTS",
+        "HTTP_X_CSRFTOKEN",
+        "HTTP_X_FORWARDED_PROTO",
+        "HTTP_X_REQUESTED_WITH",
+    }
 )
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -52,8 +66,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), interest-coh
 def forget_client_middleware(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         request.META["REMOTE_ADDR"] = "0.0.0.0"  # noqa: S104 - a placeholder, not a bind address
-        for key in IDENTIFYING_META:
-            request.META.pop(key, None)
+        for key in [k for k in request.META if k.startswith("HTTP_") and k not in KEPT_HEADERS]:
+            del request.META[key]
         return get_response(request)
 
     return middleware
@@ -65,9 +79,9 @@ def security_headers_middleware(get_response: Handler) -> Handler:
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            # Anything a signed-in member sees may be about a person.
+        if not request.path.startswith(settings.STATIC_URL):
+            # No page is kept by the browser or a proxy: a member's page may be
+            # about a person, and a visitor's page may be seen on a shared phone.
             response["Cache-Control"] = "no-store"
         return response
 
@@ -75,20 +89,26 @@ def security_headers_middleware(get_response: Handler) -> Handler:
 
 
 def idle_timeout_middleware(get_response: Handler) -> Handler:
-    """Signs a member out after HARBOUR_IDLE_TIMEOUT_MINUTES without a request."""
+    """Signs a member out after HARBOUR_IDLE_TIMEOUT_MINUTES without a request,
+    and after HARBOUR_SESSION_HOURS in any case."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("harbour_last_seen")
+            started = request.session.setdefault("harbour_signed_in_at", now)
             limit = settings.HARBOUR_IDLE_TIMEOUT_MINUTES * 60
-            if isinstance(last, int) and now - last > limit:
+            too_old = isinstance(started, int) and now - started > settings.SESSION_COOKIE_AGE
+            if too_old or (isinstance(last, int) and now - last > limit):
                 logout(request)
-                messages.info(
-                    request,
-                    _("You were signed out after %(minutes)d minutes without activity.")
-                    % {"minutes": settings.HARBOUR_IDLE_TIMEOUT_MINUTES},
-                )
+                if too_old:
+                    messages.info(request, _("Your session has ended. Please sign in again."))
+                else:
+                    messages.info(
+                        request,
+                        _("You were signed out after %(minutes)d minutes without activity.")
+                        % {"minutes": settings.HARBOUR_IDLE_TIMEOUT_MINUTES},
+                    )
                 return redirect_to_login(request.get_full_path())
             request.session["harbour_last_seen"] = now
         return get_response(request)

@@ -147,11 +147,35 @@ def member_remove(*, by: Member, member: Member) -> None:
         raise ActionRefused(_("You can only remove members of your own organisation."))
     if member.pk == by.pk:
         raise ActionRefused(_("You cannot remove yourself. Ask another administrator."))
-    member.is_active = False
-    member.save(update_fields=["is_active"])
+    with transaction.atomic():
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+        # Someone who loses access must not keep a way back in through a link they sent.
+        Invitation.objects.pending().filter(invited_by=member).update(revoked_at=timezone.now())
+    # End their open sessions now rather than at the next idle timeout.
+    _end_sessions(member)
+
+
+def invitation_revoke(*, by: Member, invitation: Invitation) -> None:
+    if not _may_invite(by, invitation.organisation):
+        raise ActionRefused(_("You can only withdraw invitations to your own organisation."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def two_factor_reset(*, by: Member, member: Member) -> None:
+    """Clears a colleague's authenticator (a lost phone); they enrol a new one at their next sign-in."""
+    if not (by.is_org_admin and by.organisation_id == member.organisation_id):
+        raise ActionRefused(_("You can only reset two-factor sign-in for your own organisation's staff."))
+    member.totp_secret = None
+    member.totp_last_step = 0
+    member.save(update_fields=["totp_secret", "totp_last_step"])
+    _end_sessions(member)
+
+
+def _end_sessions(member: Member) -> None:
     from django.contrib.sessions.models import Session
 
-    # End their open sessions now rather than at the next idle timeout.
     for session in Session.objects.filter(expire_date__gt=timezone.now()):
         if session.get_decoded().get("_auth_user_id") == str(member.pk):
             session.delete()

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +151,10 @@ class Member(AbstractBaseUser):
 
     class Meta:
         ordering = ["full_name"]
+        constraints = [
+            # Sign-in looks emails up without regard to case, so they must be unique that way too.
+            models.UniqueConstraint(Lower("email"), name="member_email_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -17,6 +17,16 @@ urlpatterns = [
     path("members/password/", views.password_change, name="password_change"),
     path("members/organisation/staff/", views.organisation_staff, name="organisation_staff"),
     path("members/organisation/staff/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "members/organisation/staff/<int:member_id>/reset-two-factor/",
+        views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
+    path(
+        "members/organisation/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("members/organisation/audit/", views.organisation_audit, name="organisation_audit"),
     path("members/network/organisations/", views.organisations, name="organisations"),
     path("members/network/organisations/new/", views.organisation_new, name="organisation_new"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -36,7 +37,7 @@ from harbour.network.forms import (
     VettingForm,
     WorkingGroupForm,
 )
-from harbour.network.models import Member, Organisation, SignInEvent, WorkingGroup
+from harbour.network.models import Invitation, Member, Organisation, SignInEvent, WorkingGroup
 
 PENDING_KEY = "harbour_pending_member"
 PENDING_SECRET_KEY = "harbour_pending_totp_secret"  # noqa: S105 - a session key name
@@ -163,7 +164,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members()
+@access.members(allow_unvetted=True)
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -231,19 +232,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "network/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
-@access.members()
+@access.members(allow_unvetted=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     return render(request, "network/dashboard.html", {"member": member, "roles": Role})
 
 
-@access.members()
+@access.members(allow_unvetted=True)
 def my_sign_ins(request: HttpRequest) -> HttpResponse:
     events = SignInEvent.objects.filter(member=_member(request))[:50]
     return render(request, "network/my_sign_ins.html", {"events": events})
 
 
-@access.members()
+@access.members(allow_unvetted=True)
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(_member(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -283,18 +284,52 @@ def organisation_staff(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.ORG_ADMIN)
-@require_POST
-def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
-    admin = _member(request)
-    member = get_object_or_404(Member, pk=member_id, organisation=admin.organisation, is_active=True)
+def _staff_action(request: HttpRequest, do: Callable[[], object], done: str) -> HttpResponse:
+    """Runs an administrator's action on their staff page and says how it went."""
     try:
-        actions.member_remove(by=admin, member=member)
+        do()
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("%(name)s no longer has access.") % {"name": member.full_name})
+        messages.success(request, done)
     return redirect("network:organisation_staff")
+
+
+def _own_staff_member(request: HttpRequest, member_id: int) -> Member:
+    return get_object_or_404(Member, pk=member_id, organisation=_member(request).organisation, is_active=True)
+
+
+@access.members(Role.ORG_ADMIN)
+@require_POST
+def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _own_staff_member(request, member_id)
+    return _staff_action(
+        request,
+        lambda: actions.member_remove(by=_member(request), member=member),
+        _("%(name)s no longer has access.") % {"name": member.full_name},
+    )
+
+
+@access.members(Role.ORG_ADMIN)
+@require_POST
+def member_two_factor_reset(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _own_staff_member(request, member_id)
+    return _staff_action(
+        request,
+        lambda: actions.two_factor_reset(by=_member(request), member=member),
+        _("%(name)s will set up a new authenticator at their next sign-in.") % {"name": member.full_name},
+    )
+
+
+@access.members(Role.ORG_ADMIN)
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=_member(request).organisation)
+    return _staff_action(
+        request,
+        lambda: actions.invitation_revoke(by=_member(request), invitation=invitation),
+        _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
+    )
 
 
 @access.members(Role.ORG_ADMIN)

@@ -47,3 +47,36 @@ def test_pages_with_a_persons_data_are_never_cached(cast: Cast) -> None:
 def test_public_pages_set_no_cookie() -> None:
     response = Client().get(reverse("home"))
     assert not response.cookies
+
+
+def test_every_page_is_kept_out_of_browser_and_proxy_caches() -> None:
+    assert Client().get(reverse("home"))["Cache-Control"] == "no-store"
+    assert Client().get(reverse("network:sign_in"))["Cache-Control"] == "no-store"
+
+
+def test_identifying_headers_never_reach_a_view() -> None:
+    """Headers are kept by allowlist, so ones nobody listed (CDN client addresses, Via) go too."""
+    from django.http import HttpRequest, HttpResponse
+    from django.test import RequestFactory
+
+    from harbour.core.middleware import forget_client_middleware
+
+    seen: dict[str, object] = {}
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.update(request.META)
+        return HttpResponse()
+
+    fake = RequestFactory().get(
+        "/",
+        HTTP_USER_AGENT="Marker/1.0",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        HTTP_X_CLUSTER_CLIENT_IP="203.0.113.9",
+        HTTP_FASTLY_CLIENT_IP="203.0.113.9",
+        HTTP_VIA="1.1 proxy",
+        HTTP_ACCEPT_LANGUAGE="fr",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    forget_client_middleware(view)(fake)
+    assert "203.0.113.9" not in repr(seen) and "Marker" not in repr(seen)
+    assert seen["HTTP_ACCEPT_LANGUAGE"] == "fr"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from harbour.core.roles import Role
 from harbour.network import actions
 from harbour.network.models import Invitation, Member
-from harbour.testing import Cast
+from harbour.testing import CAST_PASSWORD, Cast
 
 NEW_PASSWORD = "river lantern orchard pebble"
 
@@ -137,3 +137,43 @@ def test_a_removed_member_loses_access_at_once(cast: Cast) -> None:
     admin.force_login(cast.alice)
     admin.post(reverse("network:member_remove", args=[cast.bob.pk]))
     assert client.get(reverse("network:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_administrator_withdraws_an_invitation(cast: Cast, django_capture_on_commit_callbacks: Any) -> None:
+    path = invite(cast, django_capture_on_commit_callbacks)
+    admin = Client()
+    admin.force_login(cast.alice)
+    admin.post(reverse("network:invitation_revoke", args=[Invitation.objects.get().pk]))
+    response = Client().get(path)
+    assert response.status_code == 410 and "withdrawn" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_removing_a_member_withdraws_the_invitations_they_sent(cast: Cast) -> None:
+    cast.bob.role = Role.ORG_ADMIN
+    cast.bob.save()
+    invitation = actions.invitation_send(
+        by=cast.bob, organisation=cast.harbour_house, email="friend@cast.example", role=Role.ORG_ADMIN
+    )
+    actions.member_remove(by=cast.alice, member=cast.bob)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_an_administrator_resets_a_lost_authenticator(cast: Cast) -> None:
+    admin = Client()
+    admin.force_login(cast.alice)
+    admin.post(reverse("network:member_two_factor_reset", args=[cast.bob.pk]))
+    assert Member.objects.get(pk=cast.bob.pk).totp_secret is None
+    response = Client().post(reverse("network:sign_in"), {"email": "bob@cast.example", "password": CAST_PASSWORD})
+    assert response["Location"] == reverse("network:two_factor_setup")
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_reset_another_organisations_staff(cast: Cast) -> None:
+    admin = Client()
+    admin.force_login(cast.omar)
+    assert admin.post(reverse("network:member_two_factor_reset", args=[cast.bob.pk])).status_code == 404
+    assert Member.objects.get(pk=cast.bob.pk).totp_secret is not None

@@ -254,3 +254,28 @@ def test_activity_within_the_timeout_keeps_the_session(cast: Cast) -> None:
 def test_sign_in_refuses_to_redirect_to_another_site(cast: Cast) -> None:
     response = password_step(Client(), "lee@cast.example", next="https://evil.example/")
     assert response["Location"] == reverse("network:dashboard")  # type: ignore[index]
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_its_absolute_lifetime_even_when_active(cast: Cast, settings: LazySettings) -> None:
+    client = Client()
+    client.force_login(cast.alice)
+    client.get(reverse("network:dashboard"))
+    session = client.session
+    session["harbour_signed_in_at"] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    response = client.get(reverse("network:dashboard"))
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_members_of_a_suspended_organisation_keep_only_their_account_pages(cast: Cast) -> None:
+    from harbour.network.models import Organisation
+
+    cast.harbour_house.vetting_status = Organisation.Vetting.SUSPENDED
+    cast.harbour_house.save()
+    client = Client()
+    client.force_login(cast.alice)
+    assert client.get(reverse("network:dashboard")).status_code == 200
+    assert client.get(reverse("network:working_groups")).status_code == 403
+    assert client.get(reverse("network:organisation_staff")).status_code == 403

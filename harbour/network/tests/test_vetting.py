@@ -87,7 +87,7 @@ def test_suspending_an_organisation_closes_person_data_at_once(cast: Cast) -> No
 
 
 @pytest.mark.django_db
-def test_the_demo_network_loads_once_with_every_role(django_capture_on_commit_callbacks: Any) -> None:
+def test_the_demo_network_loads_once_with_every_role(settings: Any) -> None:
     from io import StringIO
 
     from django.core.management import call_command
@@ -95,6 +95,7 @@ def test_the_demo_network_loads_once_with_every_role(django_capture_on_commit_ca
     from harbour.core.roles import Role
     from harbour.network.models import Member, WorkingGroup
 
+    settings.HARBOUR_DEMO = True
     out = StringIO()
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)
@@ -146,3 +147,14 @@ def test_a_representative_must_belong_to_the_group(cast: Cast) -> None:
     assert "must work at one of the group" in response.content.decode()
     assert 'value="Winnipeg group"' in response.content.decode()
     assert not WorkingGroup.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_network_is_refused_outside_demo_mode(settings: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.HARBOUR_DEMO = False
+    with pytest.raises(CommandError, match="HARBOUR_DEMO"):
+        call_command("load_demo")
+    assert not Organisation.objects.exists()

@@ -13,13 +13,20 @@
   }
 
   exit.addEventListener("click", leave);
+
+  // The rest is for public pages only: on member pages Esc must not throw
+  // away a case note being typed, and Back must work as usual.
+  if (!document.body.hasAttribute("data-replace-history")) { return; }
+
   document.addEventListener("keydown", function (event) {
+    // Esc also closes an input method's candidate list (Arabic, Chinese...):
+    // that must not leave the site.
+    if (event.isComposing || event.keyCode === 229) { return; }
     if (event.key === "Escape" || event.key === "Esc") { leave(event); }
   });
 
-  // On public pages each move within Harbour replaces the current history
-  // entry, so after a quick exit, Back leaves Harbour instead of returning.
-  if (!document.body.hasAttribute("data-replace-history")) { return; }
+  // Each move within Harbour replaces the current history entry, so after a
+  // quick exit, Back leaves Harbour instead of returning.
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[href]") : null;

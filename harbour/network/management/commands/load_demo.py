@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pyotp
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from harbour.cases.actions import case_open
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.HARBOUR_DEMO:
+            raise CommandError(
+                "The demo network has published passwords: load it only where HARBOUR_DEMO=true (make run sets it)."
+            )
         data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
         if Organisation.objects.filter(is_demo=True).exists():
             created = False
