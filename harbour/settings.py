@@ -82,6 +82,23 @@ def master_key(name: str) -> bytes:
 DEBUG = env_bool("HARBOUR_DEBUG", False)
 SECRET_KEY = secret_from_env_or_file("HARBOUR_SECRET_KEY")
 HARBOUR_MASTER_KEY = master_key("HARBOUR_MASTER_KEY")
+
+
+def old_master_keys(name: str) -> list[bytes]:
+    """Retired master keys still accepted for unwrapping while `rotate_keys --rewrap` runs."""
+    keys = []
+    for raw in env_list(name, []):
+        try:
+            key = base64.b64decode(raw, validate=True)
+        except binascii.Error:
+            raise ImproperlyConfigured(f"{name} must be base64 keys separated by commas") from None
+        if len(key) != 32:
+            raise ImproperlyConfigured(f"{name}: every key must decode to 32 bytes")
+        keys.append(key)
+    return keys
+
+
+HARBOUR_OLD_MASTER_KEYS = old_master_keys("HARBOUR_OLD_MASTER_KEYS")
 ALLOWED_HOSTS = env_list("HARBOUR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("HARBOUR_CSRF_TRUSTED_ORIGINS", [])
 
@@ -208,7 +225,14 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
-EMAIL_BACKEND = env_str("HARBOUR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Emails carry invitation and reset links: print them only on a demo or debug
+# machine, never into a production log.
+EMAIL_BACKEND = env_str(
+    "HARBOUR_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or env_bool("HARBOUR_DEMO", False)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env_str("HARBOUR_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("HARBOUR_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("HARBOUR_EMAIL_USER", "")

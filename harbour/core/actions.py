@@ -72,18 +72,28 @@ def data_key_rotate(*, organisation_id: int) -> int:
     return rewritten
 
 
-def master_key_rotate(*, new_master: bytes) -> int:
-    """Re-wraps every live data key under `new_master`. Returns how many keys were re-wrapped.
+def master_key_rewrap() -> int:
+    """Re-wraps every live data key that is not yet under the current master key.
 
-    The caller must then replace HARBOUR_MASTER_KEY with the new key before serving again.
+    Rotation without a window in which anything is unreadable: set the new key
+    as HARBOUR_MASTER_KEY and the old one in HARBOUR_OLD_MASTER_KEYS, restart,
+    run this, then remove the old key. Returns how many keys were re-wrapped.
     """
     current = settings.HARBOUR_MASTER_KEY
+    current_fingerprint = crypto.fingerprint(current)
+    known = crypto.master_keys()
     count = 0
     with transaction.atomic():
-        for key in DataKey.objects.select_for_update().exclude(wrapped=b""):
-            raw = crypto.unwrap(bytes(key.wrapped), current)
-            key.wrapped = crypto.wrap(raw, new_master)
-            key.master_fingerprint = crypto.fingerprint(new_master)
+        for key in (
+            DataKey.objects.select_for_update().exclude(wrapped=b"").exclude(master_fingerprint=current_fingerprint)
+        ):
+            master = known.get(key.master_fingerprint)
+            if master is None:
+                raise crypto.DecryptionError(
+                    f"data key {key.pk} is under master key {key.master_fingerprint}: add it to HARBOUR_OLD_MASTER_KEYS"
+                )
+            key.wrapped = crypto.wrap(crypto.unwrap(bytes(key.wrapped), master), current)
+            key.master_fingerprint = current_fingerprint
             key.save(update_fields=["wrapped", "master_fingerprint"])
             count += 1
     crypto.forget_unwrapped_keys()

@@ -66,6 +66,13 @@ def fingerprint(master: bytes) -> str:
     return hashlib.blake2b(master, digest_size=8, person=b"harbour-mk").hexdigest()
 
 
+def master_keys() -> dict[str, bytes]:
+    """Every master key this process may unwrap with, by fingerprint; new keys use the current one."""
+    keys = {fingerprint(old): old for old in settings.HARBOUR_OLD_MASTER_KEYS}
+    keys[fingerprint(settings.HARBOUR_MASTER_KEY)] = settings.HARBOUR_MASTER_KEY
+    return keys
+
+
 def wrap(data_key: bytes, master: bytes) -> bytes:
     return bytes(SecretBox(master).encrypt(data_key))
 
@@ -94,12 +101,13 @@ def _key_bytes(key: DataKey) -> bytes:
         return cached
     if not key.wrapped:
         raise DecryptionError(f"data key {key.pk} was destroyed after rotation")
-    if key.master_fingerprint != fingerprint(settings.HARBOUR_MASTER_KEY):
+    master = master_keys().get(key.master_fingerprint)
+    if master is None:
         raise DecryptionError(
-            f"data key {key.pk} is wrapped by master key {key.master_fingerprint}, "
-            f"but HARBOUR_MASTER_KEY is {fingerprint(settings.HARBOUR_MASTER_KEY)}"
+            f"data key {key.pk} is wrapped by master key {key.master_fingerprint}, which is neither "
+            f"HARBOUR_MASTER_KEY ({fingerprint(settings.HARBOUR_MASTER_KEY)}) nor in HARBOUR_OLD_MASTER_KEYS"
         )
-    raw = unwrap(bytes(key.wrapped), settings.HARBOUR_MASTER_KEY)
+    raw = unwrap(bytes(key.wrapped), master)
     with _lock:
         _unwrapped[cache_key] = raw
     return raw

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import secrets
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
@@ -141,22 +139,40 @@ def test_rotation_leaves_other_organisations_untouched(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
-def test_rotating_the_master_key_rewraps_every_data_key(cast: Cast, settings: LazySettings, tmp_path: Path) -> None:
+def test_rotating_the_master_key_leaves_no_moment_unreadable(cast: Cast, settings: LazySettings) -> None:
     case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    old_master = settings.HARBOUR_MASTER_KEY
     new_master = secrets.token_bytes(32)
-    key_file = tmp_path / "new-master-key"
-    key_file.write_text(base64.b64encode(new_master).decode())
-    call_command("rotate_keys", new_master_key_file=key_file, stdout=StringIO())
+    # Step 1: the new key is current, the old one still accepted; everything reads.
     settings.HARBOUR_MASTER_KEY = new_master
+    settings.HARBOUR_OLD_MASTER_KEYS = [old_master]
     crypto.forget_unwrapped_keys()
     assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
+    new_case = case_open(by=cast.carol, summary="written during the rotation")
+    # Step 2: re-wrap; step 3: drop the old key. Everything still reads.
+    call_command("rotate_keys", rewrap=True, stdout=StringIO())
+    settings.HARBOUR_OLD_MASTER_KEYS = []
+    crypto.forget_unwrapped_keys()
+    assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
+    assert Case.system_objects.get(pk=new_case.pk).summary == "written during the rotation"
     assert set(DataKey.objects.exclude(wrapped=b"").values_list("master_fingerprint", flat=True)) == {
         crypto.fingerprint(new_master)
     }
 
 
-def test_rotate_keys_refuses_a_malformed_master_key(tmp_path: Path) -> None:
-    key_file = tmp_path / "bad"
-    key_file.write_text("not base64!!")
-    with pytest.raises(CommandError, match="base64"):
-        call_command("rotate_keys", new_master_key_file=key_file)
+@pytest.mark.django_db
+def test_rewrapping_without_the_old_master_key_stops_with_a_clear_message(cast: Cast, settings: LazySettings) -> None:
+    case_open(by=cast.bob, summary=SECRET_TEXT)
+    settings.HARBOUR_MASTER_KEY = secrets.token_bytes(32)
+    with pytest.raises(CommandError, match="HARBOUR_OLD_MASTER_KEYS"):
+        call_command("rotate_keys", rewrap=True, stdout=StringIO())
+
+
+def test_a_malformed_old_master_key_stops_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from harbour.settings import old_master_keys
+
+    monkeypatch.setenv("HARBOUR_OLD_MASTER_KEYS", "not base64!!")
+    with pytest.raises(ImproperlyConfigured, match="base64"):
+        old_master_keys("HARBOUR_OLD_MASTER_KEYS")

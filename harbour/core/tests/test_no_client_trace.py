@@ -197,6 +197,10 @@ class Server:
             "X-Real-IP": FORWARDED_IP,
             "Forwarded": f"for={FORWARDED_IP};proto=http",
             "True-Client-IP": FORWARDED_IP,
+            # Headers no list names: only an allowlist of kept headers stops these.
+            "X-Cluster-Client-IP": FORWARDED_IP,
+            "Fastly-Client-IP": FORWARDED_IP,
+            "X-Harbour-Unheard-Of": USER_AGENT,
         }
         if host is not None:
             headers["Host"] = host
