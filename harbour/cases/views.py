@@ -11,15 +11,15 @@ from harbour.cases import actions
 from harbour.cases.forms import CaseForm
 from harbour.cases.models import Case
 from harbour.core import access
-from harbour.core.audit import person_record_or_404
+from harbour.core.audit import person_record_or_404, person_records_listed
 from harbour.core.roles import Role
 from harbour.network.models import Member
 
 
 @access.person_data()
 def case_list(request: HttpRequest) -> HttpResponse:
-    # The list shows references and dates only, so it is not audited as a read of each case.
-    cases = Case.objects.visible_to(request.user).only("reference", "created_at", "updated_at", "organisation")
+    # The list shows references and dates only: one "listed" entry, not a read of each case.
+    cases = person_records_listed(request, Case).only("reference", "created_at", "updated_at", "organisation")
     return render(request, "cases/case_list.html", {"cases": cases})
 
 

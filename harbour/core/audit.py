@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import connection
 from django.http import Http404, HttpRequest
 
-from harbour.core.models import AuditEntry, PersonRecord, PersonRecordManager
+from harbour.core.models import AuditEntry, PersonRecord, PersonRecordManager, PersonRecordQuerySet
 
 if TYPE_CHECKING:
     from harbour.network.models import Member
@@ -24,6 +24,22 @@ def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEn
         record_type=record._meta.label_lower,
         record_id=str(record.pk),
     )
+
+
+def person_records_listed(request: HttpRequest, model: type[P]) -> PersonRecordQuerySet[P]:
+    """The records of the member's organisation they may see, with the listing written to the audit log."""
+    member: Member = request.user  # type: ignore[assignment]
+    manager = cast(PersonRecordManager[P], model.objects)
+    records = manager.visible_to(member)
+    AuditEntry.objects.create(
+        actor=member,
+        actor_role=member.role,
+        organisation_id=member.organisation_id,
+        action=AuditEntry.Action.LIST,
+        record_type=model._meta.label_lower,
+        record_id="*",
+    )
+    return records
 
 
 def person_record_or_404(

@@ -45,6 +45,7 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
+        LIST = "list", _("listed")
         VIEW = "view", _("viewed")
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")

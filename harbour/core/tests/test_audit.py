@@ -44,6 +44,18 @@ def test_creating_and_changing_a_case_are_audited(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
+def test_listing_cases_is_audited_once(cast: Cast) -> None:
+    case_open(by=cast.bob, summary=SECRET_TEXT)
+    signed_in(cast.hana).get(reverse("cases:case_list"))
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.LIST)
+    assert (entry.actor_id, entry.organisation_id, entry.record_type) == (
+        cast.hana.pk,
+        cast.harbour_house.pk,
+        "cases.case",
+    )
+
+
+@pytest.mark.django_db
 def test_an_outsider_who_is_refused_leaves_no_read_entry(cast: Cast) -> None:
     case = case_open(by=cast.bob, summary=SECRET_TEXT)
     signed_in(cast.carol).get(reverse("cases:case_detail", args=[case.reference]))
