@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from harbour.core.roles import PERSON_DATA_ROLES
+from harbour.core.roles import PERSON_DATA_ROLES, Role
 
 if TYPE_CHECKING:
     from harbour.network.models import Member
@@ -62,7 +62,7 @@ class AuditEntry(models.Model):
         null=True,
         related_name="+",
     )
-    actor_role = models.CharField(max_length=32)
+    actor_role = models.CharField(max_length=32, choices=Role.choices)
     organisation = models.ForeignKey(
         "network.Organisation",
         on_delete=models.DO_NOTHING,
