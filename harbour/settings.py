@@ -68,8 +68,8 @@ def secret_from_env_or_file(name: str) -> str:
     raise ImproperlyConfigured(f"Set {name} or {name}_FILE, or create {default_file} (`make run` creates it).")
 
 
-def master_key(name: str) -> bytes:
-    raw = secret_from_env_or_file(name)
+def decode_master_key(name: str, raw: str) -> bytes:
+    """A 32-byte key from its base64 text; `name` says where it came from if it is wrong."""
     try:
         key = base64.b64decode(raw, validate=True)
     except binascii.Error:
@@ -79,25 +79,14 @@ def master_key(name: str) -> bytes:
     return key
 
 
-DEBUG = env_bool("HARBOUR_DEBUG", False)
-SECRET_KEY = secret_from_env_or_file("HARBOUR_SECRET_KEY")
-HARBOUR_MASTER_KEY = master_key("HARBOUR_MASTER_KEY")
-
-
 def old_master_keys(name: str) -> list[bytes]:
     """Retired master keys still accepted for unwrapping while `rotate_keys --rewrap` runs."""
-    keys = []
-    for raw in env_list(name, []):
-        try:
-            key = base64.b64decode(raw, validate=True)
-        except binascii.Error:
-            raise ImproperlyConfigured(f"{name} must be base64 keys separated by commas") from None
-        if len(key) != 32:
-            raise ImproperlyConfigured(f"{name}: every key must decode to 32 bytes")
-        keys.append(key)
-    return keys
+    return [decode_master_key(name, raw) for raw in env_list(name, [])]
 
 
+DEBUG = env_bool("HARBOUR_DEBUG", False)
+SECRET_KEY = secret_from_env_or_file("HARBOUR_SECRET_KEY")
+HARBOUR_MASTER_KEY = decode_master_key("HARBOUR_MASTER_KEY", secret_from_env_or_file("HARBOUR_MASTER_KEY"))
 HARBOUR_OLD_MASTER_KEYS = old_master_keys("HARBOUR_OLD_MASTER_KEYS")
 ALLOWED_HOSTS = env_list("HARBOUR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("HARBOUR_CSRF_TRUSTED_ORIGINS", [])
