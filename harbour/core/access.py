@@ -115,11 +115,7 @@ class AccessPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        policy: Policy | None = getattr(request, "harbour_policy", None)
-        if policy is not None and policy.person_data:
-            response["Cache-Control"] = "no-store"
-        return response
+        return self.get_response(request)
 
     def process_view(
         self,

@@ -15,27 +15,40 @@ if TYPE_CHECKING:
 P = TypeVar("P", bound=PersonRecord)
 
 
-def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEntry:
+def _audit_write(*, actor: Member, action: str, organisation_id: int, record_type: str, record_id: str) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor,
         actor_role=actor.role,
-        organisation_id=record.organisation_id,
+        organisation_id=organisation_id,
         action=action,
+        record_type=record_type,
+        record_id=record_id,
+    )
+
+
+def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEntry:
+    return _audit_write(
+        actor=actor,
+        action=action,
+        organisation_id=record.organisation_id,
         record_type=record._meta.label_lower,
         record_id=str(record.pk),
     )
 
 
-def person_records_listed(request: HttpRequest, model: type[P]) -> PersonRecordQuerySet[P]:
-    """The records of the member's organisation they may see, with the listing written to the audit log."""
+def _visible(request: HttpRequest, model: type[P]) -> tuple[Member, PersonRecordQuerySet[P]]:
     member: Member = request.user  # type: ignore[assignment]
     manager = cast(PersonRecordManager[P], model.objects)
-    records = manager.visible_to(member)
-    AuditEntry.objects.create(
+    return member, manager.visible_to(member)
+
+
+def person_records_listed(request: HttpRequest, model: type[P]) -> PersonRecordQuerySet[P]:
+    """The records of the member's organisation they may see, with the listing written to the audit log."""
+    member, records = _visible(request, model)
+    _audit_write(
         actor=member,
-        actor_role=member.role,
-        organisation_id=member.organisation_id,
         action=AuditEntry.Action.LIST,
+        organisation_id=member.organisation_id,
         record_type=model._meta.label_lower,
         record_id="*",
     )
@@ -46,9 +59,8 @@ def person_record_or_404(
     request: HttpRequest, model: type[P], *, action: str = AuditEntry.Action.VIEW, **lookup: Any
 ) -> P:
     """One record the member may see, with its read written to the audit log; 404 to anyone else."""
-    member: Member = request.user  # type: ignore[assignment]
-    manager = cast(PersonRecordManager[P], model.objects)
-    record = manager.visible_to(member).filter(**lookup).first()
+    member, records = _visible(request, model)
+    record = records.filter(**lookup).first()
     if record is None:
         raise Http404
     audit_record(actor=member, action=action, record=record)

@@ -337,8 +337,11 @@ def organisation_audit(request: HttpRequest) -> HttpResponse:
     admin = _member(request)
     entries = AuditEntry.objects.filter(organisation_id=admin.organisation_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    actors = {m.pk: m for m in Member.objects.filter(pk__in={e.actor_id for e in page})}
-    return render(request, "network/organisation_audit.html", {"page": page, "actors": actors})
+    names: dict[int | None, str] = dict(
+        Member.objects.filter(pk__in={e.actor_id for e in page}).values_list("pk", "full_name")
+    )
+    rows = [(entry, names.get(entry.actor_id, "")) for entry in page]
+    return render(request, "network/organisation_audit.html", {"page": page, "rows": rows})
 
 
 @access.members(Role.COORDINATOR)

@@ -20,22 +20,24 @@ def coordinator(cast: Cast) -> Client:
     return client
 
 
+def northern_outreach(*, languages: str) -> dict[str, str]:
+    """The form a coordinator fills in to add an organisation in Yellowknife."""
+    return {
+        "name": "Northern Outreach",
+        "kind": "ngo",
+        "province": "NT",
+        "city": "Yellowknife",
+        "languages": languages,
+        "admin_email": "lead@north.example",
+    }
+
+
 @pytest.mark.django_db
 def test_a_coordinator_adds_an_organisation_and_invites_its_administrator(
     cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = coordinator(cast).post(
-            reverse("network:organisation_new"),
-            {
-                "name": "Northern Outreach",
-                "kind": "ngo",
-                "province": "NT",
-                "city": "Yellowknife",
-                "languages": "en, fr",
-                "admin_email": "lead@north.example",
-            },
-        )
+        response = coordinator(cast).post(reverse("network:organisation_new"), northern_outreach(languages="en, fr"))
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Northern Outreach")
     assert organisation.vetting_status == Organisation.Vetting.PENDING
@@ -46,17 +48,7 @@ def test_a_coordinator_adds_an_organisation_and_invites_its_administrator(
 
 @pytest.mark.django_db
 def test_a_bad_language_code_keeps_everything_typed(cast: Cast) -> None:
-    response = coordinator(cast).post(
-        reverse("network:organisation_new"),
-        {
-            "name": "Northern Outreach",
-            "kind": "ngo",
-            "province": "NT",
-            "city": "Yellowknife",
-            "languages": "en, 42",
-            "admin_email": "lead@north.example",
-        },
-    )
+    response = coordinator(cast).post(reverse("network:organisation_new"), northern_outreach(languages="en, 42"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "is not a language code" in body
