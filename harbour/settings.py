@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,9 @@ INSTALLED_APPS = [
     "harbour.core",
     "harbour.network",
     "harbour.cases",
+    "harbour.directory",
+    "harbour.screening",
+    "harbour.rights",
 ]
 
 MIDDLEWARE = [
@@ -194,12 +198,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en"
+# The public pages' languages: Canada's two official languages, then the languages
+# the network's clients speak most (the seeds' "relevant languages").
 LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("tl", _("Tagalog")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("pa", _("Punjabi")),
     ("ar", _("Arabic")),
+    ("uk", _("Ukrainian")),
+    ("th", _("Thai")),
+    ("vi", _("Vietnamese")),
 ]
-# Languages whose catalogues must be complete; the others may be partial drafts.
+# Django knows no Tagalog, and names Punjabi in English; the switcher shows each
+# language in its own script.
+LANG_INFO.update(
+    {
+        "tl": {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"},
+        "pa": {"bidi": False, "code": "pa", "name": "Punjabi", "name_local": "ਪੰਜਾਬੀ"},
+    }
+)
+# Languages whose catalogues must be complete; the others are drafts, marked as such
+# on every page, until a reviewer completes them.
 HARBOUR_COMPLETE_LANGUAGES = ["en", "fr"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

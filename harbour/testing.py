@@ -18,6 +18,12 @@ from harbour.network.models import Member, Organisation
 CAST_PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
 CAST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - test fixture
 
+# Who the access walk (core/tests/test_access_policy.py) tries each URL as.
+EVERYONE = frozenset({"anonymous", "alice", "bob", "hana", "carol", "omar", "cora", "lee", "rhea", "pat"})
+MEMBERS = EVERYONE - {"anonymous"}
+# pat's organisation waits for vetting: pat reaches only pages about their own account.
+VETTED_MEMBERS = MEMBERS - {"pat"}
+
 
 @dataclass
 class Cast:

@@ -1,4 +1,4 @@
-"""Every page of Harbour. Pages are under a language prefix (/en/, /fr/, /ar/) so no cookie is needed."""
+"""Every page of Harbour. Pages are under a language prefix (/en/, /fr/, /es/ ...) so no cookie is needed."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
@@ -7,6 +7,7 @@ from harbour.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/hsds/", include("harbour.directory.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -14,6 +15,9 @@ urlpatterns += i18n_patterns(
     path("privacy/", core_views.privacy, name="privacy"),
     path("", include("harbour.network.urls")),
     path("members/cases/", include("harbour.cases.urls")),
+    path("", include("harbour.directory.urls")),
+    path("", include("harbour.screening.urls")),
+    path("", include("harbour.rights.urls")),
     prefix_default_language=True,
 )
 

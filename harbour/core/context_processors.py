@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 
 def harbour(request: HttpRequest) -> dict[str, Any]:
@@ -23,8 +23,12 @@ def harbour(request: HttpRequest) -> dict[str, Any]:
                 "bidi": info["bidi"],
             }
         )
+    current = get_language()
     return {
         "harbour_languages": languages,
+        # A draft language says so on every page, and offers the complete ones.
+        "draft_language": current not in settings.HARBOUR_COMPLETE_LANGUAGES,
+        "complete_languages": [entry for entry in languages if entry["code"] in settings.HARBOUR_COMPLETE_LANGUAGES],
         "quick_exit_url": settings.HARBOUR_QUICK_EXIT_URL,
         "public_page": policy is None or policy.is_public,
         "demo_mode": settings.HARBOUR_DEMO,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
+from types import ModuleType
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -19,16 +24,12 @@ from harbour.core import access
 from harbour.core.models import PersonRecord
 from harbour.core.roles import Role
 from harbour.network.models import Invitation, WorkingGroup
-from harbour.testing import Cast
+from harbour.testing import EVERYONE, MEMBERS, VETTED_MEMBERS, Cast
 
-EVERYONE = {"anonymous", "alice", "bob", "hana", "carol", "omar", "cora", "lee", "rhea", "pat"}
-MEMBERS = EVERYONE - {"anonymous"}
-# pat's organisation waits for vetting: pat reaches only pages about their own account.
-VETTED_MEMBERS = MEMBERS - {"pat"}
-
-# Who gets in, per URL. A new URL fails the walk until it is added here, so
-# every new view gets a deliberate answer to "who may use this?".
-EXPECTED: dict[str, set[str]] = {
+# Who gets in, per URL. A new URL fails the walk until it is added here, or to
+# its app's `tests/access_table.py` (EXPECTED, and `samples(cast)` for URLs that
+# take arguments), so every new view gets a deliberate answer to "who may use this?".
+FOUNDATION_EXPECTED: dict[str, AbstractSet[str]] = {
     "healthz": EVERYONE,
     "home": EVERYONE,
     "privacy": EVERYONE,
@@ -63,6 +64,19 @@ EXPECTED: dict[str, set[str]] = {
 }
 
 
+def _app_tables() -> list[ModuleType]:
+    tables = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("harbour.") and importlib.util.find_spec(f"{config.name}.tests.access_table"):
+            tables.append(importlib.import_module(f"{config.name}.tests.access_table"))
+    return tables
+
+
+EXPECTED: dict[str, AbstractSet[str]] = dict(FOUNDATION_EXPECTED)
+for _table in _app_tables():
+    EXPECTED.update(_table.EXPECTED)
+
+
 def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, Callable[..., Any]]]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -94,6 +108,9 @@ def sample_kwargs(name: str, cast: Cast, case: Case) -> dict[str, Any]:
         "cases:case_detail": {"reference": case.reference},
         "cases:case_edit": {"reference": case.reference},
     }
+    for table in _app_tables():
+        if hasattr(table, "samples"):
+            samples.update(table.samples(cast))
     return samples.get(name, {})
 
 

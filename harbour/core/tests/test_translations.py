@@ -199,6 +199,7 @@ def run_check(settings: LazySettings, tmp_path: Path, fr: list[polib.POEntry], a
     write_catalogue(tmp_path, "fr", fr)
     write_catalogue(tmp_path, "ar", ar)
     settings.LOCALE_PATHS = [tmp_path]
+    settings.LANGUAGES = [("en", "English"), ("fr", "French"), ("ar", "Arabic")]
     errors = StringIO()
     try:
         call_command("check_translations", "--no-update", stdout=StringIO(), stderr=errors)

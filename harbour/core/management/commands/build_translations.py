@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import polib
-from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from harbour.core.catalogues import catalogue_roots
 
 
 class Command(BaseCommand):
-    help = "Compile every locale/*/LC_MESSAGES/*.po into its .mo file."
+    help = "Compile every .po catalogue, the project's and each app's, into its .mo file."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = 0
-        for root in settings.LOCALE_PATHS:
-            for po_path in Path(root).glob("*/LC_MESSAGES/*.po"):
+        for root in catalogue_roots():
+            for po_path in root.glob("*/LC_MESSAGES/*.po"):
                 catalogue = polib.pofile(str(po_path))
                 catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
                 count += 1

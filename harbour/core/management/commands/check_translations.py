@@ -2,8 +2,9 @@
 
 1. The template and Python checkers of `harbour.core.i18n_lint` find text
    that is not marked for translation.
-2. `makemessages` brings every catalogue in locale/ up to date with the code
-   (skip with --no-update to check the catalogues as they are).
+2. `makemessages` brings every catalogue up to date with the code: the
+   project's locale/ and each app's own locale/ (skip with --no-update to
+   check the catalogues as they are).
 3. Every entry of a language in HARBOUR_COMPLETE_LANGUAGES must be translated
    and not fuzzy. Other languages are drafts: their gaps are counted, but the
    layout (core/base.html) must be translated, so that every page in them has
@@ -24,8 +25,10 @@ import polib
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import to_locale
 
 from harbour.core import i18n_lint
+from harbour.core.catalogues import PLURAL_FORMS, catalogue_path, catalogue_roots, translated_languages
 
 # The layout every page extends: a draft language must still translate all of it.
 LAYOUT_TEMPLATE = "harbour/core/templates/core/base.html"
@@ -40,10 +43,6 @@ PLACEHOLDER = re.compile(
 
 def placeholders(text: str) -> Counter[str]:
     return Counter(match for match in PLACEHOLDER.findall(text) if match not in ("%%", "{{"))
-
-
-def catalogue_path(language: str) -> Path:
-    return Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
 
 
 def placeholder_problems(entry: polib.POEntry) -> list[str]:
@@ -92,12 +91,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         base_dir = Path(settings.BASE_DIR)
         problems = [str(problem) for problem in i18n_lint.check_templates(base_dir) + i18n_lint.check_python(base_dir)]
-        # Messages are written in LANGUAGE_CODE, so it needs no catalogue.
-        languages = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        languages = translated_languages()
         if not options["no_update"]:
             self.update_catalogues(base_dir, languages)
-        for language in languages:
-            problems += self.catalogue_problems(language, base_dir)
+        project_root = Path(settings.LOCALE_PATHS[0])
+        for root in catalogue_roots():
+            if root != project_root and not any(root.glob("*/LC_MESSAGES/django.po")):
+                continue  # an app whose code has no strings yet
+            for language in languages:
+                problems += self.catalogue_problems(catalogue_path(root, language), language, base_dir)
         for problem in problems:
             self.stderr.write(problem)
         if problems:
@@ -105,14 +107,15 @@ class Command(BaseCommand):
         self.stdout.write("translations: every string is marked and every required translation is there")
 
     def update_catalogues(self, base_dir: Path, languages: list[str]) -> None:
-        before = {path: path.read_text(encoding="utf-8") for path in map(catalogue_path, languages) if path.exists()}
+        paths = [catalogue_path(root, language) for root in catalogue_roots() for language in languages]
+        before = {path: path.read_text(encoding="utf-8") for path in paths if path.exists()}
         # makemessages reads the tree under the current directory and names files relative to it.
         previous = Path.cwd()
         os.chdir(base_dir)
         try:
             call_command(
                 "makemessages",
-                locale=languages,
+                locale=[to_locale(language) for language in languages],
                 no_obsolete=True,
                 # File names without line numbers: catalogues change only when messages do.
                 add_location="file",
@@ -126,9 +129,15 @@ class Command(BaseCommand):
         for path, text in before.items():
             if _without_creation_date(path.read_text(encoding="utf-8")) == _without_creation_date(text):
                 path.write_text(text, encoding="utf-8")
+        for path in paths:
+            language = path.parent.parent.name
+            if path.exists() and language in PLURAL_FORMS:
+                catalogue = polib.pofile(str(path))
+                if "Plural-Forms" not in catalogue.metadata:
+                    catalogue.metadata["Plural-Forms"] = PLURAL_FORMS[language]
+                    catalogue.save()
 
-    def catalogue_problems(self, language: str, base_dir: Path) -> list[str]:
-        path = catalogue_path(language)
+    def catalogue_problems(self, path: Path, language: str, base_dir: Path) -> list[str]:
         where = path.relative_to(base_dir) if path.is_relative_to(base_dir) else path
         if not path.exists():
             return [f"{where}: missing; run `manage.py check_translations` to create it"]
@@ -152,5 +161,5 @@ class Command(BaseCommand):
                 problems.append(f"{where}: {state} layout string (core/base.html): {entry.msgid!r}")
         if not complete:
             total = len([entry for entry in catalogue if not entry.obsolete])
-            self.stdout.write(f"{language}: draft, {missing} of {total} entries not translated yet")
+            self.stdout.write(f"{where}: draft, {missing} of {total} entries not translated yet")
         return problems
