@@ -280,3 +280,14 @@ HARBOUR_SIGN_IN_LOCK_MINUTES = env_int("HARBOUR_SIGN_IN_LOCK_MINUTES", 15)
 HARBOUR_KEY_ROTATION_GRACE_SECONDS = env_int("HARBOUR_KEY_ROTATION_GRACE_SECONDS", 5)
 HARBOUR_QUICK_EXIT_URL = env_str("HARBOUR_QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca")
 CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
+
+# --- rights ---------------------------------------------------------------
+# Files members upload to the resource library. Never served as static files:
+# harbour.rights.views.library hands them out after checking who may see them.
+MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
+MEDIA_URL = "/media-is-not-served/"
+FILE_UPLOAD_PERMISSIONS = 0o600
+# The rights pages' offline worker is a static file whose scope is /<language>/rights/.
+from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_service_worker_scope
