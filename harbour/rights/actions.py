@@ -28,7 +28,10 @@ def sheet_text_draft(
     change_note: str,
     checked_against_original: bool = False,
 ) -> SheetText:
-    """A new draft version. A translation stays tied to the original it was made from unless the editor checked it against today's."""
+    """A new draft version.
+
+    A translation stays tied to the original it was made from, unless the editor checked it against today's.
+    """
     with transaction.atomic():
         latest = (
             SheetText.objects.select_for_update()

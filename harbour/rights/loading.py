@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from harbour.network.models import Province
 from harbour.rights.models import (
     CourseModule,
     FactSheet,
@@ -125,15 +126,25 @@ def _add_text(
     return True
 
 
+def _provinces(path: Path, raw: Any) -> list[str]:
+    # YAML reads a bare ON or NO as a yes/no: province codes must be quoted.
+    codes = list(raw or [])
+    unknown = [code for code in codes if code not in Province.values]
+    if unknown:
+        raise ContentError(f'{path}: unknown provinces {unknown!r} (quote the codes: "ON")')
+    return codes
+
+
 def _load_sheet(folder: Path, report: LoadReport, update: bool) -> None:
     meta = _yaml(folder / "sheet.yaml")
     sources = _sources(folder / "sheet.yaml", meta.get("sources"))
+    provinces = _provinces(folder / "sheet.yaml", meta.get("provinces"))
     sheet, created = FactSheet.objects.get_or_create(
         slug=folder.name,
-        defaults={"topic": meta["topic"], "provinces": meta.get("provinces") or [], "order": meta.get("order", 100)},
+        defaults={"topic": meta["topic"], "provinces": provinces, "order": meta.get("order", 100)},
     )
     if update and not created:
-        sheet.topic, sheet.provinces, sheet.order = meta["topic"], meta.get("provinces") or [], meta.get("order", 100)
+        sheet.topic, sheet.provinces, sheet.order = meta["topic"], provinces, meta.get("order", 100)
         sheet.save()
     report.sheets += 1
     original_path = folder / f"{sheet.source_language}.md"

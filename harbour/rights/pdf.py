@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
+from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type information
+from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # WeasyPrint ships no type information
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "rights" / "sheet-pdf.css"
 

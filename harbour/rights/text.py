@@ -19,7 +19,7 @@ ALLOWED_SCHEMES = ("https://", "http://", "tel:", "/")
 
 
 def _inline(text: str) -> str:
-    html = escape(text)
+    html = str(escape(text))
 
     def link(match: re.Match[str]) -> str:
         label, address = match.group(1), match.group(2)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from harbour.core import access
 from harbour.core.roles import Role
+from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.forms import LibrarySearchForm, ResourceForm, SheetTextForm, sources_as_text
 from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, Resource, SheetText
@@ -28,6 +29,13 @@ EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
 FALLBACK_LANGUAGES = ("en", "fr")
 # Fact-sheet pages say so in this header; the offline worker keeps only responses that carry it.
 OFFLINE_HEADER = "Harbour-Offline"
+
+
+def _member(request: HttpRequest) -> Member:
+    """The signed-in member; the access policy lets no one else reach the views that ask."""
+    if not isinstance(request.user, Member):
+        raise PermissionDenied
+    return request.user
 
 
 def _language_name(code: str) -> str:
@@ -123,7 +131,8 @@ def _package_notes() -> dict[str, str]:
     return {
         "emergency": _("Police, ambulance or fire, when a life is in danger now. Free from any phone."),
         "trafficking_hotline": _(
-            "Free and confidential, at any hour, in more than 200 languages. Help to leave, shelter, health, legal help."
+            "Free and confidential, at any hour, in more than 200 languages. "
+            "Help to leave, shelter, health, legal help."
         ),
         "community_services": _("Food, shelter, settlement and other services near you, in many languages."),
         "youth": _("For anyone under 30, at any hour. Call, or text 686868."),
@@ -163,8 +172,10 @@ def library(request: HttpRequest) -> HttpResponse:
             item = visible.exclude(file="").get(pk=int(request.GET["file"]))
         except (ValueError, Resource.DoesNotExist):
             raise Http404 from None
-        response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])
-        response["X-Content-Type-Options"] = "nosniff"
+        # Files are at most 20 MB (forms.LIBRARY_MAX_BYTES): read whole, as a plain response.
+        with item.file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{item.file.name.rsplit("/", 1)[-1]}"'
         return response
     form = LibrarySearchForm(request.GET or None)
     items = visible.prefetch_related("tags")
@@ -195,7 +206,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.resource_add(
-            by=request.user,  # type: ignore[arg-type]
+            by=_member(request),
             title=data["title"],
             kind=data["kind"],
             description=data["description"],
@@ -216,7 +227,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 @access.members()
 def course(request: HttpRequest) -> HttpResponse:
     """The training course for front-line and settlement workers, with what this member has completed."""
-    done = {completion.module_id: completion for completion in request.user.course_completions.all()}  # type: ignore[union-attr]
+    done = {completion.module_id: completion for completion in _member(request).course_completions.all()}
     language = get_language()
     modules = [
         {"module": module, "words": module.words(language), "completion": done.get(module.pk)}
@@ -242,7 +253,7 @@ def course_module(request: HttpRequest, slug: str) -> HttpResponse:
         if len(chosen) < len(words["quiz"]):
             messages.error(request, _("Answer every question, then send your answers again."))
         else:
-            score, passed = actions.course_quiz_submit(by=request.user, module=module, answers=chosen)  # type: ignore[arg-type]
+            score, passed = actions.course_quiz_submit(by=_member(request), module=module, answers=chosen)
             result = {"score": score, "passed": passed}
     lessons = [{"title": lesson["title"], "body": render_text(lesson["body"], 3)} for lesson in words["lessons"]]
     quiz = [
@@ -256,7 +267,7 @@ def course_module(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for number, question in enumerate(words["quiz"])
     ]
-    completion = CourseCompletion.objects.filter(member=request.user, module=module).first()
+    completion = CourseCompletion.objects.filter(member=_member(request), module=module).first()
     context = {"module": module, "words": words, "lessons": lessons, "quiz": quiz, "result": result}
     return render(request, "rights/course_module.html", {**context, "completion": completion})
 
@@ -264,7 +275,7 @@ def course_module(request: HttpRequest, slug: str) -> HttpResponse:
 @access.members(Role.ORG_ADMIN)
 def course_records(request: HttpRequest) -> HttpResponse:
     """An organisation administrator sees which of their staff completed which module."""
-    organisation = request.user.organisation  # type: ignore[union-attr]
+    organisation = _member(request).organisation
     modules = list(CourseModule.objects.all())
     staff = organisation.members.filter(is_active=True).order_by("full_name").prefetch_related("course_completions")
     rows = []
@@ -294,8 +305,8 @@ def editor(request: HttpRequest) -> HttpResponse:
             cells.append({"code": code, "status": published.status(source) if published else "", "waiting": waiting})
         title = source.title if source else sheet.slug
         rows.append({"sheet": sheet, "title": title, "cells": cells})
-    waiting = SheetText.objects.filter(state=SheetText.State.IN_REVIEW).select_related("fact_sheet", "written_by")
-    return render(request, "rights/editor.html", {"rows": rows, "languages": languages, "waiting": waiting})
+    in_review = SheetText.objects.filter(state=SheetText.State.IN_REVIEW).select_related("fact_sheet", "written_by")
+    return render(request, "rights/editor.html", {"rows": rows, "languages": languages, "waiting": in_review})
 
 
 @access.members(*EDITOR_ROLES)
@@ -330,7 +341,7 @@ def text_new(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         text = actions.sheet_text_draft(
-            by=request.user,  # type: ignore[arg-type]
+            by=_member(request),
             fact_sheet=sheet,
             language=language,
             title=data["title"],
@@ -366,7 +377,7 @@ def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose what to do with this version."))
         else:
             try:
-                step(by=request.user, text=text)  # type: ignore[arg-type]
+                step(by=_member(request), text=text)
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:

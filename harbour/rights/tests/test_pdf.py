@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from django.test import Client
 from pypdf import PdfReader
-from weasyprint import HTML
+from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type information
 
 from harbour.rights import topics
 from harbour.rights.pdf import RefusingFetcher

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="publish a new version wherever a file differs from the latest version (editors' work is kept as history)",
+            help="publish a new version wherever a file differs from the latest one (the history keeps the rest)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
