@@ -18,7 +18,8 @@ PHRASES = {
     "en": ("temporary-resident-permit", "You do not have to testify against anyone"),
     "fr": ("temporary-resident-permit", "Vous n’avez pas à témoigner"),
     "zh-hans": ("temporary-resident-permit", "人口贩卖受害者"),
-    "pa": ("temporary-resident-permit", "ਪਰਮਿਟ"),
+    # Text extraction may put a pre-base vowel sign (ਿ) in visual order: the phrase has none.
+    "pa": ("temporary-resident-permit", "ਤਸਕਰੀ ਦੇ ਪੀੜਤਾਂ ਲਈ ਕੈਨੇਡਾ"),
     "ar": ("temporary-resident-permit", "تصريح"),
     "th": ("temporary-resident-permit", "ใบอนุญาต"),
     "uk": ("emergency-help", "Небезпека зараз"),

@@ -1,4 +1,4 @@
-"""The rights pages in a real browser: right to left in Arabic, readable offline once opened, erased by the quick exit."""
+"""The rights pages in a real browser: right to left in Arabic, readable offline once opened, erased on exit."""
 
 from __future__ import annotations
 
@@ -106,3 +106,15 @@ def test_fact_sheets_work_without_javascript_and_keep_nothing(live_server, right
     assert response.headers["cache-control"] == "no-store"
     expect(page.locator("h1")).to_have_text(re.compile("A permit to stay in Canada"))
     expect(page.locator("a", has_text="Download as PDF")).to_have_attribute("href", SHEET + "?format=pdf")
+
+
+def test_a_fact_sheet_prints_without_the_site_around_it(live_server, rights_content, page: Page) -> None:
+    page.goto(live_server.url + SHEET)
+    page.emulate_media(media="print")
+    for hidden in (".quick-exit-bar", ".site-header", ".site-footer", ".sheet-tools"):
+        assert not page.locator(hidden).is_visible(), hidden
+    for shown in ("article.fact-sheet", ".sheet-facts"):
+        assert page.locator(shown).is_visible(), shown
+    # Printed sources say where they lead.
+    after = page.locator(".sources a").first.evaluate("(link) => getComputedStyle(link, '::after').content")
+    assert "https://" in after
