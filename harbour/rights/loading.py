@@ -165,7 +165,8 @@ def _load_sheet(folder: Path, report: LoadReport, update: bool) -> None:
 def _load_packages(path: Path, report: LoadReport) -> None:
     for raw in _yaml(path) or []:
         package, created = Package.objects.get_or_create(
-            slug=raw["slug"], defaults={"city": raw["city"], "province": raw["province"]}
+            slug=raw["slug"],
+            defaults={"city": raw["city"], "province": raw["province"], "postcode": raw.get("postcode", "")},
         )
         report.packages += 1
         if not created:

@@ -154,6 +154,8 @@ class Package(models.Model):
     slug = models.SlugField(unique=True)
     city = models.CharField(_("city"), max_length=100)
     province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices)
+    # A central postal area (forward sortation area, e.g. "M5V"): the directory searches around it.
+    postcode = models.CharField(max_length=7, blank=True)
 
     class Meta:
         ordering = ["city"]

@@ -149,15 +149,19 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
     notes = _package_notes()
     entries = [{"entry": entry, "note": notes.get(entry.note_key, "")} for entry in city.entries.all()]
     search = reverse("directory:search")
+    # The directory's need codes; it searches around the city's central postal area.
+    place = {"postcode": city.postcode} if city.postcode else {}
     needs = [
-        {"label": label, "url": f"{search}?{urlencode({'need': code, 'place': city.city})}"}
+        {"label": label, "url": f"{search}?{urlencode({'need': code, **place})}"}
         for code, label in (
-            ("legal", _("Legal help")),
-            ("housing", _("A safe place to stay")),
+            ("trafficking-support", _("Support for people who were trafficked")),
+            ("shelter", _("A safe place to stay")),
+            ("legal-immigration", _("Legal help with immigration")),
+            ("legal-labour", _("Help with work and pay")),
             ("health", _("Health care")),
-            ("labour", _("Help with work and pay")),
-            ("settlement", _("Settlement and interpretation")),
-            ("child_protection", _("Help for children and youth")),
+            ("counselling", _("Counselling")),
+            ("settlement", _("Settlement services")),
+            ("interpretation", _("Interpretation")),
         )
     ]
     return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})

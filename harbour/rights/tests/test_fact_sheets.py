@@ -281,3 +281,11 @@ def test_the_editing_steps_through_the_pages(rights_content, cast: Cast) -> None
     html = page("/th/rights/emergency-help/")
     assert "ข้อความใหม่ที่ตรวจแล้ว" in html
     assert "status-reviewed" in html
+
+
+def test_a_city_package_links_to_the_directory_by_need_around_the_city(rights_content) -> None:
+    html = page("/en/rights/help/toronto/")
+    assert 'href="tel:18339001010"' in html
+    search = reverse("directory:search")
+    assert f'href="{search}?need=legal-labour&amp;postcode=M5V"' in html
+    assert f'href="{search}?need=shelter&amp;postcode=M5V"' in html
