@@ -329,16 +329,20 @@ def _audience_filter(member: Member, prefix: str = "") -> Q:
 
 
 class AddressedQuerySet(models.QuerySet[Any]):
-    def visible_to(self, member: Member) -> AddressedQuerySet:
-        """What a member may read: their audiences, never liaisons unless opened to them; coordinators all."""
+    def addressed_to(self, member: Member) -> AddressedQuerySet:
+        """What is sent to a member: their audiences; for liaisons only what was opened to them."""
         if not member.is_active or not member.organisation.is_vetted:
             return self.none()
-        if member.is_coordinator:
-            return self.all()
-        visible = self.filter(_audience_filter(member))
+        addressed = self.filter(_audience_filter(member))
         if member.role == Role.LIAISON or member.organisation.is_state:
-            visible = visible.filter(open_to_liaisons=True)
-        return visible
+            addressed = addressed.filter(open_to_liaisons=True)
+        return addressed
+
+    def visible_to(self, member: Member) -> AddressedQuerySet:
+        """What a member may read: what is addressed to them; coordinators, who run the network, read all."""
+        if member.is_active and member.is_coordinator and member.organisation.is_vetted:
+            return self.all()
+        return self.addressed_to(member)
 
 
 class Addressed(models.Model):
