@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.roles import Role
@@ -88,6 +89,13 @@ class InvitationForm(forms.Form):
         self.fields["role"].choices = [(r, Role(r).label) for r in allowed]  # type: ignore[attr-defined]
 
 
+def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Web addresses typed without a scheme are taken as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)  # type: ignore[no-any-return]
+
+
 class LanguagesField(forms.CharField):
     """Language codes typed as "en, fr, es", kept as a list."""
 
@@ -123,6 +131,7 @@ class OrganisationForm(_LanguagesMixin):
 
 class OrganisationProfileForm(_LanguagesMixin):
     class Meta:
+        formfield_callback = _https_by_default
         model = Organisation
         fields = [
             "description",
@@ -238,6 +247,7 @@ class MeetingForm(_AddressedForm):
     ends_at = _datetime_field(_("Ends at"), required=False)
 
     class Meta:
+        formfield_callback = _https_by_default
         model = Meeting
         fields = [
             "audience",
@@ -319,6 +329,7 @@ class RecommendationFilterForm(forms.Form):
 
 class RecommendationStatusForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
+        formfield_callback = _https_by_default
         model = RecommendationStatus
         fields = ["status", "date", "evidence", "link"]
         widgets = {

@@ -457,7 +457,9 @@ def working_groups(request: HttpRequest) -> HttpResponse:
 def announcements(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     visible = Announcement.objects.visible_to(member).select_related("author__organisation", "working_group")
-    page = Paginator(visible.annotate(reply_count=Count("replies")), 25).get_page(request.GET.get("page"))
+    page = Paginator(visible.annotate(reply_count=Count("replies")).order_by("-sent_at", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "network/announcements.html",
