@@ -1,0 +1,124 @@
+"""The recommendation tracker: its seeded sources, status history, and the public page."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from harbour.network import actions
+from harbour.network.models import Recommendation, RecommendationStatus
+from harbour.network.recommendations import RECOMMENDATIONS_FILE
+from harbour.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+Status = RecommendationStatus.Status
+
+
+def test_the_data_migration_seeds_every_recommendation_with_its_source_and_section() -> None:
+    rows = json.loads(RECOMMENDATIONS_FILE.read_text(encoding="utf-8"))["recommendations"]
+    assert Recommendation.objects.count() == len(rows) >= 90
+    assert len({row["code"] for row in rows}) == len(rows)
+    for recommendation in Recommendation.objects.all():
+        assert recommendation.section and recommendation.text and recommendation.text_fr, recommendation.code
+        assert recommendation.theme in Recommendation.Theme.values
+        assert recommendation.level in Recommendation.Level.values
+    by_source = {
+        source: Recommendation.objects.filter(source=source).count() for source in Recommendation.Source.values
+    }
+    assert by_source["ccr-2003"] == 36 + 27 + 18  # policy, program, and the national meeting's section 5
+    assert by_source["ccr-2013"] >= 15
+    assert Recommendation.objects.get(code="2003-national-iii-1").section.startswith("Section 5, III.")
+
+
+def test_the_newest_dated_evidence_is_the_current_status(cast: Cast) -> None:
+    recommendation = Recommendation.objects.get(code="2003-policy-10")
+    assert recommendation.current_status() is None
+
+    def add(status: str, day: date) -> RecommendationStatus:
+        return actions.recommendation_status_add(
+            by=cast.cora, recommendation=recommendation, status=status, date=day, evidence=f"{status} on {day}"
+        )
+
+    add(Status.PARTIAL, date(2007, 6, 1))
+    add(Status.NO_PROGRESS, date(2004, 1, 15))  # recorded later, but older evidence
+    current = recommendation.current_status()
+    assert current is not None and current.status == Status.PARTIAL
+    add(Status.REGRESSED, date(2012, 12, 15))
+    add(Status.PARTIAL, date(2012, 12, 15))  # same day: the later entry wins
+    assert [s.status for s in recommendation.statuses.newest_first()] == [
+        Status.PARTIAL,
+        Status.REGRESSED,
+        Status.PARTIAL,
+        Status.NO_PROGRESS,
+    ]
+    annotated = Recommendation.objects.with_current_status().get(pk=recommendation.pk)
+    assert annotated.current_status_value == Status.PARTIAL  # type: ignore[attr-defined]
+
+
+def test_only_coordinators_record_progress(cast: Cast) -> None:
+    recommendation = Recommendation.objects.get(code="2003-policy-10")
+    for member in (cast.alice, cast.lee, cast.rhea):
+        with pytest.raises(actions.ActionRefused):
+            actions.recommendation_status_add(
+                by=member, recommendation=recommendation, status=Status.IMPLEMENTED, date=date(2020, 1, 1), evidence="x"
+            )
+    client = Client()
+    client.force_login(cast.cora)
+    url = reverse("network:recommendation_status_add", args=[recommendation.code])
+    response = client.post(url, {"status": Status.PARTIAL, "date": "2006-05-11", "evidence": ""})
+    assert response.status_code == 200  # evidence is required; the form comes back
+    response = client.post(
+        url,
+        {
+            "status": Status.PARTIAL,
+            "date": "2006-05-11",
+            "evidence": "Temporary permits for victims announced.",
+            "link": "",
+        },
+    )
+    assert response.status_code == 302
+    page = Client().get(reverse("network:recommendation_detail", args=[recommendation.code]))
+    assert b"Temporary permits for victims announced." in page.content
+    assert b"2006-05-11" in page.content
+
+
+def test_the_public_tracker_filters_by_theme_level_and_status_without_an_account(cast: Cast) -> None:
+    assessed = Recommendation.objects.get(code="2013-services-1")
+    actions.recommendation_status_add(
+        by=cast.cora, recommendation=assessed, status=Status.NO_PROGRESS, date=date(2014, 1, 1), evidence="x"
+    )
+    actions.recommendation_status_add(
+        by=cast.cora, recommendation=assessed, status=Status.IMPLEMENTED, date=date(2020, 1, 1), evidence="y"
+    )
+    client = Client()
+    url = reverse("network:recommendations")
+    everything = client.get(url)
+    assert everything.status_code == 200
+    assert "Set-Cookie" not in everything.headers
+    assert len(everything.context["recommendations"]) == Recommendation.objects.count()
+
+    def codes(**query: str) -> set[str]:
+        return {r.code for r in client.get(url, query).context["recommendations"]}
+
+    assert codes(status=Status.IMPLEMENTED) == {"2013-services-1"}
+    assert codes(status=Status.NO_PROGRESS) == set()  # superseded by newer evidence
+    assert "2013-services-1" not in codes(status="none")
+    assert codes(theme="funding") == set(Recommendation.objects.filter(theme="funding").values_list("code", flat=True))
+    assert codes(theme="funding", level="federal") == set(
+        Recommendation.objects.filter(theme="funding", level="federal").values_list("code", flat=True)
+    )
+    assert client.get(url, {"theme": "nonsense"}).status_code == 200
+
+
+def test_the_tracker_reads_in_french() -> None:
+    response = Client().get("/fr/recommendations/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Recommendation tracker" not in text
+    assert escape(Recommendation.objects.get(code="2003-policy-36").text_fr) in text
