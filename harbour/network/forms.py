@@ -93,7 +93,7 @@ def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Fie
     """Web addresses typed without a scheme are taken as https."""
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)  # type: ignore[no-any-return]
+    return field.formfield(**kwargs)
 
 
 class LanguagesField(forms.CharField):

@@ -371,7 +371,7 @@ class Addressed(models.Model):
         if self.audience == Audience.WORKING_GROUP and self.working_group is not None:
             return self.working_group.name
         if self.audience == Audience.PROVINCE:
-            return str(self.get_province_display())  # type: ignore[attr-defined]
+            return str(self.get_province_display())
         return str(_("The whole network"))
 
     def audience_members(self) -> models.QuerySet[Member]:

@@ -15,11 +15,11 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -506,10 +506,11 @@ def announcement_new(request: HttpRequest) -> HttpResponse:
 
 def _visible_announcement(request: HttpRequest, announcement_id: int) -> Announcement:
     """The announcement if the member may read it; a 404 otherwise, so outsiders learn nothing."""
-    return get_object_or_404(
+    announcement: Announcement = get_object_or_404(
         Announcement.objects.visible_to(_member(request)).select_related("author__organisation", "working_group"),
         pk=announcement_id,
     )
+    return announcement
 
 
 @access.members()
@@ -600,9 +601,10 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    return get_object_or_404(
+    meeting: Meeting = get_object_or_404(
         Meeting.objects.visible_to(_member(request)).select_related("working_group"), pk=meeting_id
     )
+    return meeting
 
 
 def _may_organise(member: Member, meeting: Meeting) -> bool:
@@ -658,10 +660,13 @@ def meeting_report(request: HttpRequest, report_id: int) -> HttpResponse:
         MeetingReport.objects.filter(meeting__in=Meeting.objects.visible_to(_member(request))), pk=report_id
     )
     try:
-        handle = report.file.open("rb")
+        with report.file.open("rb") as handle:
+            content = handle.read()  # reports are small (HARBOUR_MEETING_REPORT_MAX_MB)
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=report.filename, content_type=report.content_type)
+    response = HttpResponse(content, content_type=report.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report.filename) or ""
+    return response
 
 
 # Organisation profiles and the directory of partners.
@@ -738,9 +743,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             found = found.filter(level=form.cleaned_data["level"])
         status = form.cleaned_data["status"]
         if status == NOT_ASSESSED:
-            found = found.filter(current_status_value__isnull=True)
+            found = found.filter(current_status_value__isnull=True)  # type: ignore[misc]
         elif status:
-            found = found.filter(current_status_value=status)
+            found = found.filter(current_status_value=status)  # type: ignore[misc]
     rows = list(found)
     labels = dict(RecommendationStatus.Status.choices)
     for row in rows:

@@ -29,7 +29,7 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            self.received.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted"
 
     def recipients(self) -> set[str]:

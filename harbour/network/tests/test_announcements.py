@@ -326,7 +326,7 @@ def test_only_coordinators_and_the_groups_representative_send(cast: Cast, groups
         {"audience": Audience.NETWORK},
     ):
         with pytest.raises(actions.ActionRefused):
-            actions.announcement_send(by=cast.alice, subject="x", body="x", **elsewhere)  # type: ignore[arg-type]
+            actions.announcement_send(by=cast.alice, subject="x", body="x", **elsewhere)
     response = _client(cast.alice).get(reverse("network:announcement_new"))
     assert response.status_code == 200
     assert b"Winnipeg working group" not in response.content
