@@ -80,8 +80,11 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
             "uploaded_by": cast.cora,
         },
     )
-    recommendation = Recommendation.objects.order_by("position").first()
-    assert recommendation is not None, "the data migration seeds the tracker"
+    # Seeded by a data migration, but a transactional test's flush may have emptied the table.
+    recommendation, _ = Recommendation.objects.get_or_create(
+        code="2003-policy-01",
+        defaults={"source": "ccr-2003", "section": "3.D.1", "text": "x", "theme": "research", "level": "federal"},
+    )
     return {
         "network:announcement_detail": {"announcement_id": announcement.pk},
         "network:announcement_reply": {"announcement_id": announcement.pk},

@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from harbour.network import actions
 from harbour.network.models import Recommendation, RecommendationStatus
-from harbour.network.recommendations import RECOMMENDATIONS_FILE
+from harbour.network.recommendations import RECOMMENDATIONS_FILE, recommendations_load
 from harbour.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _seeded() -> None:
+    # The data migration loads them; a transactional test's flush elsewhere in the run empties the table.
+    recommendations_load(Recommendation)
+
+
 Status = RecommendationStatus.Status
 
 
-def test_the_data_migration_seeds_every_recommendation_with_its_source_and_section() -> None:
+def test_the_data_migration_loads_the_data_file_and_keeps_status_histories(cast: Cast) -> None:
+    seed = importlib.import_module("harbour.network.migrations.0004_seed_recommendations").seed
+    recommendation = Recommendation.objects.get(code="2003-policy-10")
+    actions.recommendation_status_add(
+        by=cast.cora, recommendation=recommendation, status=Status.PARTIAL, date=date(2007, 6, 1), evidence="x"
+    )
+    Recommendation.objects.filter(code="2003-policy-10").update(text="changed by hand")
+    Recommendation.objects.filter(code="2013-policy-1").delete()
+    seed(django_apps, None)
+    recommendation.refresh_from_db()
+    assert recommendation.text.startswith("Pass a law")
+    assert recommendation.statuses.count() == 1
+    assert Recommendation.objects.filter(code="2013-policy-1").exists()
+
+
+def test_every_recommendation_has_its_source_section_theme_level_and_french() -> None:
     rows = json.loads(RECOMMENDATIONS_FILE.read_text(encoding="utf-8"))["recommendations"]
     assert Recommendation.objects.count() == len(rows) >= 90
     assert len({row["code"] for row in rows}) == len(rows)
