@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from harbour.core.page_weight import KB, measure
 from harbour.network import actions
 from harbour.network.models import Recommendation, RecommendationStatus
 from harbour.network.recommendations import RECOMMENDATIONS_FILE, recommendations_load
@@ -146,3 +147,15 @@ def test_the_tracker_reads_in_french() -> None:
     text = response.content.decode()
     assert "Recommendation tracker" not in text
     assert escape(Recommendation.objects.get(code="2003-policy-36").text_fr) in text
+
+
+def test_the_whole_tracker_with_histories_stays_within_the_public_page_budget(cast: Cast) -> None:
+    for recommendation in Recommendation.objects.all():
+        actions.recommendation_status_add(
+            by=cast.cora, recommendation=recommendation, status=Status.PARTIAL, date=date(2020, 1, 1), evidence="x"
+        )
+    for language in ("fr", "en", "ar"):
+        weight = measure(f"/{language}/recommendations/")
+        assert weight.status == 200
+        assert not weight.unmeasured
+        assert weight.total <= 50 * KB, weight.total
