@@ -278,7 +278,12 @@ REPORT_EXTENSIONS = frozenset({".pdf", ".odt", ".ods", ".docx", ".xlsx", ".txt",
 
 class MeetingReportForm(forms.Form):
     title = forms.CharField(label=_("Title of the report"), max_length=200)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, OpenDocument, Word, Excel, text or CSV; 10 MB at most."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "PDF, OpenDocument, Word, Excel, text or CSV; 10 MB at most. Never attach a document about a person."
+        ),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
