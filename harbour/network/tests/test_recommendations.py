@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 import json
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -43,6 +45,12 @@ def test_the_data_migration_loads_the_data_file_and_keeps_status_histories(cast:
     assert recommendation.text.startswith("Pass a law")
     assert recommendation.statuses.count() == 1
     assert Recommendation.objects.filter(code="2013-policy-1").exists()
+
+
+def test_the_command_reloads_an_edited_data_file() -> None:
+    Recommendation.objects.filter(code="2013-policy-1").update(text="stale")
+    call_command("load_recommendations", stdout=StringIO())
+    assert Recommendation.objects.get(code="2013-policy-1").text.startswith("Compare the conflicting definitions")
 
 
 def test_every_recommendation_has_its_source_section_theme_level_and_french() -> None:
