@@ -372,7 +372,7 @@ class Addressed(models.Model):
             return self.working_group.name
         if self.audience == Audience.PROVINCE:
             return str(self.get_province_display())
-        return str(_("The whole network"))
+        return str(_("the whole network"))
 
     def audience_members(self) -> models.QuerySet[Member]:
         """Active members of vetted organisations this is addressed to."""
