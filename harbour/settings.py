@@ -280,3 +280,9 @@ HARBOUR_SIGN_IN_LOCK_MINUTES = env_int("HARBOUR_SIGN_IN_LOCK_MINUTES", 15)
 HARBOUR_KEY_ROTATION_GRACE_SECONDS = env_int("HARBOUR_KEY_ROTATION_GRACE_SECONDS", 5)
 HARBOUR_QUICK_EXIT_URL = env_str("HARBOUR_QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca")
 CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
+
+# --- network: meeting reports and reminders ---
+# Meeting reports are stored here and served only through an access-checked view (never by URL).
+MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
+HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
+HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
