@@ -103,10 +103,16 @@ class Element:
     facts: tuple[str, ...]
     # Also met when every one of these groups has a "yes" (each group read as any-of).
     together: tuple[tuple[str, ...], ...] = ()
+    # Also met for a child (under_18 "yes") when any of these is "yes".
+    child_facts: tuple[str, ...] = ()
 
     @property
     def all_facts(self) -> tuple[str, ...]:
-        return self.facts + tuple(fact for group in self.together for fact in group if fact not in self.facts)
+        facts = list(self.facts)
+        for fact in (*(fact for group in self.together for fact in group), *self.child_facts):
+            if fact not in facts:
+                facts.append(fact)
+        return tuple(facts)
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,7 @@ def build(
             e["cite"],
             tuple(e["facts"]),
             tuple(tuple(group) for group in e.get("together", ())),
+            tuple(e.get("child_facts", ())),
         )
         for e in definitions_data["elements"]
     }

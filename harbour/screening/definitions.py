@@ -82,6 +82,9 @@ def read_element(element: Element, answers: Answers) -> ElementReading:
     status = any_of(answers, element.facts)
     if element.together and status is not Status.MET:
         status = either(status, all_of(any_of(answers, group) for group in element.together))
+    if element.child_facts and status is not Status.MET:
+        child = any_of(answers, ("under_18",))
+        status = either(status, all_of([child, any_of(answers, element.child_facts)]))
     because = tuple((fact, answers[fact]) for fact in element.all_facts if fact in answers)
     if status is Status.MET:
         because = tuple((fact, answer) for fact, answer in because if answer == YES)
@@ -120,7 +123,8 @@ def palermo(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
 
 def criminal_code(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
     act, labour, fear, minor = (
-        read_element(catalogue.elements[name], answers) for name in ("code_act", "code_labour", "code_fear", "code_minor")
+        read_element(catalogue.elements[name], answers)
+        for name in ("code_act", "code_labour", "code_fear", "code_minor")
     )
     result = all_of([act.status, labour.status, fear.status])
     section = {Status.MET: "279.011", Status.NOT_MET: "279.01", Status.UNKNOWN: "279.01 or 279.011"}[minor.status]

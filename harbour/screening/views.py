@@ -51,9 +51,9 @@ def answers_from_post(data: QueryDict, catalogue: Catalogue) -> tuple[Answers, l
         if value in VALUES:
             answers[question.id] = value
         else:
-            problems.append(_("An answer could not be read; please choose it again: %(question)s") % {
-                "question": _(question.text)
-            })
+            problems.append(
+                _("An answer could not be read; please choose it again: %(question)s") % {"question": _(question.text)}
+            )
     return answers, problems
 
 
@@ -293,7 +293,9 @@ def open_case(request: HttpRequest) -> HttpResponse:
         screening=screening,
         consent=case_actions.ConsentTerms(purpose=Consent.Purpose.OPEN_CASE, scope=tuple(scope), wording=wording),
     )
-    messages.success(request, _("Case %(reference)s is open, with the person's consent.") % {"reference": case.reference})
+    messages.success(
+        request, _("Case %(reference)s is open, with the person's consent.") % {"reference": case.reference}
+    )
     return redirect("cases:case_detail", reference=case.reference)
 
 
