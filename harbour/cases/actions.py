@@ -28,9 +28,7 @@ class ConsentMissing(ValueError):
     """Screening answers reach a case only with the person's consent to keep them."""
 
 
-def case_open(
-    *, by: Member, summary: str, screening: str | None = None, consent: ConsentTerms | None = None
-) -> Case:
+def case_open(*, by: Member, summary: str, screening: str | None = None, consent: ConsentTerms | None = None) -> Case:
     """Opens a case; screening answers (JSON) are kept only when `consent` covers them."""
     if not by.may_see_person_data:
         raise PermissionError("this member cannot hold person data")

@@ -91,7 +91,9 @@ def read_element(element: Element, answers: Answers) -> ElementReading:
     return ElementReading(element, status, because)
 
 
-def _reading(catalogue: Catalogue, definition_id: str, readings: list[ElementReading], result: Status, **kw: Any):
+def _reading(
+    catalogue: Catalogue, definition_id: str, readings: list[ElementReading], result: Status, **kw: Any
+) -> DefinitionReading:
     definition = next(d for d in catalogue.definitions if d.id == definition_id)
     source = catalogue.sources[definition.source]
     return DefinitionReading(

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from harbour.screening import definitions
-from harbour.screening.answers import DECLINED, NO, UNKNOWN, YES, Answers
+from harbour.screening.answers import DECLINED, NO, UNKNOWN, YES, Answers, Status
 from harbour.screening.catalogue import ActionPlan, Catalogue, Dimension, Indicator
+from harbour.screening.definitions import DefinitionReading
 
 # Readings of the ILO/EC combination for one set of indicators.
 COMBINATION_MET = "combination_met"
@@ -88,7 +89,7 @@ class Assessment:
     answers: Answers
     sets: tuple[SetReading, ...]
     forced_labour: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, label, because)
-    definitions: tuple[definitions.DefinitionReading, ...]
+    definitions: tuple[DefinitionReading, ...]
     needs: tuple[str, ...]
     rights: tuple[str, ...]
     province: str
@@ -96,7 +97,7 @@ class Assessment:
     national_plan: ActionPlan
     counts: dict[str, int]
 
-    def definition(self, definition_id: str) -> definitions.DefinitionReading:
+    def definition(self, definition_id: str) -> DefinitionReading:
         return next(reading for reading in self.definitions if reading.id == definition_id)
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,7 +189,7 @@ def evaluate(catalogue: Catalogue, answers: Answers, *, province: str = "") -> A
             rights.extend(slug for slug in question.rights if slug not in rights)
     if (
         any(reading.reading == COMBINATION_MET for reading in sets)
-        or any(reading.reading.value == "met" for reading in readings)
+        or any(reading.reading is Status.MET for reading in readings)
     ) and "trafficking-support" not in needs:
         needs.insert(0, "trafficking-support")
     if "what-we-do-with-what-you-tell-us" not in rights:

@@ -104,7 +104,7 @@ def _directory_link(need: str, postcode: str) -> str:
 
 def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: str = "") -> dict[str, Any]:
     """Everything a result page shows, already in the reader's language."""
-    sets = []
+    sets: list[dict[str, Any]] = []
     for reading in assessment.sets:
         sets.append(
             {
@@ -128,19 +128,19 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
                 ],
             }
         )
-    definitions = []
-    for reading in assessment.definitions:
+    definitions: list[dict[str, Any]] = []
+    for definition in assessment.definitions:
         definitions.append(
             {
-                "id": reading.id,
-                "label": _(reading.label),
-                "source_title": reading.source_title,
-                "source_url": reading.source_url,
-                "status": reading.reading.value,
-                "reading": labels.READING[reading.reading.value],
-                "reading_plain": labels.READING_PLAIN[reading.reading.value],
-                "section": reading.extra.get("section", ""),
-                "notes": [labels.NOTE[note] for note in reading.notes],
+                "id": definition.id,
+                "label": _(definition.label),
+                "source_title": definition.source_title,
+                "source_url": definition.source_url,
+                "status": definition.reading.value,
+                "reading": labels.READING[definition.reading.value],
+                "reading_plain": labels.READING_PLAIN[definition.reading.value],
+                "section": definition.extra.get("section", ""),
+                "notes": [labels.NOTE[note] for note in definition.notes],
                 "elements": [
                     {
                         "label": _(element.element.label),
@@ -152,7 +152,7 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
                             for q, a in element.because
                         ],
                     }
-                    for element in reading.elements
+                    for element in definition.elements
                 ],
                 "factors": [
                     {
@@ -161,7 +161,7 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
                         "status": factor["status"],
                         "status_label": labels.STATUS[factor["status"]],
                     }
-                    for factor in reading.extra.get("factors", [])
+                    for factor in definition.extra.get("factors", [])
                 ],
             }
         )

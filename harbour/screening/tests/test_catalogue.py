@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -35,9 +37,9 @@ def test_the_catalogue_loads_with_its_version() -> None:
 
 def test_every_indicator_cites_a_source_with_an_address() -> None:
     loaded = catalogue.load()
-    for indicator in (*loaded.indicators, *loaded.forced_labour):
-        source = loaded.sources[indicator.source]
-        assert source.title and source.url.startswith("https://"), indicator.id
+    for cited in [*(i.source for i in loaded.indicators), *(f.source for f in loaded.forced_labour)]:
+        source = loaded.sources[cited]
+        assert source.title and source.url.startswith("https://"), cited
 
 
 def test_every_set_holds_indicators_in_every_dimension_it_needs() -> None:
@@ -67,7 +69,7 @@ def test_every_deeper_section_has_questions() -> None:
         (1, lambda d: d["combination"].update(adult=[["ghost_dimension"]]), "unknown dimension"),
     ],
 )
-def test_a_dangling_reference_is_refused(which: int, change, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_dangling_reference_is_refused(which: int, change: Callable[[Any], None], message: str) -> None:
     data = [copy.deepcopy(part) for part in _data()]
     change(data[which])
     with pytest.raises(CatalogueError, match=message):

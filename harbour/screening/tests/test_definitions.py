@@ -12,7 +12,8 @@ from harbour.screening.engine import evaluate
 
 
 def reading(answers: dict[str, str], definition: str) -> Status:
-    return evaluate(catalogue.load(), answers).definition(definition).reading
+    result: Status = evaluate(catalogue.load(), answers).definition(definition).reading
+    return result
 
 
 CHILD_NO_MEANS = {
@@ -156,10 +157,10 @@ def test_harbouring_after_entry_organises_the_coming_into_canada() -> None:
 def test_an_element_is_not_met_only_when_every_answer_behind_it_is_no() -> None:
     code = evaluate(catalogue.load(), {"fear_if_stop": NO, "violence": NO}).definition("criminal_code")
     assert code.element("code_fear").status is Status.UNKNOWN  # "threatened" was not asked
-    code = evaluate(catalogue.load(), {"fear_if_stop": NO, "violence": NO, "threatened": DECLINED})
-    assert code.definition("criminal_code").element("code_fear").status is Status.UNKNOWN
-    code = evaluate(catalogue.load(), {"fear_if_stop": NO, "violence": NO, "threatened": NO})
-    assert code.definition("criminal_code").element("code_fear").status is Status.NOT_MET
+    declined = evaluate(catalogue.load(), {"fear_if_stop": NO, "violence": NO, "threatened": DECLINED})
+    assert declined.definition("criminal_code").element("code_fear").status is Status.UNKNOWN
+    answered = evaluate(catalogue.load(), {"fear_if_stop": NO, "violence": NO, "threatened": NO})
+    assert answered.definition("criminal_code").element("code_fear").status is Status.NOT_MET
 
 
 def test_each_element_names_the_answers_behind_it() -> None:

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from harbour.network.models import Member
 from harbour.testing import Cast
 
 PAYLOAD = {"answers": {"recruited": "yes", "violence": "yes", "from_abroad": "no", "under_18": "yes"}, "province": "on"}
@@ -24,7 +25,15 @@ def _evaluate(monkeypatch: pytest.MonkeyPatch, text: str) -> str:
 
 def test_the_command_prints_the_full_result(monkeypatch: pytest.MonkeyPatch) -> None:
     result = json.loads(_evaluate(monkeypatch, json.dumps(PAYLOAD)))
-    assert set(result) == {"catalogue_version", "answers", "counts", "ilo_ec", "forced_labour", "definitions", "next_steps"}
+    assert set(result) == {
+        "catalogue_version",
+        "answers",
+        "counts",
+        "ilo_ec",
+        "forced_labour",
+        "definitions",
+        "next_steps",
+    }
     assert [d["id"] for d in result["definitions"]] == ["palermo", "criminal_code", "irpa"]
     irpa = result["definitions"][2]
     assert irpa["reading"] == "not_met"
@@ -50,7 +59,7 @@ def test_the_command_explains_bad_input(monkeypatch: pytest.MonkeyPatch, text: s
         _evaluate(monkeypatch, text)
 
 
-def _member_client(member, *, csrf: bool = False) -> Client:  # type: ignore[no-untyped-def]
+def _member_client(member: Member, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
     client.force_login(member)
     return client

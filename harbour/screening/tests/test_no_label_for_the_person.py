@@ -6,6 +6,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,6 +15,7 @@ from django.utils import translation
 
 from harbour.screening import catalogue
 from harbour.screening.engine import evaluate
+from harbour.testing import Cast
 
 APP = Path(__file__).resolve().parents[1]
 # English, French, Spanish, Tagalog and Chinese forms of the word.
@@ -32,14 +34,14 @@ def test_no_file_of_the_app_uses_the_word() -> None:
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["id"] for v in VIGNETTES])
-def test_no_result_uses_the_word(vignette: dict) -> None:  # type: ignore[type-arg]
+def test_no_result_uses_the_word(vignette: dict[str, Any]) -> None:
     result = evaluate(catalogue.load(), vignette["answers"]).to_dict()
     assert not FORBIDDEN.search(json.dumps(result, ensure_ascii=False))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["en", "fr", "es", "tl", "zh-hans"])
-def test_no_page_uses_the_word(cast, language: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_uses_the_word(cast: Cast, language: str) -> None:
     everything = {f"q_{question.id}": "yes" for question in catalogue.load().questions}
     with translation.override(language):
         public, worker = reverse("screening:self_check"), reverse("screening:worker")

@@ -105,7 +105,11 @@ def test_french_is_complete_and_draft_languages_show_their_draft() -> None:
     french = Client().get(_url("fr")).content.decode()
     assert "Vérifier votre situation" in french
     assert "Aviez-vous moins de 18 ans" in french
-    for language, phrase in (("es", "Revise su situación"), ("tl", "Suriin ang iyong sitwasyon"), ("zh-hans", "了解您的处境")):
+    for language, phrase in (
+        ("es", "Revise su situación"),
+        ("tl", "Suriin ang iyong sitwasyon"),
+        ("zh-hans", "了解您的处境"),
+    ):
         page = Client().get(_url(language)).content.decode()
         assert phrase in page, language
         assert 'class="draft-notice"' in page, language

@@ -13,12 +13,13 @@ from django.urls import reverse
 from harbour.cases.actions import ConsentMissing, ConsentTerms, case_open
 from harbour.cases.models import Case, Consent
 from harbour.core.models import AuditEntry
+from harbour.network.models import Member
 from harbour.testing import Cast
 
 ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", "q_from_abroad": "no"}
 
 
-def _client(member) -> Client:  # type: ignore[no-untyped-def]
+def _client(member: Member) -> Client:
     client = Client()
     client.force_login(member)
     return client
@@ -34,7 +35,9 @@ def test_screening_and_its_reading_store_nothing(cast: Cast) -> None:
     before = _stored_rows()
     assert client.get(reverse("screening:worker")).status_code == 200
     assert client.post(reverse("screening:worker"), {**ANSWERS, "do": "open:recruitment"}).status_code == 200
-    response = client.post(reverse("screening:worker"), {**ANSWERS, "province": "MB", "postcode": "R3C 1A1", "do": "result"})
+    response = client.post(
+        reverse("screening:worker"), {**ANSWERS, "province": "MB", "postcode": "R3C 1A1", "do": "result"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Palermo Protocol" in page and "Criminal Code" in page and "Immigration and Refugee Protection Act" in page
@@ -92,7 +95,12 @@ def test_a_case_opens_only_with_consent_and_carries_the_answers_encrypted(cast: 
     response = client.post(url, {**ANSWERS, "stage": "confirm", "agreed": "on", "keep_answers": "on", "summary": "x"})
     assert response.status_code == 302
     case = Case.objects.visible_to(cast.bob).get()
-    assert json.loads(case.screening)["answers"] == {"recruited": "yes", "job_different": "yes", "violence": "yes", "from_abroad": "no"}
+    assert json.loads(case.screening)["answers"] == {
+        "recruited": "yes",
+        "job_different": "yes",
+        "violence": "yes",
+        "from_abroad": "no",
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT screening FROM cases_case WHERE id = %s", [case.pk])
         raw = cursor.fetchone()[0]
@@ -120,7 +128,9 @@ def test_the_hotline_operator_screens_but_does_not_open_cases(cast: Cast) -> Non
     client = _client(cast.hana)
     result = client.post(reverse("screening:worker"), {**ANSWERS, "do": "result"}).content.decode()
     assert reverse("screening:open_case") not in result
-    assert client.post(reverse("screening:open_case"), {**ANSWERS, "stage": "confirm", "agreed": "on"}).status_code == 403
+    assert (
+        client.post(reverse("screening:open_case"), {**ANSWERS, "stage": "confirm", "agreed": "on"}).status_code == 403
+    )
 
 
 @pytest.mark.django_db
