@@ -102,3 +102,9 @@ def test_the_endpoint_is_closed_to_visitors_liaisons_and_researchers(cast: Cast)
     for member in (cast.lee, cast.rhea):
         response = _member_client(member).post(url, json.dumps(PAYLOAD), content_type="application/json")
         assert response.status_code == 403
+
+
+def test_one_assessment_takes_at_most_5_ms_at_the_95th_percentile() -> None:
+    out = io.StringIO()
+    call_command("screening_bench", rounds=20, budget_ms=5.0, stdout=out)  # raises CommandError over budget
+    assert "p95" in out.getvalue()
