@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from harbour.core.tests.test_no_client_trace import server  # noqa: F401 - the real gunicorn fixture
 from harbour.screening import catalogue
 
 ANSWERS = {
@@ -119,3 +120,20 @@ def test_french_is_complete_and_draft_languages_show_their_draft() -> None:
 def test_the_result_page_states_no_judgement_about_the_person() -> None:
     page = Client().post(_url(), {**ANSWERS, "do": "result"}).content.decode()
     assert "This is not a decision about you" in page
+
+
+def test_the_real_server_writes_no_answer_to_its_logs_or_database(server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Gunicorn with Harbour's log settings and a probe that records what any log handler would see."""
+    from harbour.core.tests.test_no_client_trace import Marker, _search_files, _search_tables
+
+    path = _url()
+    assert server.request("GET", path).status == 200
+    reply = server.request("POST", path, data={**ANSWERS, "province": "ON", "do": "result"})
+    assert reply.status == 200 and "What your answers show" in reply.body
+    server.stop()
+    access_log = server.stdout.read_text(encoding="utf-8", errors="replace")
+    assert re.search(rf'"POST {re.escape(path)}"', access_log), access_log  # the request is logged...
+    markers = [Marker("an answer", tuple(key.encode() for key in ANSWERS) + (b"sexual_acts", b"fear_if_stop"))]
+    found = _search_files(server.base, markers, skip_postcode=set())
+    found += _search_tables(server.database, tmp_path / "copy", markers, signed_in=False)
+    assert found == []  # ...and nothing of what was answered
