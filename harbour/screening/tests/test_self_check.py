@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,8 +13,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from harbour.core.tests.test_no_client_trace import server  # noqa: F401 - the real gunicorn fixture
+from harbour.core.tests import test_no_client_trace as real_server
 from harbour.screening import catalogue
+
+# The real gunicorn server of the core no-trace test, as the fixture `gunicorn_server`.
+gunicorn_server = real_server.server
 
 ANSWERS = {
     "q_recruited": "yes",
@@ -122,10 +127,9 @@ def test_the_result_page_states_no_judgement_about_the_person() -> None:
     assert "This is not a decision about you" in page
 
 
-def test_the_real_server_writes_no_answer_to_its_logs_or_database(server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_real_server_writes_no_answer_to_its_logs_or_database(gunicorn_server: Any, tmp_path: Path) -> None:
     """Gunicorn with Harbour's log settings and a probe that records what any log handler would see."""
-    from harbour.core.tests.test_no_client_trace import Marker, _search_files, _search_tables
-
+    server = gunicorn_server
     path = _url()
     assert server.request("GET", path).status == 200
     reply = server.request("POST", path, data={**ANSWERS, "province": "ON", "do": "result"})
@@ -133,7 +137,9 @@ def test_the_real_server_writes_no_answer_to_its_logs_or_database(server, tmp_pa
     server.stop()
     access_log = server.stdout.read_text(encoding="utf-8", errors="replace")
     assert re.search(rf'"POST {re.escape(path)}"', access_log), access_log  # the request is logged...
-    markers = [Marker("an answer", tuple(key.encode() for key in ANSWERS) + (b"sexual_acts", b"fear_if_stop"))]
-    found = _search_files(server.base, markers, skip_postcode=set())
-    found += _search_tables(server.database, tmp_path / "copy", markers, signed_in=False)
+    markers = [
+        real_server.Marker("an answer", tuple(key.encode() for key in ANSWERS) + (b"sexual_acts", b"fear_if_stop"))
+    ]
+    found = real_server._search_files(server.base, markers, skip_postcode=set())
+    found += real_server._search_tables(server.database, tmp_path / "copy", markers, signed_in=False)
     assert found == []  # ...and nothing of what was answered
