@@ -146,3 +146,16 @@ def test_screening_answers_never_reach_a_case_without_consent(cast: Cast) -> Non
 def test_liaison_and_researcher_cannot_screen(cast: Cast) -> None:
     for member in (cast.lee, cast.rhea, cast.cora):
         assert _client(member).post(reverse("screening:worker"), {**ANSWERS, "do": "result"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_question_of_every_section_can_be_skipped(cast: Cast) -> None:
+    from harbour.screening import catalogue
+
+    page = _client(cast.bob).post(reverse("screening:worker"), {"do": "all"}).content.decode()
+    for question in catalogue.load().questions:
+        for value in ("", "yes", "no", "unknown", "declined"):
+            checked = " checked" if value == "" else ""
+            assert f'name="q_{question.id}" value="{value}"{checked}>' in page, (question.id, value)
+    skipped = _client(cast.bob).post(reverse("screening:worker"), {"do": "result"})
+    assert skipped.status_code == 200
