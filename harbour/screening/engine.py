@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harbour.screening import definitions
-from harbour.screening.answers import DECLINED, NO, UNKNOWN, YES, Answers, Status
+from harbour.screening.answers import DECLINED, NO, UNKNOWN, YES, AnswerError, Answers, Status, parse
 from harbour.screening.catalogue import ActionPlan, Catalogue, Dimension, Indicator
 from harbour.screening.definitions import DefinitionReading
 
@@ -224,8 +224,6 @@ class PayloadError(ValueError):
 
 def evaluate_payload(payload: Any, catalogue: Catalogue) -> Assessment:
     """The engine's machine interface: {"answers": {...}, "province": "ON"} (see docs/screening.md)."""
-    from harbour.screening.answers import AnswerError, parse
-
     if not isinstance(payload, dict):
         raise PayloadError('expected a JSON object such as {"answers": {"violence": "yes"}}')
     extra = sorted(set(payload) - {"answers", "province"})
