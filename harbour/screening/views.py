@@ -30,7 +30,7 @@ from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
 from harbour.screening.answers import VALUES, Answers
 from harbour.screening.catalogue import Catalogue
-from harbour.screening.engine import Assessment, PayloadError, evaluate, evaluate_payload
+from harbour.screening.engine import COMBINATION_MET, Assessment, PayloadError, evaluate, evaluate_payload
 from harbour.screening.summary import screening_record
 
 FIELD_PREFIX = "q_"
@@ -110,7 +110,7 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
             {
                 "name": labels.SET[reading.set_name],
                 "reading": labels.COMBINATION[reading.reading],
-                "met": reading.reading == "combination_met",
+                "met": reading.reading == COMBINATION_MET,
                 "dimensions": [
                     {
                         "label": _(dimension.dimension.label),
