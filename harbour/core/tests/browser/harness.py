@@ -197,25 +197,15 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     server.stop()
 
 
-# Apps' browser tests import these fixtures into their own conftest, which makes each a
-# fixture of its own; a second sync driver cannot start in this thread, so they share one.
-_RUNNING_DRIVER: list[Playwright] = []
-
-
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    if _RUNNING_DRIVER:
-        yield _RUNNING_DRIVER[0]
-        return
     # Playwright's sync API keeps an event loop running in this thread, and Django
     # refuses ORM calls where a loop runs. The tests are synchronous, so this is safe
     # for as long as Playwright is alive, and only then.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as driver:
-        _RUNNING_DRIVER.append(driver)
         yield driver
-        _RUNNING_DRIVER.clear()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
