@@ -70,3 +70,8 @@ clean:
 
 demo-code: $(VENV)/.runtime
 	@$(PY) manage.py demo_code
+
+# Screening: the engine's time per assessment (p50/p95), in process, over the vignettes.
+.PHONY: bench-screening
+bench-screening: $(VENV)/.runtime var/secret-key var/master-key
+	$(PY) manage.py screening_bench

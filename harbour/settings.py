@@ -281,11 +281,16 @@ HARBOUR_KEY_ROTATION_GRACE_SECONDS = env_int("HARBOUR_KEY_ROTATION_GRACE_SECONDS
 HARBOUR_QUICK_EXIT_URL = env_str("HARBOUR_QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca")
 CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
 
-# --- rights ---------------------------------------------------------------
-# Files members upload to the resource library. Never served as static files:
-# harbour.rights.views.library hands them out after checking who may see them.
+# --- network: meeting reports and reminders ---
+# Meeting reports are stored here and served only through an access-checked view (never by URL).
 MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
-MEDIA_URL = "/media-is-not-served/"
+HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
+HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
+
+# --- rights ---------------------------------------------------------------
+# Library uploads share MEDIA_ROOT (above); they are never served by URL either:
+# harbour.rights.views.library hands them out after checking who may see them.
+# Uploaded files are readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 # The rights pages' offline worker is a static file whose scope is /<language>/rights/.
 from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own

@@ -1,17 +1,9 @@
-"""Browser fixtures for the rights pages: the core's live server and Chromium, and the content loaded for them."""
+"""The rights content for browser tests (the live server and Chromium come from core's browser harness)."""
 
 from __future__ import annotations
 
 import pytest
 
-from harbour.core.tests.browser.conftest import (  # noqa: F401 - fixtures, found by name
-    browser,
-    context,
-    live_server,
-    no_script_context,
-    page,
-    playwright,
-)
 from harbour.rights.loading import LoadReport, load_content
 
 

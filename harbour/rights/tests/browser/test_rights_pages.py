@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Error, Page, expect
 
-from harbour.core.tests.browser.conftest import quick_exit_origin, serve_neutral_site
+from harbour.core.tests.browser.harness import quick_exit_origin, serve_neutral_site
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,146 @@
+"""Meetings: who sees them, their reports behind an access check, and one reminder each."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from harbour.network import actions
+from harbour.network.models import Audience, Delivery, Meeting, MeetingReport, Member
+from harbour.network.tests.conftest import Groups, Inbox, body_of
+from harbour.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: LazySettings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _meeting(cast: Cast, groups: Groups, *, in_hours: float = 5, **extra: Any) -> Meeting:
+    fields: dict[str, Any] = {
+        "title": "Toronto working group",
+        "audience": Audience.WORKING_GROUP,
+        "working_group": groups.toronto,
+        "starts_at": timezone.now() + timedelta(hours=in_hours),
+        "place": "Library, room 2",
+        "agenda": "1. Winter shelter beds",
+        "created_by": cast.cora,
+        **extra,
+    }
+    return Meeting.objects.create(**fields)
+
+
+def _client(member: Member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def test_a_reminder_goes_once_to_the_groups_members_with_a_calendar_file(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    actions.delivery_set(member=cast.hana, delivery=Delivery.NONE)
+    soon = _meeting(cast, groups)
+    _meeting(cast, groups, in_hours=72, title="Later")
+    _meeting(cast, groups, in_hours=-2, title="Already started")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    # Everyone in the group except hana, who wants no network email; digest readers are reminded too.
+    assert smtp.recipients() == {"alice@cast.example", "bob@cast.example"}
+    (message,) = smtp.to("bob@cast.example")
+    assert "Toronto working group" in message["Subject"]
+    assert "Library, room 2" in body_of(message) and "Winter shelter beds" in body_of(message)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    (calendar,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    text = calendar.get_content()
+    assert "BEGIN:VEVENT" in text and f"UID:meeting-{soon.pk}@harbour.invalid" in text
+    assert f"DTSTART:{soon.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}" in text
+
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    assert smtp.received == []
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is not None
+
+
+def test_group_meetings_and_their_reports_stay_inside_the_group(cast: Cast, groups: Groups) -> None:
+    meeting = _meeting(cast, groups)
+    upload = SimpleUploadedFile("minutes.txt", b"Minutes of the Toronto group", content_type="text/plain")
+    response = _client(cast.cora).post(
+        reverse("network:meeting_detail", args=[meeting.pk]), {"title": "Minutes", "file": upload}
+    )
+    assert response.status_code == 302
+    report = MeetingReport.objects.get()
+    assert report.filename == "minutes.txt"
+    assert "minutes" not in Path(report.file.name).name  # stored under a random name
+    url = reverse("network:meeting_report", args=[report.pk])
+    response = _client(cast.bob).get(url)
+    assert response.status_code == 200
+    assert response.content == b"Minutes of the Toronto group"
+    assert "attachment" in response["Content-Disposition"]
+    for outsider in (cast.carol, cast.lee, cast.rhea):
+        assert _client(outsider).get(url).status_code == 404
+        assert _client(outsider).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
+        assert b"Toronto working group" not in _client(outsider).get(reverse("network:meetings")).content
+    assert Client().get(url).status_code == 302  # to sign in
+
+
+def test_only_organisers_attach_reports_and_only_document_files(cast: Cast, groups: Groups) -> None:
+    meeting = _meeting(cast, groups)
+    url = reverse("network:meeting_detail", args=[meeting.pk])
+    upload = SimpleUploadedFile("notes.txt", b"x", content_type="text/plain")
+    assert _client(cast.bob).post(url, {"title": "Mine", "file": upload}).status_code == 403
+    program = SimpleUploadedFile("minutes.exe", b"MZ", content_type="application/octet-stream")
+    response = _client(cast.cora).post(url, {"title": "Kept title", "file": program})
+    assert response.status_code == 200
+    assert b"Kept title" in response.content
+    assert MeetingReport.objects.count() == 0
+
+
+def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(cast: Cast, groups: Groups) -> None:
+    client = _client(cast.cora)
+    url = reverse("network:meeting_new")
+    form = {
+        "audience": Audience.NETWORK,
+        "title": "National meeting",
+        "starts_at": "2030-02-05T14:30",
+        "agenda": "Launch the strategy",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert b"Launch the strategy" in response.content
+    response = client.post(url, {**form, "online_link": "meet.example.org/national"})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.online_link == "https://meet.example.org/national"
+    assert meeting.working_group is None
+    assert timezone.localtime(meeting.starts_at).hour == 14
+    assert _client(cast.bob).get(url).status_code == 403
+    assert _client(cast.bob).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 200
+    assert _client(cast.lee).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
+
+
+def test_the_representative_organises_their_groups_meetings_only(cast: Cast, groups: Groups) -> None:
+    groups.toronto.representative = cast.alice
+    groups.toronto.save()
+    own = _meeting(cast, groups)
+    other = _meeting(cast, groups, working_group=groups.winnipeg, title="Winnipeg")
+    client = _client(cast.alice)
+    assert client.get(reverse("network:meeting_edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse("network:meeting_edit", args=[other.pk])).status_code == 404
+    with pytest.raises(actions.ActionRefused):
+        actions.meeting_save(
+            by=cast.alice, meeting=Meeting(audience=Audience.NETWORK, title="x", starts_at=timezone.now())
+        )
