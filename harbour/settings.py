@@ -286,3 +286,13 @@ CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
 MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
 HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
 HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
+
+# --- rights ---------------------------------------------------------------
+# Library uploads share MEDIA_ROOT (above); they are never served by URL either:
+# harbour.rights.views.library hands them out after checking who may see them.
+# Uploaded files are readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+# The rights pages' offline worker is a static file whose scope is /<language>/rights/.
+from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_service_worker_scope
