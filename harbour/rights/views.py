@@ -231,7 +231,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 @access.members()
 def course(request: HttpRequest) -> HttpResponse:
     """The training course for front-line and settlement workers, with what this member has completed."""
-    done = {completion.module_id: completion for completion in _member(request).course_completions.all()}
+    done = {completion.module_id: completion for completion in CourseCompletion.objects.filter(member=_member(request))}
     language = get_language()
     modules = [
         {"module": module, "words": module.words(language), "completion": done.get(module.pk)}
@@ -281,10 +281,14 @@ def course_records(request: HttpRequest) -> HttpResponse:
     """An organisation administrator sees which of their staff completed which module."""
     organisation = _member(request).organisation
     modules = list(CourseModule.objects.all())
-    staff = organisation.members.filter(is_active=True).order_by("full_name").prefetch_related("course_completions")
+    staff = organisation.members.filter(is_active=True).order_by("full_name")
+    completions = CourseCompletion.objects.filter(member__in=staff)
+    done_by_member: dict[int, dict[int, CourseCompletion]] = {}
+    for completion in completions:
+        done_by_member.setdefault(completion.member_id, {})[completion.module_id] = completion
     rows = []
     for member in staff:
-        done = {completion.module_id: completion for completion in member.course_completions.all()}
+        done = done_by_member.get(member.pk, {})
         rows.append({"member": member, "cells": [done.get(module.pk) for module in modules]})
     language = get_language()
     return render(
