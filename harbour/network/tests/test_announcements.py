@@ -378,3 +378,38 @@ def test_role_defaults() -> None:
 def test_the_unsubscribe_token_is_cut_from_the_access_log(cast: Cast) -> None:
     path = reverse("network:unsubscribe", kwargs={"token": actions.unsubscribe_token(cast.bob)})
     assert redact_path(path) == "/en/unsubscribe/[token]/"
+
+
+def test_a_recipient_the_mail_server_refuses_does_not_stop_the_others_or_the_page(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _every_message(*cast.members().values())
+    smtp.refused = {"bob@cast.example"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(cast.cora).post(
+            reverse("network:announcement_new"),
+            {"audience": Audience.WORKING_GROUP, "working_group": groups.toronto.pk, "subject": "Beds", "body": "x"},
+        )
+    assert response.status_code == 302
+    assert Announcement.objects.filter(subject="Beds").exists()
+    assert smtp.recipients() == {"alice@cast.example", "hana@cast.example"}
+
+
+def test_a_refused_digest_does_not_stop_the_other_digests(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    for group in (groups.toronto, groups.winnipeg):
+        _send(
+            django_capture_on_commit_callbacks,
+            by=cast.cora,
+            audience=Audience.WORKING_GROUP,
+            working_group=group,
+            subject=f"For {group.city}",
+            body="x",
+        )
+    smtp.clear()
+    smtp.refused = {"bob@cast.example"}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
+    assert smtp.recipients() == {"hana@cast.example", "carol@cast.example"}
+    assert smtp.to("pat@cast.example") == []  # an organisation waiting for vetting gets no digest
