@@ -507,13 +507,13 @@ def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
 def meeting_report_attach(*, by: Member, meeting: Meeting, title: str, upload: UploadedFile) -> MeetingReport:
     if not may_address(by, audience=meeting.audience, working_group=meeting.working_group):
         raise ActionRefused(_("Only the meeting's organisers can attach reports."))
-    report = MeetingReport(
-        meeting=meeting,
-        title=title,
-        filename=Path(upload.name or "report").name[:200],
-        content_type=upload.content_type or "application/octet-stream",
-        uploaded_by=by,
-    )
+    filename = Path(upload.name or "report").name[:200]
+    upload.seek(0)
+    content_type = MeetingReport.kind_of(filename, upload.read(8192))
+    upload.seek(0)
+    if content_type is None:
+        raise ActionRefused(_("This kind of file cannot be attached."))
+    report = MeetingReport(meeting=meeting, title=title, filename=filename, content_type=content_type, uploaded_by=by)
     report.file.save("report", upload, save=False)
     report.save()
     return report

@@ -17,6 +17,7 @@ from harbour.network.models import (
     Audience,
     Delivery,
     Meeting,
+    MeetingReport,
     Member,
     Organisation,
     Province,
@@ -273,9 +274,6 @@ class MeetingForm(_AddressedForm):
         return cleaned
 
 
-REPORT_EXTENSIONS = frozenset({".pdf", ".odt", ".ods", ".docx", ".xlsx", ".txt", ".csv"})
-
-
 class MeetingReportForm(forms.Form):
     title = forms.CharField(label=_("Title of the report"), max_length=200)
     file = forms.FileField(
@@ -287,10 +285,15 @@ class MeetingReportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        name = str(upload.name or "").lower()
-        if not any(name.endswith(extension) for extension in REPORT_EXTENSIONS):
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        if MeetingReport.kind_of(str(upload.name or ""), head) is None:
             raise forms.ValidationError(
-                _("This kind of file cannot be attached. Use PDF, OpenDocument, Word, Excel, text or CSV.")
+                _(
+                    "This kind of file cannot be attached, or its content does not match the ending of its name. "
+                    "Use PDF, OpenDocument, Word, Excel, text or CSV."
+                )
             )
         if upload.size > settings.HARBOUR_MEETING_REPORT_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(

@@ -641,11 +641,15 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if form is None:
             return access.forbidden(request)
         if form.is_valid():
-            actions.meeting_report_attach(
-                by=member, meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
-            )
-            messages.success(request, _("The report is attached."))
-            return redirect("network:meeting_detail", meeting_id=meeting.pk)
+            try:
+                actions.meeting_report_attach(
+                    by=member, meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                )
+            except actions.ActionRefused as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                messages.success(request, _("The report is attached."))
+                return redirect("network:meeting_detail", meeting_id=meeting.pk)
     return render(
         request,
         "network/meeting_detail.html",

@@ -109,6 +109,30 @@ def test_only_organisers_attach_reports_and_only_document_files(cast: Cast, grou
     assert MeetingReport.objects.count() == 0
 
 
+def test_a_report_is_served_as_the_type_its_name_and_content_show_never_the_one_the_browser_claims(
+    cast: Cast, groups: Groups
+) -> None:
+    meeting = _meeting(cast, groups)
+    url = reverse("network:meeting_detail", args=[meeting.pk])
+    client = _client(cast.cora)
+    disguised = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
+    response = client.post(url, {"title": "Disguised", "file": disguised})
+    assert response.status_code == 200
+    assert b"Disguised" in response.content
+    binary_text = SimpleUploadedFile("notes.txt", b"MZ\x00\x00", content_type="text/plain")
+    assert client.post(url, {"title": "Binary", "file": binary_text}).status_code == 200
+    assert MeetingReport.objects.count() == 0
+
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n%minutes\n", content_type="text/html")
+    assert client.post(url, {"title": "Minutes", "file": pdf}).status_code == 302
+    report = MeetingReport.objects.get()
+    assert report.content_type == "application/pdf"
+    response = _client(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(cast: Cast, groups: Groups) -> None:
     client = _client(cast.cora)
     url = reverse("network:meeting_new")
