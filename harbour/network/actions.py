@@ -423,8 +423,13 @@ def reply_post(*, by: Member, announcement: Announcement, body: str) -> Reply:
 
 
 def delivery_set(*, member: Member, delivery: str) -> None:
+    """Records the member's choice. A digest chosen now starts now: what came before was emailed or not wanted."""
+    fields = ["announcement_delivery"]
+    if delivery == Delivery.DIGEST and member.delivery != Delivery.DIGEST:
+        member.last_digest_at = timezone.now()
+        fields.append("last_digest_at")
     member.announcement_delivery = delivery
-    member.save(update_fields=["announcement_delivery"])
+    member.save(update_fields=fields)
 
 
 def member_unsubscribe(*, member: Member) -> None:
@@ -500,6 +505,10 @@ def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
     meeting.province = ""
     if meeting.pk is None:
         meeting.created_by = by
+    elif meeting.reminder_sent_at is not None:
+        before = Meeting.objects.filter(pk=meeting.pk).values_list("starts_at", flat=True).first()
+        if before != meeting.starts_at:
+            meeting.reminder_sent_at = None  # moved: its audience is reminded of the new date
     meeting.save()
     return meeting
 

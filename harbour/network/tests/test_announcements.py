@@ -413,3 +413,33 @@ def test_a_refused_digest_does_not_stop_the_other_digests(
         call_command("send_digests")
     assert smtp.recipients() == {"hana@cast.example", "carol@cast.example"}
     assert smtp.to("pat@cast.example") == []  # an organisation waiting for vetting gets no digest
+
+
+def test_a_member_who_turns_to_the_digest_is_not_sent_again_what_was_emailed_before(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert cast.alice.delivery == Delivery.EVERY  # an administrator's default
+    _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="Already emailed",
+        body="x",
+    )
+    assert len(smtp.to("alice@cast.example")) == 1
+    actions.delivery_set(member=cast.alice, delivery=Delivery.DIGEST)
+    _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="After the change",
+        body="x",
+    )
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
+    (digest,) = smtp.to("alice@cast.example")
+    assert "After the change" in body_of(digest)
+    assert "Already emailed" not in body_of(digest)

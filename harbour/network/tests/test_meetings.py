@@ -75,6 +75,46 @@ def test_a_reminder_goes_once_to_the_groups_members_with_a_calendar_file(
     assert soon.reminder_sent_at is not None
 
 
+def test_a_moved_meeting_is_reminded_again_for_its_new_date(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    meeting = _meeting(cast, groups)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    assert len(smtp.to("alice@cast.example")) == 1
+    new_start = timezone.localtime(meeting.starts_at + timedelta(hours=3))
+    response = _client(cast.cora).post(
+        reverse("network:meeting_edit", args=[meeting.pk]),
+        {
+            "audience": Audience.WORKING_GROUP,
+            "working_group": groups.toronto.pk,
+            "title": meeting.title,
+            "starts_at": f"{new_start:%Y-%m-%dT%H:%M}",
+            "place": meeting.place,
+            "agenda": meeting.agenda,
+        },
+    )
+    assert response.status_code == 302
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+        call_command("send_meeting_reminders")
+    (reminder,) = smtp.to("alice@cast.example")
+    assert f"{new_start:%Y-%m-%d %H:%M}" in reminder["Subject"]
+
+
+def test_liaisons_are_reminded_only_of_meetings_opened_to_them(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _meeting(cast, groups, audience=Audience.NETWORK, working_group=None, title="NGOs only")
+    _meeting(cast, groups, audience=Audience.NETWORK, working_group=None, title="Open", open_to_liaisons=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    assert ["Open" in message["Subject"] for message in smtp.to("lee@cast.example")] == [True]
+    assert len(smtp.to("rhea@cast.example")) == 2
+    assert smtp.to("pat@cast.example") == []
+
+
 def test_group_meetings_and_their_reports_stay_inside_the_group(cast: Cast, groups: Groups) -> None:
     meeting = _meeting(cast, groups)
     upload = SimpleUploadedFile("minutes.txt", b"Minutes of the Toronto group", content_type="text/plain")
