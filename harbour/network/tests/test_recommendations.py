@@ -64,7 +64,7 @@ def test_every_recommendation_has_its_source_section_theme_level_and_french() ->
     by_source = {
         source: Recommendation.objects.filter(source=source).count() for source in Recommendation.Source.values
     }
-    assert by_source["ccr-2003"] == 36 + 27 + 18  # policy, program, and the national meeting's section 5
+    assert by_source["ccr-2003"] == 36 + 27 + 19  # policy, program, and the national meeting's section 5 (I to V)
     assert by_source["ccr-2013"] >= 15
     assert Recommendation.objects.get(code="2003-national-iii-1").section.startswith("Section 5, III.")
 
