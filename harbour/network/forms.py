@@ -344,4 +344,7 @@ class RecommendationStatusForm(forms.ModelForm):  # type: ignore[type-arg]
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "evidence": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"date": _("When the evidence shows this status, for example 2026-03-05")}
+        help_texts = {
+            "date": _("When the evidence shows this status, for example 2026-03-05"),
+            "evidence": _("Anyone can read this on the public tracker. Cite what was published; never a person."),
+        }

@@ -628,7 +628,19 @@ def meeting_edit(request: HttpRequest, meeting_id: int | None = None) -> HttpRes
             messages.success(request, _("%(title)s is saved.") % {"title": saved.title})
             return redirect("network:meeting_detail", meeting_id=saved.pk)
     title = _("Change %(name)s") % {"name": meeting.title} if meeting else _("New meeting")
-    return render(request, "core/form.html", {"form": form, "title": title, "submit": _("Save")})
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": _(
+                "Everyone the meeting is for reads its agenda and minutes. Never write about a person here: "
+                "speak of situations, not of who was in them."
+            ),
+            "submit": _("Save"),
+        },
+    )
 
 
 @access.members()

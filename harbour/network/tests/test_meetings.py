@@ -182,6 +182,7 @@ def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(c
         "starts_at": "2030-02-05T14:30",
         "agenda": "Launch the strategy",
     }
+    assert b"Never write about a person here" in client.get(url).content
     response = client.post(url, form)
     assert response.status_code == 200
     assert b"Launch the strategy" in response.content

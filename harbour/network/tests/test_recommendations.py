@@ -104,6 +104,7 @@ def test_only_coordinators_record_progress(cast: Cast) -> None:
     client = Client()
     client.force_login(cast.cora)
     url = reverse("network:recommendation_status_add", args=[recommendation.code])
+    assert b"Anyone can read this on the public tracker" in client.get(url).content
     response = client.post(url, {"status": Status.PARTIAL, "date": "2006-05-11", "evidence": ""})
     assert response.status_code == 200  # evidence is required; the form comes back
     response = client.post(
