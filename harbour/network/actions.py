@@ -346,7 +346,8 @@ def _list_mail(
     ) % {"preferences": _absolute(reverse("network:delivery_preference")), "unsubscribe": unsubscribe}
     email_send(
         to=member.email,
-        subject=subject,
+        # A header holds one line: a line break typed into a title would make every copy fail to send.
+        subject=" ".join(subject.split()),
         body=f"{body}\n\n-- \n{footer}\n",
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",

@@ -443,3 +443,20 @@ def test_a_member_who_turns_to_the_digest_is_not_sent_again_what_was_emailed_bef
     (digest,) = smtp.to("alice@cast.example")
     assert "After the change" in body_of(digest)
     assert "Already emailed" not in body_of(digest)
+
+
+def test_a_subject_with_a_line_break_still_reaches_everyone(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A crafted form post can put a line break in a one-line field; a mail header cannot hold one.
+    _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="Beds\r\nBcc: someone@elsewhere.example",
+        body="x",
+    )
+    (message,) = smtp.to("alice@cast.example")
+    assert message["Subject"] == "[Harbour] Beds Bcc: someone@elsewhere.example"
+    assert smtp.recipients() == {"alice@cast.example"}
