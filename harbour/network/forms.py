@@ -3,12 +3,14 @@ meetings, profiles and the recommendation tracker."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.roles import Role
@@ -348,3 +350,10 @@ class RecommendationStatusForm(forms.ModelForm):  # type: ignore[type-arg]
             "date": _("When the evidence shows this status, for example 2026-03-05"),
             "evidence": _("Anyone can read this on the public tracker. Cite what was published; never a person."),
         }
+
+    def clean_date(self) -> date:
+        # The newest date is the current status: a mistyped future year would hide every later step.
+        day: date = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The evidence cannot be dated in the future."))
+        return day

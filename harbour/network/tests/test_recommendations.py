@@ -107,6 +107,10 @@ def test_only_coordinators_record_progress(cast: Cast) -> None:
     assert b"Anyone can read this on the public tracker" in client.get(url).content
     response = client.post(url, {"status": Status.PARTIAL, "date": "2006-05-11", "evidence": ""})
     assert response.status_code == 200  # evidence is required; the form comes back
+    response = client.post(url, {"status": Status.IMPLEMENTED, "date": "2206-05-11", "evidence": "Kept evidence"})
+    assert response.status_code == 200  # a future date would stay the current status for ever
+    assert b"Kept evidence" in response.content
+    assert not recommendation.statuses.exists()
     response = client.post(
         url,
         {
