@@ -442,10 +442,6 @@ class Meeting(Addressed):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
-
 
 def _report_path(instance: MeetingReport, filename: str) -> str:
     # A random name: the original one is kept for display only and never reaches the file system.
@@ -551,9 +547,6 @@ class Recommendation(models.Model):
         if (get_language() or "").startswith("fr") and self.text_fr:
             return self.text_fr
         return self.text
-
-    def current_status(self) -> RecommendationStatus | None:
-        return self.statuses.newest_first().first()
 
 
 class RecommendationStatus(models.Model):
