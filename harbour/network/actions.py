@@ -536,7 +536,8 @@ def _ics(meeting: Meeting) -> str:
         return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
     def text(value: str) -> str:
-        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return "\\n".join(escaped.splitlines())  # a line break never starts a new property
 
     end = meeting.ends_at or meeting.starts_at + timedelta(hours=1)
     where = meeting.place or meeting.online_link

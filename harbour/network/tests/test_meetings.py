@@ -103,6 +103,19 @@ def test_a_moved_meeting_is_reminded_again_for_its_new_date(
     assert f"{new_start:%Y-%m-%d %H:%M}" in reminder["Subject"]
 
 
+def test_line_breaks_in_a_meeting_stay_inside_their_calendar_property(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _meeting(cast, groups, place="Library\r\nATTENDEE:mailto:someone@elsewhere.example\rroom 2")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    (message,) = smtp.to("alice@cast.example")
+    (calendar,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    lines = calendar.get_content().splitlines()
+    assert "LOCATION:Library\\nATTENDEE:mailto:someone@elsewhere.example\\nroom 2" in lines
+    assert not any(line.startswith("ATTENDEE") for line in lines)
+
+
 def test_liaisons_are_reminded_only_of_meetings_opened_to_them(
     cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
