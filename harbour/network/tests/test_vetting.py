@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -141,3 +142,15 @@ def test_the_demo_network_is_refused_outside_demo_mode(settings: Any) -> None:
     with pytest.raises(CommandError, match="HARBOUR_DEMO"):
         call_command("load_demo")
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_home_page_offers_each_member_only_pages_they_can_open(cast: Cast) -> None:
+    for member in (cast.pat, cast.lee, cast.bob):
+        client = Client()
+        client.force_login(member)
+        home = client.get(reverse("network:dashboard")).content.decode()
+        links = set(re.findall(r'<a href="(/[^"?#]+)"', home))
+        assert links, member
+        for link in links:
+            assert client.get(link).status_code == 200, (member.email, link)
