@@ -261,6 +261,11 @@ def test_a_member_of_another_working_group_never_sees_its_messages(
         with pytest.raises(actions.ActionRefused):
             actions.reply_post(by=outsider, announcement=announcement, body="x")
     assert list(Reply.objects.values_list("author__email", flat=True)) == ["bob@cast.example"]
+    # Guessing addresses tells an outsider nothing: a real message answers as one that does not exist.
+    missing = reverse("network:announcement_detail", args=[announcement.pk + 1000])
+    for outsider in (cast.carol, cast.pat):
+        client = _client(outsider)
+        assert client.get(detail).status_code == client.get(missing).status_code in {403, 404}
     insider = _client(cast.hana).get(detail)
     assert b"Confidential planning" in insider.content
     assert b"A reply only Toronto should read" in insider.content
