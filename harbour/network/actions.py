@@ -397,7 +397,6 @@ def announcement_send(
             subject=subject,
             body=body,
         )
-        link = _absolute(reverse("network:announcement_detail", kwargs={"announcement_id": announcement.pk}))
         for member in announcement.audience_members():
             if member.delivery != Delivery.EVERY:
                 continue
@@ -411,7 +410,9 @@ def announcement_send(
                         "organisation": by.organisation.name,
                         "audience": announcement.audience_label(),
                         "body": body,
-                        "link": link,
+                        "link": _absolute(
+                            reverse("network:announcement_detail", kwargs={"announcement_id": announcement.pk})
+                        ),
                     },
                 )
     return announcement
@@ -572,7 +573,6 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
             if not Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
                 continue
             calendar = _ics(meeting)
-            link = _absolute(reverse("network:meeting_detail", kwargs={"meeting_id": meeting.pk}))
             for member in meeting.audience_members():
                 if member.delivery == Delivery.NONE:
                     continue
@@ -593,7 +593,8 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
                             "zone": settings.TIME_ZONE,
                             "where": meeting.place or meeting.online_link,
                             "agenda": meeting.agenda or _("(none yet)"),
-                            "link": link,
+                            # In the member's language, like the rest of the email.
+                            "link": _absolute(reverse("network:meeting_detail", kwargs={"meeting_id": meeting.pk})),
                         },
                         attachments=[("meeting.ics", calendar, "text/calendar")],
                     )

@@ -465,3 +465,22 @@ def test_a_subject_with_a_line_break_still_reaches_everyone(
     (message,) = smtp.to("alice@cast.example")
     assert message["Subject"] == "[Harbour] Beds Bcc: someone@elsewhere.example"
     assert smtp.recipients() == {"alice@cast.example"}
+
+
+def test_each_member_gets_the_email_and_its_links_in_their_own_language(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    Member.objects.filter(pk=cast.hana.pk).update(preferred_language="fr")
+    _every_message(cast.alice, cast.hana)
+    announcement = _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="x",
+        body="x",
+    )
+    french, english = body_of(smtp.to("hana@cast.example")[0]), body_of(smtp.to("alice@cast.example")[0])
+    assert f"/fr/members/announcements/{announcement.pk}/" in french
+    assert "/fr/unsubscribe/" in french
+    assert f"/en/members/announcements/{announcement.pk}/" in english
