@@ -359,19 +359,27 @@ def _list_mail(
     )
 
 
+def _may_represent(member: Member) -> bool:
+    # The seeds keep the network to NGOs and liaise with government through it: never the reverse.
+    return member.role != Role.LIAISON and not member.organisation.is_state
+
+
 def may_address(member: Member, *, audience: str, working_group: WorkingGroup | None) -> bool:
     """Coordinators write to any audience; a city representative writes to their own working group."""
     if member.is_coordinator:
         return True
     return (
-        audience == Audience.WORKING_GROUP
+        _may_represent(member)
+        and audience == Audience.WORKING_GROUP
         and working_group is not None
         and working_group.representative_id == member.pk
     )
 
 
 def may_address_anything(member: Member) -> bool:
-    return member.is_coordinator or WorkingGroup.objects.filter(representative=member).exists()
+    return member.is_coordinator or (
+        _may_represent(member) and WorkingGroup.objects.filter(representative=member).exists()
+    )
 
 
 def announcement_send(

@@ -157,9 +157,13 @@ class WorkingGroupForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = Organisation.objects.vetted()  # type: ignore[attr-defined]
-        self.fields["representative"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED
-        ).select_related("organisation")
+        # The seeds keep the network to NGOs: a government or police liaison never represents a city.
+        self.fields["representative"].queryset = (  # type: ignore[attr-defined]
+            Member.objects.filter(is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED)
+            .exclude(role=Role.LIAISON)
+            .exclude(organisation__kind__in=Organisation.STATE_KINDS)
+            .select_related("organisation")
+        )
         self.fields["representative"].label_from_instance = (  # type: ignore[attr-defined]
             lambda member: f"{member.full_name} ({member.organisation.name})"
         )

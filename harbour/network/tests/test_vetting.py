@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from harbour.network.models import Invitation, Member, Organisation, WorkingGroup
+from harbour.network import actions
+from harbour.network.models import Audience, Invitation, Member, Organisation, WorkingGroup
 from harbour.testing import Cast
 
 
@@ -131,6 +132,27 @@ def test_a_representative_must_belong_to_the_group(cast: Cast) -> None:
     assert "must work at one of the group" in response.content.decode()
     assert 'value="Winnipeg group"' in response.content.decode()
     assert not WorkingGroup.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_liaison_never_represents_a_city_group_nor_writes_to_it(cast: Cast) -> None:
+    cast.prairie_clinic.working_groups.clear()
+    response = coordinator(cast).post(
+        reverse("network:working_group_new"),
+        {
+            "name": "Winnipeg group",
+            "city": "Winnipeg",
+            "province": "MB",
+            "organisations": [cast.prairie_clinic.pk, cast.lee.organisation_id],
+            "representative": cast.lee.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not WorkingGroup.objects.exists()
+    # Even if a liaison were set as representative behind the form's back, they could not address the group.
+    group = WorkingGroup.objects.create(name="Winnipeg group", city="Winnipeg", province="MB", representative=cast.lee)
+    assert not actions.may_address(cast.lee, audience=Audience.WORKING_GROUP, working_group=group)
+    assert not actions.may_address_anything(cast.lee)
 
 
 @pytest.mark.django_db
