@@ -346,7 +346,8 @@ def _list_mail(
     ) % {"preferences": _absolute(reverse("network:delivery_preference")), "unsubscribe": unsubscribe}
     email_send(
         to=member.email,
-        subject=subject,
+        # A header holds one line: a line break typed into a title would make every copy fail to send.
+        subject=" ".join(subject.split()),
         body=f"{body}\n\n-- \n{footer}\n",
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
@@ -358,19 +359,27 @@ def _list_mail(
     )
 
 
+def _may_represent(member: Member) -> bool:
+    # The seeds keep the network to NGOs and liaise with government through it: never the reverse.
+    return member.role != Role.LIAISON and not member.organisation.is_state
+
+
 def may_address(member: Member, *, audience: str, working_group: WorkingGroup | None) -> bool:
     """Coordinators write to any audience; a city representative writes to their own working group."""
     if member.is_coordinator:
         return True
     return (
-        audience == Audience.WORKING_GROUP
+        _may_represent(member)
+        and audience == Audience.WORKING_GROUP
         and working_group is not None
         and working_group.representative_id == member.pk
     )
 
 
 def may_address_anything(member: Member) -> bool:
-    return member.is_coordinator or WorkingGroup.objects.filter(representative=member).exists()
+    return member.is_coordinator or (
+        _may_represent(member) and WorkingGroup.objects.filter(representative=member).exists()
+    )
 
 
 def announcement_send(
@@ -396,7 +405,6 @@ def announcement_send(
             subject=subject,
             body=body,
         )
-        link = _absolute(reverse("network:announcement_detail", kwargs={"announcement_id": announcement.pk}))
         for member in announcement.audience_members():
             if member.delivery != Delivery.EVERY:
                 continue
@@ -410,7 +418,9 @@ def announcement_send(
                         "organisation": by.organisation.name,
                         "audience": announcement.audience_label(),
                         "body": body,
-                        "link": link,
+                        "link": _absolute(
+                            reverse("network:announcement_detail", kwargs={"announcement_id": announcement.pk})
+                        ),
                     },
                 )
     return announcement
@@ -423,8 +433,13 @@ def reply_post(*, by: Member, announcement: Announcement, body: str) -> Reply:
 
 
 def delivery_set(*, member: Member, delivery: str) -> None:
+    """Records the member's choice. A digest chosen now starts now: what came before was emailed or not wanted."""
+    fields = ["announcement_delivery"]
+    if delivery == Delivery.DIGEST and member.delivery != Delivery.DIGEST:
+        member.last_digest_at = timezone.now()
+        fields.append("last_digest_at")
     member.announcement_delivery = delivery
-    member.save(update_fields=["announcement_delivery"])
+    member.save(update_fields=fields)
 
 
 def member_unsubscribe(*, member: Member) -> None:
@@ -500,6 +515,10 @@ def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
     meeting.province = ""
     if meeting.pk is None:
         meeting.created_by = by
+    elif meeting.reminder_sent_at is not None:
+        before = Meeting.objects.filter(pk=meeting.pk).values_list("starts_at", flat=True).first()
+        if before != meeting.starts_at:
+            meeting.reminder_sent_at = None  # moved: its audience is reminded of the new date
     meeting.save()
     return meeting
 
@@ -507,13 +526,13 @@ def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
 def meeting_report_attach(*, by: Member, meeting: Meeting, title: str, upload: UploadedFile) -> MeetingReport:
     if not may_address(by, audience=meeting.audience, working_group=meeting.working_group):
         raise ActionRefused(_("Only the meeting's organisers can attach reports."))
-    report = MeetingReport(
-        meeting=meeting,
-        title=title,
-        filename=Path(upload.name or "report").name[:200],
-        content_type=upload.content_type or "application/octet-stream",
-        uploaded_by=by,
-    )
+    filename = Path(upload.name or "report").name[:200]
+    upload.seek(0)
+    content_type = MeetingReport.kind_of(filename, upload.read(8192))
+    upload.seek(0)
+    if content_type is None:
+        raise ActionRefused(_("This kind of file cannot be attached."))
+    report = MeetingReport(meeting=meeting, title=title, filename=filename, content_type=content_type, uploaded_by=by)
     report.file.save("report", upload, save=False)
     report.save()
     return report
@@ -526,7 +545,8 @@ def _ics(meeting: Meeting) -> str:
         return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
     def text(value: str) -> str:
-        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return "\\n".join(escaped.splitlines())  # a line break never starts a new property
 
     end = meeting.ends_at or meeting.starts_at + timedelta(hours=1)
     where = meeting.place or meeting.online_link
@@ -561,7 +581,6 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
             if not Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
                 continue
             calendar = _ics(meeting)
-            link = _absolute(reverse("network:meeting_detail", kwargs={"meeting_id": meeting.pk}))
             for member in meeting.audience_members():
                 if member.delivery == Delivery.NONE:
                     continue
@@ -582,7 +601,8 @@ def meeting_reminders_send(*, now: datetime | None = None) -> int:
                             "zone": settings.TIME_ZONE,
                             "where": meeting.place or meeting.online_link,
                             "agenda": meeting.agenda or _("(none yet)"),
-                            "link": link,
+                            # In the member's language, like the rest of the email.
+                            "link": _absolute(reverse("network:meeting_detail", kwargs={"meeting_id": meeting.pk})),
                         },
                         attachments=[("meeting.ics", calendar, "text/calendar")],
                     )

@@ -3,12 +3,14 @@ meetings, profiles and the recommendation tracker."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.roles import Role
@@ -17,6 +19,7 @@ from harbour.network.models import (
     Audience,
     Delivery,
     Meeting,
+    MeetingReport,
     Member,
     Organisation,
     Province,
@@ -154,9 +157,13 @@ class WorkingGroupForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = Organisation.objects.vetted()  # type: ignore[attr-defined]
-        self.fields["representative"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED
-        ).select_related("organisation")
+        # The seeds keep the network to NGOs: a government or police liaison never represents a city.
+        self.fields["representative"].queryset = (  # type: ignore[attr-defined]
+            Member.objects.filter(is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED)
+            .exclude(role=Role.LIAISON)
+            .exclude(organisation__kind__in=Organisation.STATE_KINDS)
+            .select_related("organisation")
+        )
         self.fields["representative"].label_from_instance = (  # type: ignore[attr-defined]
             lambda member: f"{member.full_name} ({member.organisation.name})"
         )
@@ -273,9 +280,6 @@ class MeetingForm(_AddressedForm):
         return cleaned
 
 
-REPORT_EXTENSIONS = frozenset({".pdf", ".odt", ".ods", ".docx", ".xlsx", ".txt", ".csv"})
-
-
 class MeetingReportForm(forms.Form):
     title = forms.CharField(label=_("Title of the report"), max_length=200)
     file = forms.FileField(
@@ -287,10 +291,15 @@ class MeetingReportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        name = str(upload.name or "").lower()
-        if not any(name.endswith(extension) for extension in REPORT_EXTENSIONS):
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        if MeetingReport.kind_of(str(upload.name or ""), head) is None:
             raise forms.ValidationError(
-                _("This kind of file cannot be attached. Use PDF, OpenDocument, Word, Excel, text or CSV.")
+                _(
+                    "This kind of file cannot be attached, or its content does not match the ending of its name. "
+                    "Use PDF, OpenDocument, Word, Excel, text or CSV."
+                )
             )
         if upload.size > settings.HARBOUR_MEETING_REPORT_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(
@@ -341,4 +350,14 @@ class RecommendationStatusForm(forms.ModelForm):  # type: ignore[type-arg]
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "evidence": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"date": _("When the evidence shows this status, for example 2026-03-05")}
+        help_texts = {
+            "date": _("When the evidence shows this status, for example 2026-03-05"),
+            "evidence": _("Anyone can read this on the public tracker. Cite what was published; never a person."),
+        }
+
+    def clean_date(self) -> date:
+        # The newest date is the current status: a mistyped future year would hide every later step.
+        day: date = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The evidence cannot be dated in the future."))
+        return day

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -441,10 +442,6 @@ class Meeting(Addressed):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
-
 
 def _report_path(instance: MeetingReport, filename: str) -> str:
     # A random name: the original one is kept for display only and never reaches the file system.
@@ -453,6 +450,18 @@ def _report_path(instance: MeetingReport, filename: str) -> str:
 
 class MeetingReport(models.Model):
     """A report attached to a meeting, served only through an access-checked view."""
+
+    # The kinds of file a report may be, by the ending of its name, with the type it is served as
+    # and how its content starts. The type never comes from the uploader's browser.
+    KINDS: ClassVar[dict[str, tuple[str, bytes | None]]] = {
+        ".pdf": ("application/pdf", b"%PDF-"),
+        ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+        ".ods": ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
+        ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+        ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+        ".txt": ("text/plain", None),
+        ".csv": ("text/csv", None),
+    }
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
     title = models.CharField(_("title"), max_length=200)
@@ -467,6 +476,17 @@ class MeetingReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def kind_of(cls, filename: str, head: bytes) -> str | None:
+        """The content type to serve a file as, or None if its name or its first bytes are not a report's."""
+        extension = Path(filename.lower()).suffix
+        if extension not in cls.KINDS:
+            return None
+        content_type, signature = cls.KINDS[extension]
+        if signature is None:
+            return None if b"\x00" in head else content_type  # text has no NUL bytes
+        return content_type if head.startswith(signature) else None
 
 
 class RecommendationStatusQuerySet(models.QuerySet["RecommendationStatus"]):
@@ -527,9 +547,6 @@ class Recommendation(models.Model):
         if (get_language() or "").startswith("fr") and self.text_fr:
             return self.text_fr
         return self.text
-
-    def current_status(self) -> RecommendationStatus | None:
-        return self.statuses.newest_first().first()
 
 
 class RecommendationStatus(models.Model):

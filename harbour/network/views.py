@@ -628,7 +628,19 @@ def meeting_edit(request: HttpRequest, meeting_id: int | None = None) -> HttpRes
             messages.success(request, _("%(title)s is saved.") % {"title": saved.title})
             return redirect("network:meeting_detail", meeting_id=saved.pk)
     title = _("Change %(name)s") % {"name": meeting.title} if meeting else _("New meeting")
-    return render(request, "core/form.html", {"form": form, "title": title, "submit": _("Save")})
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": _(
+                "Everyone the meeting is for reads its agenda and minutes. Never write about a person here: "
+                "speak of situations, not of who was in them."
+            ),
+            "submit": _("Save"),
+        },
+    )
 
 
 @access.members()
@@ -641,11 +653,15 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if form is None:
             return access.forbidden(request)
         if form.is_valid():
-            actions.meeting_report_attach(
-                by=member, meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
-            )
-            messages.success(request, _("The report is attached."))
-            return redirect("network:meeting_detail", meeting_id=meeting.pk)
+            try:
+                actions.meeting_report_attach(
+                    by=member, meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                )
+            except actions.ActionRefused as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                messages.success(request, _("The report is attached."))
+                return redirect("network:meeting_detail", meeting_id=meeting.pk)
     return render(
         request,
         "network/meeting_detail.html",

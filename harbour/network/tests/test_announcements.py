@@ -261,6 +261,11 @@ def test_a_member_of_another_working_group_never_sees_its_messages(
         with pytest.raises(actions.ActionRefused):
             actions.reply_post(by=outsider, announcement=announcement, body="x")
     assert list(Reply.objects.values_list("author__email", flat=True)) == ["bob@cast.example"]
+    # Guessing addresses tells an outsider nothing: a real message answers as one that does not exist.
+    missing = reverse("network:announcement_detail", args=[announcement.pk + 1000])
+    for outsider in (cast.carol, cast.pat):
+        client = _client(outsider)
+        assert client.get(detail).status_code == client.get(missing).status_code in {403, 404}
     insider = _client(cast.hana).get(detail)
     assert b"Confidential planning" in insider.content
     assert b"A reply only Toronto should read" in insider.content
@@ -378,3 +383,104 @@ def test_role_defaults() -> None:
 def test_the_unsubscribe_token_is_cut_from_the_access_log(cast: Cast) -> None:
     path = reverse("network:unsubscribe", kwargs={"token": actions.unsubscribe_token(cast.bob)})
     assert redact_path(path) == "/en/unsubscribe/[token]/"
+
+
+def test_a_recipient_the_mail_server_refuses_does_not_stop_the_others_or_the_page(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _every_message(*cast.members().values())
+    smtp.refused = {"bob@cast.example"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(cast.cora).post(
+            reverse("network:announcement_new"),
+            {"audience": Audience.WORKING_GROUP, "working_group": groups.toronto.pk, "subject": "Beds", "body": "x"},
+        )
+    assert response.status_code == 302
+    assert Announcement.objects.filter(subject="Beds").exists()
+    assert smtp.recipients() == {"alice@cast.example", "hana@cast.example"}
+
+
+def test_a_refused_digest_does_not_stop_the_other_digests(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    for group in (groups.toronto, groups.winnipeg):
+        _send(
+            django_capture_on_commit_callbacks,
+            by=cast.cora,
+            audience=Audience.WORKING_GROUP,
+            working_group=group,
+            subject=f"For {group.city}",
+            body="x",
+        )
+    smtp.clear()
+    smtp.refused = {"bob@cast.example"}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
+    assert smtp.recipients() == {"hana@cast.example", "carol@cast.example"}
+    assert smtp.to("pat@cast.example") == []  # an organisation waiting for vetting gets no digest
+
+
+def test_a_member_who_turns_to_the_digest_is_not_sent_again_what_was_emailed_before(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert cast.alice.delivery == Delivery.EVERY  # an administrator's default
+    _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="Already emailed",
+        body="x",
+    )
+    assert len(smtp.to("alice@cast.example")) == 1
+    actions.delivery_set(member=cast.alice, delivery=Delivery.DIGEST)
+    _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="After the change",
+        body="x",
+    )
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
+    (digest,) = smtp.to("alice@cast.example")
+    assert "After the change" in body_of(digest)
+    assert "Already emailed" not in body_of(digest)
+
+
+def test_a_subject_with_a_line_break_still_reaches_everyone(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A crafted form post can put a line break in a one-line field; a mail header cannot hold one.
+    _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="Beds\r\nBcc: someone@elsewhere.example",
+        body="x",
+    )
+    (message,) = smtp.to("alice@cast.example")
+    assert message["Subject"] == "[Harbour] Beds Bcc: someone@elsewhere.example"
+    assert smtp.recipients() == {"alice@cast.example"}
+
+
+def test_each_member_gets_the_email_and_its_links_in_their_own_language(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    Member.objects.filter(pk=cast.hana.pk).update(preferred_language="fr")
+    _every_message(cast.alice, cast.hana)
+    announcement = _send(
+        django_capture_on_commit_callbacks,
+        by=cast.cora,
+        audience=Audience.WORKING_GROUP,
+        working_group=groups.toronto,
+        subject="x",
+        body="x",
+    )
+    french, english = body_of(smtp.to("hana@cast.example")[0]), body_of(smtp.to("alice@cast.example")[0])
+    assert f"/fr/members/announcements/{announcement.pk}/" in french
+    assert "/fr/unsubscribe/" in french
+    assert f"/en/members/announcements/{announcement.pk}/" in english

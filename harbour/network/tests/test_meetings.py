@@ -75,6 +75,59 @@ def test_a_reminder_goes_once_to_the_groups_members_with_a_calendar_file(
     assert soon.reminder_sent_at is not None
 
 
+def test_a_moved_meeting_is_reminded_again_for_its_new_date(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    meeting = _meeting(cast, groups)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    assert len(smtp.to("alice@cast.example")) == 1
+    new_start = timezone.localtime(meeting.starts_at + timedelta(hours=3))
+    response = _client(cast.cora).post(
+        reverse("network:meeting_edit", args=[meeting.pk]),
+        {
+            "audience": Audience.WORKING_GROUP,
+            "working_group": groups.toronto.pk,
+            "title": meeting.title,
+            "starts_at": f"{new_start:%Y-%m-%dT%H:%M}",
+            "place": meeting.place,
+            "agenda": meeting.agenda,
+        },
+    )
+    assert response.status_code == 302
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+        call_command("send_meeting_reminders")
+    (reminder,) = smtp.to("alice@cast.example")
+    assert f"{new_start:%Y-%m-%d %H:%M}" in reminder["Subject"]
+
+
+def test_line_breaks_in_a_meeting_stay_inside_their_calendar_property(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _meeting(cast, groups, place="Library\r\nATTENDEE:mailto:someone@elsewhere.example\rroom 2")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    (message,) = smtp.to("alice@cast.example")
+    (calendar,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    lines = calendar.get_content().splitlines()
+    assert "LOCATION:Library\\nATTENDEE:mailto:someone@elsewhere.example\\nroom 2" in lines
+    assert not any(line.startswith("ATTENDEE") for line in lines)
+
+
+def test_liaisons_are_reminded_only_of_meetings_opened_to_them(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _meeting(cast, groups, audience=Audience.NETWORK, working_group=None, title="NGOs only")
+    _meeting(cast, groups, audience=Audience.NETWORK, working_group=None, title="Open", open_to_liaisons=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_meeting_reminders")
+    assert ["Open" in message["Subject"] for message in smtp.to("lee@cast.example")] == [True]
+    assert len(smtp.to("rhea@cast.example")) == 2
+    assert smtp.to("pat@cast.example") == []
+
+
 def test_group_meetings_and_their_reports_stay_inside_the_group(cast: Cast, groups: Groups) -> None:
     meeting = _meeting(cast, groups)
     upload = SimpleUploadedFile("minutes.txt", b"Minutes of the Toronto group", content_type="text/plain")
@@ -109,6 +162,30 @@ def test_only_organisers_attach_reports_and_only_document_files(cast: Cast, grou
     assert MeetingReport.objects.count() == 0
 
 
+def test_a_report_is_served_as_the_type_its_name_and_content_show_never_the_one_the_browser_claims(
+    cast: Cast, groups: Groups
+) -> None:
+    meeting = _meeting(cast, groups)
+    url = reverse("network:meeting_detail", args=[meeting.pk])
+    client = _client(cast.cora)
+    disguised = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
+    response = client.post(url, {"title": "Disguised", "file": disguised})
+    assert response.status_code == 200
+    assert b"Disguised" in response.content
+    binary_text = SimpleUploadedFile("notes.txt", b"MZ\x00\x00", content_type="text/plain")
+    assert client.post(url, {"title": "Binary", "file": binary_text}).status_code == 200
+    assert MeetingReport.objects.count() == 0
+
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n%minutes\n", content_type="text/html")
+    assert client.post(url, {"title": "Minutes", "file": pdf}).status_code == 302
+    report = MeetingReport.objects.get()
+    assert report.content_type == "application/pdf"
+    response = _client(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(cast: Cast, groups: Groups) -> None:
     client = _client(cast.cora)
     url = reverse("network:meeting_new")
@@ -118,6 +195,7 @@ def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(c
         "starts_at": "2030-02-05T14:30",
         "agenda": "Launch the strategy",
     }
+    assert b"Never write about a person here" in client.get(url).content
     response = client.post(url, form)
     assert response.status_code == 200
     assert b"Launch the strategy" in response.content
