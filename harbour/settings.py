@@ -249,6 +249,8 @@ EMAIL_PORT = env_int("HARBOUR_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("HARBOUR_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("HARBOUR_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HARBOUR_EMAIL_TLS", False)
+# A mail server that hangs must not hang the page that sent the email (tasks run in process by default).
+EMAIL_TIMEOUT = env_int("HARBOUR_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("HARBOUR_FROM_EMAIL", "Harbour <no-reply@harbour.invalid>")
 HARBOUR_SITE_URL = env_str("HARBOUR_SITE_URL", "http://127.0.0.1:8000")
 
