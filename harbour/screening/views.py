@@ -273,7 +273,8 @@ def open_case(request: HttpRequest) -> HttpResponse:
     catalogue = catalogue_module.load()
     answers, problems = answers_from_post(request.POST, catalogue)
     wording = _(CONSENT_WORDING)
-    context: dict[str, Any] = {"answers": answers, "wording": wording, "problems": problems, "keep_answers": True}
+    # Both boxes start unticked: consent is something the person gives, never a default.
+    context: dict[str, Any] = {"answers": answers, "wording": wording, "problems": problems, "keep_answers": False}
     if request.POST.get("stage") != "confirm" or problems:
         return render(request, "screening/consent.html", context)
     context["summary"] = request.POST.get("summary", "")

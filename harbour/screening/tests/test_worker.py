@@ -88,7 +88,8 @@ def test_a_case_opens_only_with_consent_and_carries_the_answers_encrypted(cast: 
     client = _client(cast.bob)
     url = reverse("screening:open_case")
     form = client.post(url, ANSWERS).content.decode()
-    assert 'name="agreed"' in form
+    assert '<input type="checkbox" name="agreed">' in form
+    assert '<input type="checkbox" name="keep_answers">' in form  # neither consent is ticked for the person
     refused = client.post(url, {**ANSWERS, "stage": "confirm", "keep_answers": "on"})
     assert refused.status_code == 400
     assert Case.system_objects.count() == 0
