@@ -137,6 +137,21 @@ def test_deception_alone_is_a_279_04_2_factor_but_does_not_meet_279_04_1() -> No
     assert reading({**DECEPTION_ONLY, "fear_if_stop": YES}, "criminal_code") is Status.MET
 
 
+def test_the_fear_test_is_objective_so_force_or_coercion_keeps_it_open() -> None:
+    # R. v. A.A., 2015 ONCA 558: the person need not have been afraid. A "no" to every fear
+    # question rules the test out only when no force or coercion is shown.
+    kept_passport = {**DECEPTION_ONLY, "documents_kept": YES}
+    code = evaluate(catalogue.load(), kept_passport).definition("criminal_code")
+    assert code.element("code_fear").status is Status.UNKNOWN
+    assert code.reading is Status.UNKNOWN
+    assert "fear_is_objective" in code.notes
+    # More deception, or an abuse of trust, is not force: the test stays ruled out.
+    for factor in ("promised_papers", "controlled_by_someone"):
+        other = evaluate(catalogue.load(), {**DECEPTION_ONLY, factor: YES}).definition("criminal_code")
+        assert other.element("code_fear").status is Status.NOT_MET, factor
+        assert "fear_is_objective" not in other.notes
+
+
 def test_irpa_needs_no_exploitation_but_palermo_does() -> None:
     answers = {"from_abroad": YES, "recruited": YES, "promised_papers": YES}
     assert reading(answers, "irpa") is Status.MET
