@@ -55,6 +55,11 @@ def test_the_self_check_writes_no_row_in_any_table_and_no_log_line(cast, caplog:
     result = client.post(_url(), {**ANSWERS, "province": "ON", "do": "result"})
     assert result.status_code == 200
     assert client.post(_url(), {**ANSWERS, "do": "questions"}).status_code == 200
+    # Bad input is answered on the page, never with an error that a logger would record.
+    tampered = {**ANSWERS, "q_violence": "maybe", "q_nope": "yes", "province": "XX", "do": "result"}
+    assert client.post(_url(), tampered).status_code == 200
+    assert client.get(_url() + "?q_violence=yes&do=result").status_code == 200
+    assert client.put(_url()).status_code == 200  # not a POST: the empty form, nothing to log
     assert _row_counts() == before
     assert caplog.records == []
     assert not client.cookies
