@@ -153,12 +153,13 @@ def test_the_fear_test_is_objective_so_force_or_coercion_keeps_it_open() -> None
 
 
 def test_irpa_needs_no_exploitation_but_palermo_does() -> None:
-    answers = {"from_abroad": YES, "recruited": YES, "promised_papers": YES}
+    answers = {"under_18": NO, "from_abroad": YES, "recruited": YES, "promised_papers": YES}
     assert reading(answers, "irpa") is Status.MET
-    assert reading({**answers, "sexual_acts": NO, "forced_tasks": NO, "illegal_activities": NO}, "palermo") in (
-        Status.UNKNOWN,
-        Status.NOT_MET,
-    )
+    assert reading(answers, "palermo") is Status.UNKNOWN  # nothing yet about exploitation
+    work = ["sexual_acts", "forced_tasks", "illegal_activities", "long_hours", "pay_withheld", "pay_to_others"]
+    no_exploitation = dict.fromkeys([*work, "dangerous_work", "bad_housing"], NO)
+    assert reading({**answers, **no_exploitation}, "palermo") is Status.NOT_MET
+    assert reading({**answers, **no_exploitation}, "irpa") is Status.MET
 
 
 def test_harbouring_after_entry_organises_the_coming_into_canada() -> None:

@@ -14,6 +14,7 @@ from harbour.cases.actions import ConsentMissing, ConsentTerms, case_open
 from harbour.cases.models import Case, Consent
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
+from harbour.screening import catalogue
 from harbour.testing import Cast
 
 ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", "q_from_abroad": "no"}
@@ -151,8 +152,6 @@ def test_liaison_and_researcher_cannot_screen(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_every_question_of_every_section_can_be_skipped(cast: Cast) -> None:
-    from harbour.screening import catalogue
-
     page = _client(cast.bob).post(reverse("screening:worker"), {"do": "all"}).content.decode()
     for question in catalogue.load().questions:
         for value in ("", "yes", "no", "unknown", "declined"):
