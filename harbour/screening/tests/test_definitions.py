@@ -170,6 +170,16 @@ def test_harbouring_after_entry_organises_the_coming_into_canada() -> None:
     assert irpa.reading is Status.MET
 
 
+def test_confinement_is_coercion_under_every_definition() -> None:
+    # Kept from leaving after entry: force or coercion for IRPA s. 118, as for Palermo and s. 279.04(2)(a).
+    answers = {"from_abroad": YES, "housed_by_them": YES, "not_free": YES}
+    assessment = evaluate(catalogue.load(), answers)
+    assert assessment.definition("irpa").element("irpa_means").status is Status.MET
+    assert assessment.definition("palermo").element("palermo_means").status is Status.MET
+    factors = {factor["id"]: factor["status"] for factor in assessment.definition("criminal_code").extra["factors"]}
+    assert factors["factor_force"] == "met"
+
+
 def test_an_element_is_not_met_only_when_every_answer_behind_it_is_no() -> None:
     code = evaluate(catalogue.load(), {"fear_if_stop": NO, "violence": NO}).definition("criminal_code")
     assert code.element("code_fear").status is Status.UNKNOWN  # "threatened" was not asked
