@@ -126,6 +126,20 @@ def test_french_is_complete_and_draft_languages_show_their_draft() -> None:
         assert 'class="draft-notice"' in page, language
 
 
+@pytest.mark.parametrize(
+    ("language", "sign", "question"),
+    [
+        ("es", "Documentos de identidad en manos de otra persona", "¿Le obligan a hacer cosas contra la ley"),
+        ("tl", "Mga dokumento ng pagkakakilanlan na hawak ng ibang tao", "Pinipilit ka bang gumawa ng labag sa batas"),
+        ("zh-hans", "身份证件被别人扣着", "是否有人强迫您做违法的事"),
+    ],
+)
+def test_the_drafts_cover_the_signs_and_the_deeper_questions(language: str, sign: str, question: str) -> None:
+    result = Client().post(_url(language), {"q_documents_kept": "yes", "do": "result"}).content.decode()
+    assert sign in result
+    assert question in Client().post(_url(language), {"do": "all"}).content.decode()
+
+
 @pytest.mark.django_db
 def test_the_result_page_states_no_judgement_about_the_person() -> None:
     page = Client().post(_url(), {**ANSWERS, "do": "result"}).content.decode()
