@@ -159,3 +159,12 @@ def test_every_question_of_every_section_can_be_skipped(cast: Cast) -> None:
             assert f'name="q_{question.id}" value="{value}"{checked}>' in page, (question.id, value)
     skipped = _client(cast.bob).post(reverse("screening:worker"), {"do": "result"})
     assert skipped.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_panel_shows_the_answers_behind_each_279_04_2_factor(cast: Cast) -> None:
+    answers = {"q_conditions_worse": "yes", "q_fear_if_stop": "no", "do": "result"}
+    page = _client(cast.bob).post(reverse("screening:worker"), answers).content.decode()
+    factor = re.search(r"Deception <span class=\"help\">\(s\. 279\.04\(2\)\(b\)\)</span>\s*<ul>(.*?)</ul>", page)
+    assert factor, page
+    assert factor.group(1) == "<li>Are the pay, the hours or the conditions worse than you were promised?: Yes</li>"
