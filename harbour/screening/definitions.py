@@ -14,6 +14,9 @@ differences between the laws are visible side by side:
   them. The s. 279.04(2) factors (force or coercion, deception, abuse of trust,
   power or authority) are shown beside the reading; a court may weigh them, but
   none of them meets s. 279.04(1) alone. The fear test applies to minors too.
+  It is objective (R. v. A.A., 2015 ONCA 558): the person need not have been
+  afraid. So a "no" to every fear question rules the test out only when no force
+  or coercion is shown; with force or coercion it stays unknown.
 - IRPA s. 118(1): knowingly organising the coming into Canada of a person by
   abduction, fraud, deception, or use or threat of force or coercion; s. 118(2)
   counts recruitment, transportation and, after entry, receipt or harbouring as
@@ -25,7 +28,7 @@ Every reading is met, not met or unknown. No reading says what a person is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harbour.screening.answers import YES, Answers, Status, all_of, any_of, either
@@ -128,10 +131,14 @@ def criminal_code(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
         read_element(catalogue.elements[name], answers)
         for name in ("code_act", "code_labour", "code_fear", "code_minor")
     )
-    result = all_of([act.status, labour.status, fear.status])
     section = {Status.MET: "279.011", Status.NOT_MET: "279.01", Status.UNKNOWN: "279.01 or 279.011"}[minor.status]
     factors = [read_element(factor, answers) for factor in catalogue.factors]
     notes = []
+    force = next(factor for factor in factors if factor.element.id == "factor_force")
+    if fear.status is Status.NOT_MET and force.status is Status.MET:
+        fear = replace(fear, status=Status.UNKNOWN)
+        notes.append("fear_is_objective")
+    result = all_of([act.status, labour.status, fear.status])
     if fear.status is not Status.MET and any(factor.status is Status.MET for factor in factors):
         notes.append("factors_without_fear")
     return _reading(

@@ -21,10 +21,11 @@ STATUS: dict[str, Promise] = {
 }
 
 # What a definition's reading means, in words for a worker.
+# Not "every element": the under-18 elements are alternatives, not requirements.
 READING: dict[str, Promise] = {
-    "met": _("Every element is met by these answers."),
-    "not_met": _("At least one element is not met by these answers."),
-    "unknown": _("Not enough is known to read every element."),
+    "met": _("These answers meet what this definition requires."),
+    "not_met": _("These answers rule out at least one thing this definition requires."),
+    "unknown": _("Not enough is known to read everything this definition requires."),
 }
 
 # The same, in words for a person reading about their own situation.
@@ -57,6 +58,10 @@ NOTE: dict[str, Promise] = {
     "consent_does_not_decide": _("The person agreed at first; agreement alone never decides this reading."),
     "factors_without_fear": _(
         "Some s. 279.04(2) factors are present, but they do not meet s. 279.04(1) without the fear-for-safety test."
+    ),
+    "fear_is_objective": _(
+        "The fear-for-safety test is objective: with force or coercion shown, it may be met even though "
+        "the person does not say they are afraid."
     ),
     "no_border_crossed": _("The person did not come into Canada from elsewhere: section 118 cannot apply."),
 }

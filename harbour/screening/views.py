@@ -97,6 +97,20 @@ def _question_text(catalogue: Catalogue, question_id: str) -> str:
     return _(catalogue.question_by_id[question_id].text)
 
 
+def _element_row(catalogue: Catalogue, element: dict[str, Any]) -> dict[str, Any]:
+    """An element or a s. 279.04(2) factor as the definitions panel shows it, with the answers behind it."""
+    return {
+        "label": _(element["label"]),
+        "cite": element["cite"],
+        "status": element["status"],
+        "status_label": labels.STATUS[element["status"]],
+        "because": [
+            {"question": _question_text(catalogue, row["question"]), "answer": labels.ANSWERS[row["answer"]]}
+            for row in element["because"]
+        ],
+    }
+
+
 def _directory_link(need: str, postcode: str) -> str:
     query = {"need": need, **({"postcode": postcode} if postcode else {})}
     return f"{reverse('directory:search')}?{urlencode(query)}"
@@ -141,28 +155,8 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
                 "reading_plain": labels.READING_PLAIN[definition.reading.value],
                 "section": definition.extra.get("section", ""),
                 "notes": [labels.NOTE[note] for note in definition.notes],
-                "elements": [
-                    {
-                        "label": _(element.element.label),
-                        "cite": element.element.cite,
-                        "status": element.status.value,
-                        "status_label": labels.STATUS[element.status.value],
-                        "because": [
-                            {"question": _question_text(catalogue, q), "answer": labels.ANSWERS[a]}
-                            for q, a in element.because
-                        ],
-                    }
-                    for element in definition.elements
-                ],
-                "factors": [
-                    {
-                        "label": _(factor["label"]),
-                        "cite": factor["cite"],
-                        "status": factor["status"],
-                        "status_label": labels.STATUS[factor["status"]],
-                    }
-                    for factor in definition.extra.get("factors", [])
-                ],
+                "elements": [_element_row(catalogue, element.to_dict()) for element in definition.elements],
+                "factors": [_element_row(catalogue, factor) for factor in definition.extra.get("factors", [])],
             }
         )
     # For the self-check: each sign once, by dimension, whichever sets were read.
@@ -273,7 +267,8 @@ def open_case(request: HttpRequest) -> HttpResponse:
     catalogue = catalogue_module.load()
     answers, problems = answers_from_post(request.POST, catalogue)
     wording = _(CONSENT_WORDING)
-    context: dict[str, Any] = {"answers": answers, "wording": wording, "problems": problems, "keep_answers": True}
+    # Both boxes start unticked: consent is something the person gives, never a default.
+    context: dict[str, Any] = {"answers": answers, "wording": wording, "problems": problems, "keep_answers": False}
     if request.POST.get("stage") != "confirm" or problems:
         return render(request, "screening/consent.html", context)
     context["summary"] = request.POST.get("summary", "")

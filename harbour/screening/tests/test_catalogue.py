@@ -22,7 +22,7 @@ def _data() -> tuple[dict, dict, dict, dict]:  # type: ignore[type-arg]
 
 def test_the_catalogue_loads_with_its_version() -> None:
     loaded = catalogue.load()
-    assert loaded.version == "2026.1/2026.1/2026.1"
+    assert loaded.version == "2026.1/2026.1/2026.2"
     assert 14 <= len(loaded.questions_in("core")) <= 18
     assert {dimension.id for dimension in loaded.dimensions} == {
         "deceptive_recruitment",

@@ -8,7 +8,14 @@ import pytest
 
 from harbour.screening import catalogue
 from harbour.screening.answers import YES
-from harbour.screening.engine import COMBINATION_MET, NO_DIMENSION, SOME_DIMENSIONS, dimension_present, read_set
+from harbour.screening.engine import (
+    COMBINATION_MET,
+    NO_DIMENSION,
+    SOME_DIMENSIONS,
+    dimension_present,
+    read_set,
+    sets_for,
+)
 
 RULES = catalogue.load().combination.dimension_present_when
 
@@ -63,7 +70,7 @@ def test_three_medium_indicators_make_a_dimension_and_two_do_not() -> None:
     assert "coercion_at_destination" in _present({**two, **_answers("told_to_lie")})
 
 
-def test_two_medium_and_one_weak_make_a_dimension_and_one_medium_two_weak_does_not() -> None:
+def test_two_medium_and_one_weak_make_a_dimension_and_one_medium_one_weak_does_not() -> None:
     assert "coercion_at_destination" in _present(_answers("threatened", "threatened_report", "threatened_shame"))
     assert "exploitative_conditions" not in _present(_answers("no_contract", "bad_housing"))
 
@@ -83,10 +90,54 @@ def test_adult_combination_needs_recruitment_exploitation_and_destination() -> N
     assert read_set(catalogue.load(), without_recruitment, "adult_labour").reading == SOME_DIMENSIONS
 
 
+def test_adult_combination_needs_exploitative_conditions() -> None:
+    without_exploitation = {k: v for k, v in ADULT_FULL.items() if k not in ("long_hours", "pay_withheld")}
+    assert "exploitative_conditions" not in _present(without_exploitation)
+    assert read_set(catalogue.load(), without_exploitation, "adult_labour").reading == SOME_DIMENSIONS
+
+
+# Coercive recruitment (strong + medium), exploitation, and abuse of vulnerability at destination
+# (three medium), with neither deceptive recruitment nor coercion at destination present.
+ALTERNATIVES = _answers(
+    "abducted", "recruitment_fee", "long_hours", "pay_withheld", "depend_on_them", "new_place_language", "no_status"
+)
+
+
+def test_adult_combination_takes_any_recruitment_dimension_and_either_destination_dimension() -> None:
+    present = _present(ALTERNATIVES)
+    assert {"coercive_recruitment", "exploitative_conditions", "vulnerability_at_destination"} <= present
+    assert not {"deceptive_recruitment", "coercion_at_destination"} & present
+    assert read_set(catalogue.load(), ALTERNATIVES, "adult_labour").reading == COMBINATION_MET
+    two_medium = {k: v for k, v in ALTERNATIVES.items() if k != "no_status"}
+    assert read_set(catalogue.load(), two_medium, "adult_labour").reading == SOME_DIMENSIONS
+
+
 def test_child_combination_needs_no_destination_coercion() -> None:
     child = _answers("job_different", "conditions_worse", "long_hours", "pay_withheld")
     assert read_set(catalogue.load(), child, "child_labour").reading == COMBINATION_MET
     assert read_set(catalogue.load(), child, "adult_labour").reading == SOME_DIMENSIONS
+
+
+def test_child_combination_still_needs_recruitment_and_exploitation() -> None:
+    recruitment_only = _answers("job_different", "conditions_worse")
+    exploitation_only = _answers("long_hours", "pay_withheld")
+    for answers in (recruitment_only, exploitation_only):
+        assert read_set(catalogue.load(), answers, "child_labour").reading == SOME_DIMENSIONS
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"under_18": "no"}, ("adult_labour",)),
+        ({"under_18": "yes"}, ("child_labour",)),
+        ({}, ("adult_labour", "child_labour")),
+        ({"under_18": "declined"}, ("adult_labour", "child_labour")),
+        ({"under_18": "no", "sexual_acts": "yes"}, ("adult_sexual",)),
+        ({"under_18": "yes", "sexual_acts": "yes", "long_hours": "yes"}, ("child_labour", "child_sexual")),
+    ],
+)
+def test_the_sets_read_follow_age_and_form_of_exploitation(answers: dict[str, str], expected: tuple[str, ...]) -> None:
+    assert sets_for(answers) == expected
 
 
 def test_nothing_answered_shows_no_dimension() -> None:

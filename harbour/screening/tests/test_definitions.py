@@ -137,13 +137,29 @@ def test_deception_alone_is_a_279_04_2_factor_but_does_not_meet_279_04_1() -> No
     assert reading({**DECEPTION_ONLY, "fear_if_stop": YES}, "criminal_code") is Status.MET
 
 
+def test_the_fear_test_is_objective_so_force_or_coercion_keeps_it_open() -> None:
+    # R. v. A.A., 2015 ONCA 558: the person need not have been afraid. A "no" to every fear
+    # question rules the test out only when no force or coercion is shown.
+    kept_passport = {**DECEPTION_ONLY, "documents_kept": YES}
+    code = evaluate(catalogue.load(), kept_passport).definition("criminal_code")
+    assert code.element("code_fear").status is Status.UNKNOWN
+    assert code.reading is Status.UNKNOWN
+    assert "fear_is_objective" in code.notes
+    # More deception, or an abuse of trust, is not force: the test stays ruled out.
+    for factor in ("promised_papers", "controlled_by_someone"):
+        other = evaluate(catalogue.load(), {**DECEPTION_ONLY, factor: YES}).definition("criminal_code")
+        assert other.element("code_fear").status is Status.NOT_MET, factor
+        assert "fear_is_objective" not in other.notes
+
+
 def test_irpa_needs_no_exploitation_but_palermo_does() -> None:
-    answers = {"from_abroad": YES, "recruited": YES, "promised_papers": YES}
+    answers = {"under_18": NO, "from_abroad": YES, "recruited": YES, "promised_papers": YES}
     assert reading(answers, "irpa") is Status.MET
-    assert reading({**answers, "sexual_acts": NO, "forced_tasks": NO, "illegal_activities": NO}, "palermo") in (
-        Status.UNKNOWN,
-        Status.NOT_MET,
-    )
+    assert reading(answers, "palermo") is Status.UNKNOWN  # nothing yet about exploitation
+    work = ["sexual_acts", "forced_tasks", "illegal_activities", "long_hours", "pay_withheld", "pay_to_others"]
+    no_exploitation = dict.fromkeys([*work, "dangerous_work", "bad_housing"], NO)
+    assert reading({**answers, **no_exploitation}, "palermo") is Status.NOT_MET
+    assert reading({**answers, **no_exploitation}, "irpa") is Status.MET
 
 
 def test_harbouring_after_entry_organises_the_coming_into_canada() -> None:
@@ -152,6 +168,16 @@ def test_harbouring_after_entry_organises_the_coming_into_canada() -> None:
     irpa = evaluate(catalogue.load(), answers).definition("irpa")
     assert irpa.element("irpa_organised").status is Status.MET
     assert irpa.reading is Status.MET
+
+
+def test_confinement_is_coercion_under_every_definition() -> None:
+    # Kept from leaving after entry: force or coercion for IRPA s. 118, as for Palermo and s. 279.04(2)(a).
+    answers = {"from_abroad": YES, "housed_by_them": YES, "not_free": YES}
+    assessment = evaluate(catalogue.load(), answers)
+    assert assessment.definition("irpa").element("irpa_means").status is Status.MET
+    assert assessment.definition("palermo").element("palermo_means").status is Status.MET
+    factors = {factor["id"]: factor["status"] for factor in assessment.definition("criminal_code").extra["factors"]}
+    assert factors["factor_force"] == "met"
 
 
 def test_an_element_is_not_met_only_when_every_answer_behind_it_is_no() -> None:

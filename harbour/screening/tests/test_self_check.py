@@ -55,6 +55,11 @@ def test_the_self_check_writes_no_row_in_any_table_and_no_log_line(cast, caplog:
     result = client.post(_url(), {**ANSWERS, "province": "ON", "do": "result"})
     assert result.status_code == 200
     assert client.post(_url(), {**ANSWERS, "do": "questions"}).status_code == 200
+    # Bad input is answered on the page, never with an error that a logger would record.
+    tampered = {**ANSWERS, "q_violence": "maybe", "q_nope": "yes", "province": "XX", "do": "result"}
+    assert client.post(_url(), tampered).status_code == 200
+    assert client.get(_url() + "?q_violence=yes&do=result").status_code == 200
+    assert client.put(_url()).status_code == 200  # not a POST: the empty form, nothing to log
     assert _row_counts() == before
     assert caplog.records == []
     assert not client.cookies
@@ -119,6 +124,20 @@ def test_french_is_complete_and_draft_languages_show_their_draft() -> None:
         page = Client().get(_url(language)).content.decode()
         assert phrase in page, language
         assert 'class="draft-notice"' in page, language
+
+
+@pytest.mark.parametrize(
+    ("language", "sign", "question"),
+    [
+        ("es", "Documentos de identidad en manos de otra persona", "¿Le obligan a hacer cosas contra la ley"),
+        ("tl", "Mga dokumento ng pagkakakilanlan na hawak ng ibang tao", "Pinipilit ka bang gumawa ng labag sa batas"),
+        ("zh-hans", "身份证件被别人扣着", "是否有人强迫您做违法的事"),
+    ],
+)
+def test_the_drafts_cover_the_signs_and_the_deeper_questions(language: str, sign: str, question: str) -> None:
+    result = Client().post(_url(language), {"q_documents_kept": "yes", "do": "result"}).content.decode()
+    assert sign in result
+    assert question in Client().post(_url(language), {"do": "all"}).content.decode()
 
 
 @pytest.mark.django_db

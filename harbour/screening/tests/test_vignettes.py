@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from harbour.screening import catalogue
+from harbour.screening import catalogue, labels
 from harbour.screening.engine import evaluate
 
 VIGNETTES: list[dict[str, Any]] = tomllib.loads((Path(__file__).with_name("vignettes.toml")).read_text("utf-8"))[
@@ -39,3 +39,13 @@ def test_vignette_reads_as_expected_under_each_definition(vignette: dict[str, An
         assert readings[set_name] == reading, set_name
     found = {note for reading in assessment.definitions for note in reading.notes}
     assert set(notes) <= found
+
+
+def test_the_vignettes_show_every_note_and_every_note_has_words() -> None:
+    found = {
+        note
+        for vignette in VIGNETTES
+        for reading in evaluate(catalogue.load(), vignette["answers"]).definitions
+        for note in reading.notes
+    }
+    assert found == set(labels.NOTE)

@@ -14,6 +14,7 @@ from harbour.cases.actions import ConsentMissing, ConsentTerms, case_open
 from harbour.cases.models import Case, Consent
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
+from harbour.screening import catalogue
 from harbour.testing import Cast
 
 ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", "q_from_abroad": "no"}
@@ -88,7 +89,8 @@ def test_a_case_opens_only_with_consent_and_carries_the_answers_encrypted(cast: 
     client = _client(cast.bob)
     url = reverse("screening:open_case")
     form = client.post(url, ANSWERS).content.decode()
-    assert 'name="agreed"' in form
+    assert '<input type="checkbox" name="agreed">' in form
+    assert '<input type="checkbox" name="keep_answers">' in form  # neither consent is ticked for the person
     refused = client.post(url, {**ANSWERS, "stage": "confirm", "keep_answers": "on"})
     assert refused.status_code == 400
     assert Case.system_objects.count() == 0
@@ -150,8 +152,6 @@ def test_liaison_and_researcher_cannot_screen(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_every_question_of_every_section_can_be_skipped(cast: Cast) -> None:
-    from harbour.screening import catalogue
-
     page = _client(cast.bob).post(reverse("screening:worker"), {"do": "all"}).content.decode()
     for question in catalogue.load().questions:
         for value in ("", "yes", "no", "unknown", "declined"):
@@ -159,3 +159,12 @@ def test_every_question_of_every_section_can_be_skipped(cast: Cast) -> None:
             assert f'name="q_{question.id}" value="{value}"{checked}>' in page, (question.id, value)
     skipped = _client(cast.bob).post(reverse("screening:worker"), {"do": "result"})
     assert skipped.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_panel_shows_the_answers_behind_each_279_04_2_factor(cast: Cast) -> None:
+    answers = {"q_conditions_worse": "yes", "q_fear_if_stop": "no", "do": "result"}
+    page = _client(cast.bob).post(reverse("screening:worker"), answers).content.decode()
+    factor = re.search(r"Deception <span class=\"help\">\(s\. 279\.04\(2\)\(b\)\)</span>\s*<ul>(.*?)</ul>", page)
+    assert factor, page
+    assert factor.group(1) == "<li>Are the pay, the hours or the conditions worse than you were promised?: Yes</li>"
