@@ -102,7 +102,7 @@ ROOT_SCHEMAS = {
     "service": "compiled/service.json",
     "service_list": "compiled/service_list.json",
     "organization": "compiled/organization.json",
-    "organization_list": "organization.json",
+    "organization_list": "compiled/organization_list.json",
     "service_at_location": "compiled/service_at_location.json",
     "service_at_location_list": "compiled/service_at_location_list.json",
     "location": "location.json",
