@@ -39,6 +39,10 @@ class ImportFailed(Exception):
 class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
+    def add(self, other: ImportResult) -> None:
+        for table, count in other.counts.items():
+            self.counts[table] = self.counts.get(table, 0) + count
+
     @property
     def services(self) -> int:
         return self.counts.get("service", 0)
@@ -55,27 +59,23 @@ def _progress(iterable: Iterable[Any], *, quiet: bool, total: int | None = None,
 
 
 def read_json(path: Path) -> Iterator[tuple[str, Any]]:
-    """(label, object) for each record: a single object, a list, a page ({"contents": [...]}) or ndjson."""
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as whole_error:
-        lines = text.splitlines()
-        if len([line for line in lines if line.strip()]) < 2:
-            raise ImportFailed([Problem(str(path), "file", "", f"not JSON: {whole_error.msg}")]) from None
-        problems = []
-        parsed = []
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                parsed.append((f"line {number}", json.loads(line)))
-            except json.JSONDecodeError as error:
-                problems.append(Problem(str(path), f"line {number}", "", f"not JSON: {error.msg}"))
-        if problems:
-            raise ImportFailed(problems) from None
-        yield from parsed
+    """(label, object) for each record: a single object, a list, a page ({"contents": [...]}) or ndjson.
+
+    ndjson (one object per line) is read a line at a time, so a large file is never held whole.
+    """
+    with path.open(encoding="utf-8-sig") as f:
+        first = f.readline()
+        try:
+            is_ndjson = isinstance(json.loads(first), dict) and bool(f.readline().strip())
+        except json.JSONDecodeError:
+            is_ndjson = False
+    if is_ndjson:
+        yield from _read_ndjson(path)
         return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise ImportFailed([Problem(str(path), "file", "", f"not JSON: {error.msg} (line {error.lineno})")]) from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
     if isinstance(data, list):
@@ -83,6 +83,22 @@ def read_json(path: Path) -> Iterator[tuple[str, Any]]:
             yield f"record {number}", item
     else:
         yield "record 1", data
+
+
+def _read_ndjson(path: Path) -> Iterator[tuple[str, Any]]:
+    with path.open(encoding="utf-8-sig") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                yield f"line {number}", json.loads(line)
+            except json.JSONDecodeError as error:
+                yield f"line {number}", _NotJSON(error.msg)
+
+
+class _NotJSON:
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 def _label(label: str, obj: Any) -> str:
@@ -96,44 +112,72 @@ def _check_values(model: type[HSDSRecord], row: dict[str, Any]) -> list[tuple[st
     found = []
     if model is Service and isinstance(row.get("assured_date"), str):
         try:
-            row["assured_date"] = datetime.date.fromisoformat(row["assured_date"])
+            datetime.date.fromisoformat(row["assured_date"])
         except ValueError:
             found.append(("assured_date", "should be a date such as 2025-01-31"))
     return found
 
 
-def rows_from_json(
-    path: Path, *, kind: str = "service", quiet: bool = True, records: Iterable[tuple[str, Any]] | None = None
-) -> Rows:
-    """Validate and flatten every record of a JSON file; raise ImportFailed with every problem found."""
-    node = hsds.root_node(kind)
-    schema = hsds.ROOT_SCHEMAS[kind]
+def record_problems(obj: Any, *, kind: str, file: str, label: str) -> list[Problem]:
+    """Everything wrong with one JSON record (schema, values, a record nested twice with different values)."""
+    where = _label(label, obj)
+    if isinstance(obj, _NotJSON):
+        return [Problem(file, where, "", f"not JSON: {obj.message}")]
+    found = hsds.schema_problems(obj, hsds.ROOT_SCHEMAS[kind], file=file, record=where)
+    if found:
+        return found
     rows: Rows = {}
-    problems: list[Problem] = []
-    items = list(records if records is not None else read_json(path))
-    for label, obj in _progress(items, quiet=quiet, total=len(items), desc="checking"):
-        found = hsds.schema_problems(obj, schema, file=str(path), record=_label(label, obj))
-        if found:
-            problems.extend(found)
-            continue
-        conflicts: list[tuple[str, str, str]] = []
-        hsds.flatten(obj, node, rows, None, conflicts)
-        for table, record_id, field_name in dict.fromkeys(conflicts):
-            problems.append(
-                Problem(
-                    str(path),
-                    _label(label, obj),
-                    field_name,
-                    f"{table} {record_id} appears more than once with different values",
-                )
-            )
+    conflicts: list[tuple[str, str, str]] = []
+    hsds.flatten(obj, hsds.root_node(kind), rows, None, conflicts)
+    for table, record_id, field_name in dict.fromkeys(conflicts):
+        reason = f"{table} {record_id} appears more than once with different values"
+        found.append(Problem(file, where, field_name, reason))
     for model, by_id in rows.items():
         for record_id, row in by_id.items():
             for field_name, reason in _check_values(model, row):
-                problems.append(Problem(str(path), f"{hsds.TABLE_OF_MODEL[model]} {record_id}", field_name, reason))
+                found.append(Problem(file, f"{where}: {hsds.TABLE_OF_MODEL[model]} {record_id}", field_name, reason))
+    return found
+
+
+def check_json(path: Path, *, kind: str = "service", quiet: bool = True) -> int:
+    """Validate every record of a JSON file; raise ImportFailed with every problem found. Returns the count."""
+    problems: list[Problem] = []
+    count = 0
+    for label, obj in _progress(read_json(path), quiet=quiet, desc="checking"):
+        problems.extend(record_problems(obj, kind=kind, file=str(path), label=label))
+        count += 1
     if problems:
         raise ImportFailed(problems)
+    return count
+
+
+def rows_from_json(path: Path, *, kind: str = "service", quiet: bool = True) -> Rows:
+    """Every row of a (checked) JSON file at once; for small files: large ones go through `import_json`."""
+    check_json(path, kind=kind, quiet=quiet)
+    rows: Rows = {}
+    for _label_, obj in read_json(path):
+        hsds.flatten(obj, hsds.root_node(kind), rows)
     return rows
+
+
+def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk: int = 2000) -> ImportResult:
+    """Check the whole file first, then write it in chunks inside one transaction (all or nothing)."""
+    total = check_json(path, kind=kind, quiet=quiet)
+    node = hsds.root_node(kind)
+    result = ImportResult()
+    with transaction.atomic():
+        rows: Rows = {}
+        pending = 0
+        progress = _progress(read_json(path), quiet=quiet, total=total, desc="importing")
+        for _label_, obj in progress:
+            hsds.flatten(obj, node, rows)
+            pending += 1
+            if pending >= chunk:
+                result.add(save_rows(rows))
+                rows, pending = {}, 0
+        if rows:
+            result.add(save_rows(rows))
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -235,6 +279,8 @@ def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
             objects = []
             for record_id, row in by_id.items():
                 values = hsds.column_values(model, row)
+                if model is Service and isinstance(values.get("assured_date"), str):
+                    values["assured_date"] = datetime.date.fromisoformat(values["assured_date"])
                 old = existing.get(record_id)
                 if old:
                     for attr, before in zip(links, old, strict=True):
@@ -264,7 +310,7 @@ def import_path(path: Path, *, kind: str = "service", quiet: bool = True) -> Imp
     elif not path.exists():
         raise ImportFailed([Problem(str(path), "file", "", "no such file or folder")])
     else:
-        rows = rows_from_json(path, kind=kind, quiet=quiet)
+        return import_json(path, kind=kind, quiet=quiet)
     return save_rows(rows, quiet=quiet)
 
 
