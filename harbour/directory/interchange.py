@@ -155,7 +155,7 @@ def rows_from_json(path: Path, *, kind: str = "service", quiet: bool = True) -> 
     """Every row of a (checked) JSON file at once; for small files: large ones go through `import_json`."""
     check_json(path, kind=kind, quiet=quiet)
     rows: Rows = {}
-    for _label_, obj in read_json(path):
+    for _, obj in read_json(path):
         hsds.flatten(obj, hsds.root_node(kind), rows)
     return rows
 
@@ -169,7 +169,7 @@ def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk:
         rows: Rows = {}
         pending = 0
         progress = _progress(read_json(path), quiet=quiet, total=total, desc="importing")
-        for _label_, obj in progress:
+        for _, obj in progress:
             hsds.flatten(obj, node, rows)
             pending += 1
             if pending >= chunk:
