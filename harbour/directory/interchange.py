@@ -269,8 +269,9 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     fields = list(model._meta.concrete_fields)
-    links = {model._meta.get_field(attr).column for attr in model.hsds_links.values()}
-    hsds_columns = {model._meta.get_field(name).column for name in model.hsds_fields} | {"extra", "modified_at"}
+    by_name = {f.attname: f.column for f in fields}
+    links = {by_name[attr] for attr in model.hsds_links.values()}
+    hsds_columns = {by_name[name] for name in model.hsds_fields} | {"extra", "modified_at"}
     updates = []
     for f in fields:
         column = qn(f.column)
@@ -278,8 +279,9 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
             updates.append(f"{column} = COALESCE(excluded.{column}, {table}.{column})")
         elif f.column in hsds_columns:
             updates.append(f"{column} = excluded.{column}")
+    # Table and column names come from the models; values are parameters.
     sql = (
-        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({qn('id')}) DO UPDATE SET {', '.join(updates)}"
     )

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                 bench.generate(out, services, locations, seed)
             self.stderr.write(f"Generated {data} in {time.monotonic() - started:.1f} s")
         for model in reversed(HSDS_MODELS):
-            model._default_manager.all()._raw_delete(model._default_manager.db)  # type: ignore[attr-defined]
+            model._default_manager.all()._raw_delete(model._default_manager.db)
         started = time.monotonic()
         result = import_path(data, quiet=not sys.stderr.isatty())
         seconds = time.monotonic() - started
@@ -89,12 +90,12 @@ class Command(BaseCommand):
                     "search": search.label,
                     "results": found,
                     "same_count_as_sql": found == by_sql,
-                    "in_process_ms": bench.summary(bench.time_it(lambda s=search: bench.run_in_process(s), repeat)),
-                    "sql_ms": bench.summary(bench.time_it(lambda s=search: bench.run_sql(s), repeat)),
+                    "in_process_ms": bench.summary(bench.time_it(partial(bench.run_in_process, search), repeat)),
+                    "sql_ms": bench.summary(bench.time_it(partial(bench.run_sql, search), repeat)),
                 }
                 if server is not None:
                     url = bench.api_url(search)
-                    row["http_ms"] = bench.summary(bench.time_it(lambda u=url: server.get(u), repeat))
+                    row["http_ms"] = bench.summary(bench.time_it(partial(server.get, url), repeat))
                 out.append(row)
                 self.stderr.write(f"  {search.label}: {row}")
         finally:
