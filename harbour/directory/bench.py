@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,6 +98,7 @@ def _cities() -> tuple[list[Place], list[float]]:
     return chosen, [math.sqrt(p.population) for p in chosen]
 
 
+@cache
 def _city_fsas() -> dict[tuple[str, str], list[tuple[str, Point]]]:
     """For each city, the urban postal areas (FSAs) within 15 km, or else its nearest one in the province."""
     fsas = places._fsas()
