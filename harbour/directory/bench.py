@@ -267,13 +267,8 @@ def run_in_process(search: Search) -> int:
 
 
 def _sql_text(words: list[str], alias: str = "s") -> tuple[str, list[Any]]:
-    like = "LIKE" if connection.vendor == "sqlite" else "ILIKE"
-    parts, params = [], []
-    for word in words:
-        columns = ("name", "alternate_name", "description", "name_fr", "description_fr")
-        parts.append("(" + " OR ".join(f"{alias}.{c} {like} %s" for c in columns) + ")")
-        params.extend([f"%{word}%"] * len(columns))
-    return " AND ".join(parts), params
+    parts = [f"{alias}.search_text LIKE %s" for _word in words]
+    return " AND ".join(parts), [f"%{places.fold(w)}%" for w in words]
 
 
 def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
@@ -286,11 +281,14 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         text, text_params = _sql_text(p["search"].split(), alias)
         where.append(text)
         params += text_params
-    for term in [t for t in p.get("taxonomy_term_id", "").split(",") if t]:
+    terms = sorted({t for t in p.get("taxonomy_term_id", "").split(",") if t})
+    if terms:
+        marks = ", ".join(["%s"] * len(terms))
         where.append(
-            f"EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = {alias}.id AND a.taxonomy_term_id = %s)"  # noqa: S608
+            f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id IN ({marks})"
+            f" GROUP BY a.link_id HAVING COUNT(DISTINCT a.taxonomy_term_id) = {len(terms)})"
         )
-        params.append(term)
+        params += terms
     if p.get("organization_id"):
         where.append(f"{alias}.organization_id = %s")
         params.append(p["organization_id"])

@@ -13,12 +13,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.expressions import ExpressionWrapper
 
 from harbour.directory import places
 from harbour.directory.models import Attribute, Organization, Service, ServiceAtLocation, TaxonomyTerm
-from harbour.directory.places import Point
+from harbour.directory.places import Point, fold
 
 KM_PER_DEGREE = math.pi * places.EARTH_RADIUS_KM / 180
 
@@ -47,18 +47,26 @@ def words(text: str) -> list[str]:
 
 
 def text_condition(text: str, prefix: str = "") -> Q:
-    """Every word appears in the service's name, other name or description (English or French)."""
+    """Every word appears in the service's name, other name or description (English or French).
+
+    Words are matched folded (lower case, without accents) against `Service.search_text`.
+    """
     condition = Q()
-    for word in words(text):
-        either = Q()
-        for column in ("name", "alternate_name", "description", "name_fr", "description_fr"):
-            either |= Q(**{f"{prefix}{column}__icontains": word})
-        condition &= either
+    for word in words(fold(text)):
+        condition &= Q(**{f"{prefix}search_text__contains": word})
     return condition
 
 
-def with_term(term_id: str, prefix: str = "") -> Exists:
-    return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id=term_id))
+def with_terms(term_ids: list[str]) -> QuerySet[Attribute, Any]:
+    """Ids of the records carrying every one of these taxonomy terms (one pass over the attribute index)."""
+    wanted = sorted(set(term_ids))
+    return (
+        Attribute.objects.filter(taxonomy_term_id__in=wanted)
+        .values("link_id")
+        .annotate(n=Count("taxonomy_term_id", distinct=True))
+        .filter(n=len(wanted))
+        .values("link_id")
+    )
 
 
 def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
@@ -70,8 +78,8 @@ def _service_conditions(f: ServiceFilter, prefix: str = "") -> list[Any]:
     conditions: list[Any] = []
     if f.search.strip():
         conditions.append(text_condition(f.search, prefix))
-    for term in f.taxonomy_term_ids:
-        conditions.append(with_term(term, prefix))
+    if f.taxonomy_term_ids:
+        conditions.append(Q(**{f"{prefix}id__in": with_terms(f.taxonomy_term_ids)}))
     if f.taxonomy_id:
         conditions.append(with_taxonomy(f.taxonomy_id, prefix))
     if f.organization_id:
