@@ -285,7 +285,7 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
     if terms:
         marks = ", ".join(["%s"] * len(terms))
         where.append(
-            f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id IN ({marks})"
+            f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id IN ({marks})"  # noqa: S608
             f" GROUP BY a.link_id HAVING COUNT(DISTINCT a.taxonomy_term_id) = {len(terms)})"
         )
         params += terms
