@@ -262,7 +262,8 @@ def run_in_process(search: Search) -> int:
             f.near = query.Near(point, int(search.params.get("proximity", "100000")) / 1000)
         qs = query.service_at_locations(f)
     total = int(qs.count())
-    list(qs.values_list("id", flat=True)[(page - 1) * PER_PAGE : page * PER_PAGE])
+    if (page - 1) * PER_PAGE < total:  # as the API does: no page to fetch past the end
+        list(qs.values_list("id", flat=True)[(page - 1) * PER_PAGE : page * PER_PAGE])
     return total
 
 
@@ -340,8 +341,9 @@ def run_sql(search: Search) -> int:
     with connection.cursor() as cursor:
         cursor.execute(count_sql, count_params)
         total = cursor.fetchone()[0]
-        cursor.execute(page_sql, page_params)
-        cursor.fetchall()
+        if (int(search.params.get("page", "1")) - 1) * PER_PAGE < total:
+            cursor.execute(page_sql, page_params)
+            cursor.fetchall()
     return int(total)
 
 
