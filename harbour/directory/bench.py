@@ -283,13 +283,9 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         where.append(text)
         params += text_params
     terms = sorted({t for t in p.get("taxonomy_term_id", "").split(",") if t})
-    if terms:
-        marks = ", ".join(["%s"] * len(terms))
-        where.append(
-            f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id IN ({marks})"  # noqa: S608
-            f" GROUP BY a.link_id HAVING COUNT(DISTINCT a.taxonomy_term_id) = {len(terms)})"
-        )
-        params += terms
+    for term in terms:
+        where.append(f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
+        params.append(term)
     if p.get("organization_id"):
         where.append(f"{alias}.organization_id = %s")
         params.append(p["organization_id"])
@@ -390,3 +386,35 @@ def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 def write_report(path: Path, report: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The figures as a Markdown table (for docs/performance.md)."""
+    lines = [
+        f"{report['database']}, {report['rows']['services']:,} services, {report['rows']['locations']:,} locations "
+        f"({report['machine']})",
+        "",
+    ]
+    if "import" in report:
+        imp = report["import"]
+        lines += [
+            f"Import: {imp['services_per_second']:,} services/s ({imp['rows']:,} rows in {imp['seconds']} s).",
+            "",
+        ]
+    lines += [
+        "| search | results | in process p50 / p95 | HTTP p50 / p95 | SQL p50 / p95 | HTTP p95 ÷ SQL p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in report["searches"]:
+
+        def cell(key: str, r: dict[str, Any] = row) -> str:
+            return f"{r[key]['p50']:.1f} / {r[key]['p95']:.1f}" if key in r else "–"
+
+        ratio = "–"
+        if "http_ms" in row and row["sql_ms"]["p95"] > 0:
+            ratio = f"{row['http_ms']['p95'] / row['sql_ms']['p95']:.1f}"
+        lines.append(
+            f"| {row['search']} | {row['results']:,} | {cell('in_process_ms')} | {cell('http_ms')} "
+            f"| {cell('sql_ms')} | {ratio} |"
+        )
+    return "\n".join(lines) + "\n"
