@@ -284,7 +284,12 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         params += text_params
     terms = sorted({t for t in p.get("taxonomy_term_id", "").split(",") if t})
     for term in terms:
-        where.append(f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
+        if "postcode" in p:
+            where.append(
+                "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = s.id AND a.taxonomy_term_id = %s)"
+            )
+        else:
+            where.append(f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
         params.append(term)
     if p.get("organization_id"):
         where.append(f"{alias}.organization_id = %s")

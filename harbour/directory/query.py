@@ -67,14 +67,19 @@ def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
     return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id__in=terms))
 
 
-def _service_conditions(f: ServiceFilter, prefix: str = "") -> list[Any]:
+def _service_conditions(f: ServiceFilter, prefix: str = "", correlated: bool = False) -> list[Any]:
     conditions: list[Any] = []
     if f.search.strip():
         conditions.append(text_condition(f.search, prefix))
-    # One "id IN (ids with this term)" per term: measured faster on SQLite and PostgreSQL than
-    # a correlated EXISTS or one GROUP BY ... HAVING over all the terms (docs/performance.md).
+    # Without a place, one "id IN (ids with this term)" per term is fastest (the term index drives);
+    # near a place the location index drives and each candidate is checked with EXISTS
+    # (both measured on SQLite and PostgreSQL, docs/performance.md).
     for term in sorted(set(f.taxonomy_term_ids)):
-        conditions.append(Q(**{f"{prefix}id__in": with_term(term)}))
+        if correlated:
+            attributes = Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id=term)
+            conditions.append(Exists(attributes))
+        else:
+            conditions.append(Q(**{f"{prefix}id__in": with_term(term)}))
     if f.taxonomy_id:
         conditions.append(with_taxonomy(f.taxonomy_id, prefix))
     if f.organization_id:
@@ -113,7 +118,7 @@ def services(f: ServiceFilter) -> QuerySet[Service]:
 
 def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:
     """Services at locations matching every filter; with `near`, nearest first within the radius."""
-    qs = ServiceAtLocation.objects.filter(*_service_conditions(f, "service__"))
+    qs = ServiceAtLocation.objects.filter(*_service_conditions(f, "service__", correlated=f.near is not None))
     if f.near is None:
         return qs.order_by("id")
     qs = qs.filter(*_near_conditions(f.near, "location__"))
