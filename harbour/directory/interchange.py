@@ -272,7 +272,7 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
     """
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    fields = list(model._meta.concrete_fields)
+    fields = [f for f in model._meta.concrete_fields if not f.generated]  # the database computes the others
     by_name = {f.attname: f.column for f in fields}
     links = {by_name[attr] for attr in model.hsds_links.values()}
     hsds_columns = {by_name[name] for name in model.hsds_fields} | {"extra", "modified_at"}
