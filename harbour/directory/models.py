@@ -188,10 +188,14 @@ class Service(HSDSRecord):
         return self.assured_date
 
     def compute_search_text(self) -> str:
-        from harbour.directory.places import fold
+        return search_text_for(self.name, self.alternate_name, self.description, self.name_fr, self.description_fr)
 
-        parts = (self.name, self.alternate_name, self.description, self.name_fr, self.description_fr)
-        return " " + " ".join(fold(p) for p in parts if p) + " "
+
+def search_text_for(*parts: str | None) -> str:
+    """`Service.search_text` for these texts: folded, space-separated, with a space at each end."""
+    from harbour.directory.places import fold
+
+    return " " + " ".join(fold(p) for p in parts if p) + " "
 
 
 # Grid cells for nearby searches: a cell is 1 / CELLS_PER_DEGREE degrees on each side; its number is

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from harbour.directory import bench, places, query
-from harbour.directory.interchange import import_path
+from harbour.directory.interchange import ImportFailed, import_json, import_path
 from harbour.directory.models import CELL_ROW, CELLS_PER_DEGREE, Location, Service, ServiceAtLocation
 from harbour.directory.places import Point
 
@@ -143,3 +143,34 @@ def test_nearby_searches_find_what_a_brute_force_finds_in_the_same_order(radius_
     assert 0 < len(found) < 400 or radius_km == 2000
     services = list(query.services(query.ServiceFilter(near=near)).values_list("id", flat=True))
     assert services == (["svc-0001"] if expected else [])
+
+
+def test_an_import_writes_the_search_text_and_a_reimport_keeps_the_french_in_it(tmp_path):
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 30, 45, seed=5)
+    import_path(path)
+    for service in Service.objects.all():
+        assert service.search_text == service.compute_search_text()
+    french = Service.objects.order_by("id").first()
+    assert french is not None
+    french.name_fr = "Hébergement d'urgence"
+    french.search_text = french.compute_search_text()
+    french.save()
+    import_path(path)
+    for service in Service.objects.all():
+        assert service.search_text == service.compute_search_text()
+    assert _found("hebergement urgence") == {french.id}
+
+
+def test_a_problem_after_chunks_were_written_still_imports_nothing(tmp_path):
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 12, 18, seed=5)
+        out.write('{"id": "broken"}\n')
+    with pytest.raises(ImportFailed) as failed:
+        import_json(path, chunk=5)
+    assert any("line 13" in str(problem) for problem in failed.value.problems)
+    assert Service.objects.count() == 0
+    assert Location.objects.count() == 0
+    assert _found("shelter") == set()
