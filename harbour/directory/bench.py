@@ -268,12 +268,12 @@ def run_in_process(search: Search) -> int:
 
 
 def _sql_text(words: list[str], alias: str = "s") -> tuple[str, list[Any]]:
-    """On PostgreSQL LIKE reads the pg_trgm index; on SQLite the FTS5 trigram table answers the same LIKE."""
+    """On PostgreSQL LIKE reads the pg_trgm index; on SQLite the FTS5 trigram table is asked for the quoted words."""
     folded = [places.fold(w) for w in words]
     if connection.vendor == "sqlite":
-        likes = " AND ".join("search_text LIKE %s" for _word in folded)
-        sql = f"{alias}.rowid IN (SELECT rowid FROM directory_service_fts WHERE {likes})"  # noqa: S608
-        return sql, [f"%{w}%" for w in folded]
+        match = " AND ".join(f'"{w}"' for w in folded)
+        sql = f"{alias}.rowid IN (SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s)"  # noqa: S608
+        return sql, [match]
     parts = [f"{alias}.search_text LIKE %s" for _word in folded]
     return " AND ".join(parts), [f"%{w}%" for w in folded]
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import ExpressionWrapper, RawSQL
+from django.db.models.lookups import In
 
 from harbour.directory import places
 from harbour.directory.models import (
@@ -64,21 +65,39 @@ def words(text: str) -> list[str]:
     return [w for w in text.split() if w][:8]
 
 
+class _RowId(Func):
+    """The SQLite rowid of the row whose primary key is the argument (same table alias, so safe in subqueries)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        column = connection.ops.quote_name("id")
+        if not sql.endswith(column):
+            raise ValueError(f"not a primary key column: {sql}")
+        return sql[: -len(column)] + "rowid", list(params)
+
+
 def text_condition(text: str, prefix: str = "") -> Q:
     """Every word appears in the service's name, other name or description (English or French).
 
     Words are matched folded (lower case, without accents) against `Service.search_text`, as a
-    substring ("shelter" finds "shelters"). On PostgreSQL the trigram index serves `LIKE` directly; on
-    SQLite the words of three letters or more are looked up in the FTS5 trigram table (the same `LIKE`,
-    answered from the index), the shorter ones checked on the rows found.
+    substring ("shelter" finds "shelters"). On PostgreSQL the trigram index serves `LIKE` directly. On
+    SQLite the words of three letters or more are found in the FTS5 trigram table (a quoted word there
+    matches exactly where it is a substring of the text), the shorter ones are checked on the rows found.
     """
     condition = Q()
     folded = words(fold(text))
     indexed = [w for w in folded if len(w) >= MIN_INDEXED_WORD]
     if indexed and connection.vendor == "sqlite":
-        likes = " AND ".join(["search_text LIKE %s"] * len(indexed))
-        sql = f"SELECT id FROM directory_service WHERE rowid IN (SELECT rowid FROM directory_service_fts WHERE {likes})"  # noqa: S608 - placeholders only
-        condition &= Q(**{f"{prefix}id__in": RawSQL(sql, [f"%{w}%" for w in indexed])})  # noqa: S611 - words are parameters
+        # fold() leaves only letters, digits and spaces: the quoted words are safe in an FTS5 query.
+        match = " AND ".join(f'"{w}"' for w in indexed)
+        found = "SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s"
+        if prefix:
+            sql = f"SELECT id FROM directory_service WHERE rowid IN ({found})"  # noqa: S608 - no values
+            condition &= Q(**{f"{prefix}id__in": RawSQL(sql, [match])})  # noqa: S611 - the query is a parameter
+        else:
+            condition &= Q(In(_RowId(F("id")), RawSQL(found, [match])))  # noqa: S611 - the query is a parameter
         folded = [w for w in folded if len(w) < MIN_INDEXED_WORD]
     for word in folded:
         condition &= Q(**{f"{prefix}search_text__contains": word})

@@ -174,3 +174,12 @@ def test_a_problem_after_chunks_were_written_still_imports_nothing(tmp_path):
     assert Service.objects.count() == 0
     assert Location.objects.count() == 0
     assert _found("shelter") == set()
+
+
+def test_a_text_search_used_inside_another_query_reads_its_own_rows():
+    _service(1, "Shelter for women")
+    _service(2, "Legal clinic")
+    inner = query.services(query.ServiceFilter(search="shelter"))
+    assert set(Service.objects.filter(id__in=inner).values_list("id", flat=True)) == {"svc-0001"}
+    outer = Service.objects.exclude(id__in=inner).filter(query.text_condition("legal"))
+    assert list(outer.values_list("id", flat=True)) == ["svc-0002"]
