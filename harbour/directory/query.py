@@ -66,15 +66,18 @@ def words(text: str) -> list[str]:
 
 
 class _RowId(Func):
-    """The SQLite rowid of the row whose primary key is the argument (same table alias, so safe in subqueries)."""
+    """The SQLite rowid of the service row a `search_text` column reference belongs to.
+
+    Compiled from the column itself, so it follows the query's table alias (in a join or a subquery).
+    """
 
     output_field = IntegerField()
 
     def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         sql, params = compiler.compile(self.source_expressions[0])
-        column = connection.ops.quote_name("id")
+        column = connection.ops.quote_name("search_text")
         if not sql.endswith(column):
-            raise ValueError(f"not a primary key column: {sql}")
+            raise ValueError(f"not a search_text column: {sql}")
         return sql[: -len(column)] + "rowid", list(params)
 
 
@@ -92,12 +95,8 @@ def text_condition(text: str, prefix: str = "") -> Q:
     if indexed and connection.vendor == "sqlite":
         # fold() leaves only letters, digits and spaces: the quoted words are safe in an FTS5 query.
         match = " AND ".join(f'"{w}"' for w in indexed)
-        found = "SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s"
-        if prefix:
-            sql = f"SELECT id FROM directory_service WHERE rowid IN ({found})"  # noqa: S608 - no values
-            condition &= Q(**{f"{prefix}id__in": RawSQL(sql, [match])})  # noqa: S611 - the query is a parameter
-        else:
-            condition &= Q(In(_RowId(F("id")), RawSQL(found, [match])))  # noqa: S611 - the query is a parameter
+        found = RawSQL("SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s", [match])  # noqa: S611 - the query is a parameter
+        condition &= Q(In(_RowId(F(f"{prefix}search_text")), found))
         folded = [w for w in folded if len(w) < MIN_INDEXED_WORD]
     for word in folded:
         condition &= Q(**{f"{prefix}search_text__contains": word})
