@@ -10,7 +10,12 @@ still waiting for vetting.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
+from types import ModuleType
+
+from django.apps import apps
 
 from harbour.core.roles import Role
 from harbour.network.models import Member, Organisation
@@ -23,6 +28,15 @@ EVERYONE = frozenset({"anonymous", "alice", "bob", "hana", "carol", "omar", "cor
 MEMBERS = EVERYONE - {"anonymous"}
 # pat's organisation waits for vetting: pat reaches only pages about their own account.
 VETTED_MEMBERS = MEMBERS - {"pat"}
+
+
+def app_access_tables() -> list[ModuleType]:
+    """Each app's `tests/access_table.py`: EXPECTED (who gets in) and `samples(cast)` (URL arguments)."""
+    tables = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("harbour.") and importlib.util.find_spec(f"{config.name}.tests.access_table"):
+            tables.append(importlib.import_module(f"{config.name}.tests.access_table"))
+    return tables
 
 
 @dataclass

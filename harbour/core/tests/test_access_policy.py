@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from types import ModuleType
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +20,7 @@ from harbour.core import access
 from harbour.core.models import PersonRecord
 from harbour.core.roles import Role
 from harbour.network.models import Invitation, WorkingGroup
-from harbour.testing import EVERYONE, MEMBERS, VETTED_MEMBERS, Cast
+from harbour.testing import EVERYONE, MEMBERS, VETTED_MEMBERS, Cast, app_access_tables
 
 # Who gets in, per URL. A new URL fails the walk until it is added here, or to
 # its app's `tests/access_table.py` (EXPECTED, and `samples(cast)` for URLs that
@@ -64,16 +60,8 @@ FOUNDATION_EXPECTED: dict[str, AbstractSet[str]] = {
 }
 
 
-def _app_tables() -> list[ModuleType]:
-    tables = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("harbour.") and importlib.util.find_spec(f"{config.name}.tests.access_table"):
-            tables.append(importlib.import_module(f"{config.name}.tests.access_table"))
-    return tables
-
-
 EXPECTED: dict[str, AbstractSet[str]] = dict(FOUNDATION_EXPECTED)
-for _table in _app_tables():
+for _table in app_access_tables():
     EXPECTED.update(_table.EXPECTED)
 
 
@@ -108,7 +96,7 @@ def sample_kwargs(name: str, cast: Cast, case: Case) -> dict[str, Any]:
         "cases:case_detail": {"reference": case.reference},
         "cases:case_edit": {"reference": case.reference},
     }
-    for table in _app_tables():
+    for table in app_access_tables():
         if hasattr(table, "samples"):
             samples.update(table.samples(cast))
     return samples.get(name, {})

@@ -28,7 +28,7 @@ from pytest_django.live_server_helper import LiveServer
 from harbour.core.access import policy_of
 from harbour.core.roles import Role
 from harbour.network import actions
-from harbour.testing import Cast
+from harbour.testing import Cast, app_access_tables
 
 # Playwright's own browser download needs the internet; the system Chromium does not.
 CHROMIUM = os.environ.get("HARBOUR_CHROMIUM", "/usr/bin/chromium")
@@ -125,6 +125,12 @@ def public_pages_with_parameters(cast: Cast, languages: list[str] | None = None)
     links = {"network:invitation_accept": _path_from_last_email()}
     actions.password_reset_send(email=cast.bob.email)
     links["network:password_reset_confirm"] = _path_from_last_email()
+    # Other apps' public pages with parameters: the sample arguments of their access tables.
+    for table in app_access_tables():
+        samples = table.samples(cast) if hasattr(table, "samples") else {}
+        for name, kwargs in samples.items():
+            if name in public_page_names_with_parameters():
+                links[name] = reverse(name, kwargs=kwargs)
     uncovered = public_page_names_with_parameters() - links.keys()
     assert not uncovered, f"make a real link to {sorted(uncovered)} in public_pages_with_parameters"
     return [

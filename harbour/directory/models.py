@@ -1,0 +1,588 @@
+"""The directory of services, modelled on Open Referral HSDS 3.0.
+
+Every HSDS table is a model whose primary key is the record's HSDS id (a UUID
+string). Every scalar property the standard defines is a column (so records
+round-trip through import and export), and properties the standard does not
+define are kept as given in `extra`. A column left empty (None) means the
+property was absent; HSDS never allows null, so nothing is lost.
+
+Harbour's own additions (never exported as HSDS properties unless noted):
+- `Service.name_fr` / `description_fr`: French text beside the English.
+- `Service.assured_date` is the "last verified" date (`last_verified`).
+- `modified_at` on every record, set on every write (for `modified_after`).
+- `Organization.network_organisation`: the member organisation that may edit it.
+- `Location.confidential`: the real street address and point live in
+  `ConfidentialAddress`; the public row keeps the city, province and a coarse
+  point only (see `harbour.directory.places`).
+- `BedAvailability`: places available tonight at a location.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _text() -> Any:
+    return models.TextField(null=True, blank=True)
+
+
+def _number() -> Any:
+    return models.FloatField(null=True, blank=True)
+
+
+def _link(to: str, related_name: str) -> Any:
+    return models.ForeignKey(to, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name)
+
+
+class HSDSRecord(models.Model):
+    """What every HSDS record has: its id, properties we do not model, and when it last changed."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    extra = models.JSONField(default=dict, blank=True)
+    modified_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    # The HSDS scalar properties stored as columns, in the standard's order (set by each model).
+    hsds_fields: ClassVar[tuple[str, ...]] = ()
+    # HSDS link properties (`<x>_id`) and the model field holding them.
+    hsds_links: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", None) or self.id)
+
+
+class Organization(HSDSRecord):
+    name = models.TextField(db_index=True)
+    alternate_name = _text()
+    description = models.TextField(default="", blank=True)
+    email = _text()
+    website = _text()
+    tax_status = _text()
+    tax_id = _text()
+    year_incorporated = _number()
+    legal_status = _text()
+    logo = _text()
+    uri = _text()
+    # May name an organisation outside this directory, so it is not a foreign key.
+    parent_organization_id = models.CharField(max_length=64, null=True, blank=True)
+    network_organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_organizations",
+        help_text=_("The network organisation whose administrators keep this record current."),
+    )
+
+    hsds_fields = (
+        "name",
+        "alternate_name",
+        "description",
+        "email",
+        "website",
+        "tax_status",
+        "tax_id",
+        "year_incorporated",
+        "legal_status",
+        "logo",
+        "uri",
+        "parent_organization_id",
+    )
+
+
+class Program(HSDSRecord):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="programs")
+    name = models.TextField()
+    alternate_name = _text()
+    description = models.TextField(default="", blank=True)
+
+    hsds_fields = ("name", "alternate_name", "description")
+    hsds_links = {"organization_id": "organization_id"}
+
+
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def active(self) -> ServiceQuerySet:
+        return self.filter(status=Service.Status.ACTIVE)
+
+
+class Service(HSDSRecord):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+    organization = _link("directory.Organization", "services")
+    program = models.ForeignKey(Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="services")
+    name = models.TextField(db_index=True)
+    name_fr = models.TextField(default="", blank=True)
+    alternate_name = _text()
+    description = _text()
+    description_fr = models.TextField(default="", blank=True)
+    url = _text()
+    email = _text()
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    interpretation_services = _text()
+    application_process = _text()
+    fees_description = _text()
+    wait_time = _text()
+    fees = _text()
+    accreditations = _text()
+    eligibility_description = _text()
+    minimum_age = _number()
+    maximum_age = _number()
+    # HSDS's assured_date is Harbour's "last verified" date.
+    assured_date = models.DateField(null=True, blank=True, db_index=True)
+    assurer_email = _text()
+    licenses = _text()
+    alert = _text()
+    # As given by the source (an ISO date-time string); Harbour's own clock is `modified_at`.
+    last_modified = _text()
+
+    objects = ServiceQuerySet.as_manager()
+
+    hsds_fields = (
+        "name",
+        "alternate_name",
+        "description",
+        "url",
+        "email",
+        "status",
+        "interpretation_services",
+        "application_process",
+        "fees_description",
+        "wait_time",
+        "fees",
+        "accreditations",
+        "eligibility_description",
+        "minimum_age",
+        "maximum_age",
+        "assured_date",
+        "assurer_email",
+        "licenses",
+        "alert",
+        "last_modified",
+    )
+    hsds_links = {"organization_id": "organization_id", "program_id": "program_id"}
+
+    @property
+    def last_verified(self) -> datetime.date | None:
+        return self.assured_date
+
+
+class Location(HSDSRecord):
+    class Type(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        POSTAL = "postal", _("Postal")
+        VIRTUAL = "virtual", _("Virtual")
+
+    organization = _link("directory.Organization", "locations")
+    location_type = models.CharField(max_length=16, choices=Type.choices, default=Type.PHYSICAL)
+    url = _text()
+    name = _text()
+    alternate_name = _text()
+    description = _text()
+    transportation = _text()
+    # For a confidential location these are a coarse point (postal area or city centre).
+    latitude = _number()
+    longitude = _number()
+    external_identifier = _text()
+    external_identifier_type = _text()
+    confidential = models.BooleanField(
+        default=False,
+        help_text=_("The street address and exact point are shown only to vetted members of the network."),
+    )
+
+    hsds_fields = (
+        "location_type",
+        "url",
+        "name",
+        "alternate_name",
+        "description",
+        "transportation",
+        "latitude",
+        "longitude",
+        "external_identifier",
+        "external_identifier_type",
+    )
+    hsds_links = {"organization_id": "organization_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["latitude", "longitude"])]
+
+
+class ConfidentialAddress(models.Model):
+    """The real address of a confidential location (a shelter): never in public pages, the API or exports."""
+
+    location = models.OneToOneField(
+        Location, on_delete=models.CASCADE, primary_key=True, related_name="confidential_address"
+    )
+    address_1 = models.TextField(_("street address"))
+    address_2 = models.TextField(_("address line 2"), blank=True, default="")
+    city = models.TextField(_("city"), blank=True, default="")
+    state_province = models.CharField(_("province or territory"), max_length=64, blank=True, default="")
+    postal_code = models.CharField(_("postal code"), max_length=16, blank=True, default="")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    directions = models.TextField(_("directions for referred people"), blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.location_id} (confidential)"
+
+
+class ServiceAtLocation(HSDSRecord):
+    service = _link("directory.Service", "service_at_locations")
+    location = _link("directory.Location", "service_at_locations")
+    description = _text()
+
+    hsds_fields = ("description",)
+    hsds_links = {"service_id": "service_id", "location_id": "location_id"}
+
+
+class Address(HSDSRecord):
+    class Type(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        POSTAL = "postal", _("Postal")
+        VIRTUAL = "virtual", _("Virtual")
+
+    location = _link("directory.Location", "addresses")
+    attention = _text()
+    address_1 = _text()
+    address_2 = _text()
+    # HSDS 3.0 calls the locality `city` and the region `state_province`.
+    city = models.TextField(null=True, blank=True, db_index=True)
+    region = _text()
+    state_province = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    postal_code = models.CharField(max_length=32, null=True, blank=True, db_index=True)
+    country = _text()
+    address_type = _text()
+
+    hsds_fields = (
+        "attention",
+        "address_1",
+        "address_2",
+        "city",
+        "region",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+    )
+    hsds_links = {"location_id": "location_id"}
+
+
+class Contact(HSDSRecord):
+    organization = _link("directory.Organization", "contacts")
+    service = _link("directory.Service", "contacts")
+    service_at_location = _link("directory.ServiceAtLocation", "contacts")
+    location = _link("directory.Location", "contacts")
+    name = _text()
+    title = _text()
+    department = _text()
+    email = _text()
+
+    hsds_fields = ("name", "title", "department", "email")
+    hsds_links = {
+        "organization_id": "organization_id",
+        "service_id": "service_id",
+        "service_at_location_id": "service_at_location_id",
+        "location_id": "location_id",
+    }
+
+
+class Phone(HSDSRecord):
+    location = _link("directory.Location", "phones")
+    service = _link("directory.Service", "phones")
+    organization = _link("directory.Organization", "phones")
+    contact = _link("directory.Contact", "phones")
+    service_at_location = _link("directory.ServiceAtLocation", "phones")
+    number = models.TextField()
+    extension = _number()
+    type = _text()
+    description = _text()
+
+    hsds_fields = ("number", "extension", "type", "description")
+    hsds_links = {
+        "location_id": "location_id",
+        "service_id": "service_id",
+        "organization_id": "organization_id",
+        "contact_id": "contact_id",
+        "service_at_location_id": "service_at_location_id",
+    }
+
+
+class Schedule(HSDSRecord):
+    service = _link("directory.Service", "schedules")
+    location = _link("directory.Location", "schedules")
+    service_at_location = _link("directory.ServiceAtLocation", "schedules")
+    valid_from = _text()
+    valid_to = _text()
+    dtstart = _text()
+    timezone = _number()
+    until = _text()
+    count = _number()
+    wkst = _text()
+    freq = _text()
+    interval = _number()
+    # Comma-separated RFC 5545 days ("MO,TU"); times as "HH:MM" or "HH:MM:SS" local to the place.
+    byday = models.CharField(max_length=64, null=True, blank=True)
+    byweekno = _text()
+    bymonthday = _text()
+    byyearday = _text()
+    description = _text()
+    opens_at = models.CharField(max_length=16, null=True, blank=True)
+    closes_at = models.CharField(max_length=16, null=True, blank=True)
+    schedule_link = _text()
+    attending_type = _text()
+    notes = _text()
+
+    hsds_fields = (
+        "valid_from",
+        "valid_to",
+        "dtstart",
+        "timezone",
+        "until",
+        "count",
+        "wkst",
+        "freq",
+        "interval",
+        "byday",
+        "byweekno",
+        "bymonthday",
+        "byyearday",
+        "description",
+        "opens_at",
+        "closes_at",
+        "schedule_link",
+        "attending_type",
+        "notes",
+    )
+    hsds_links = {
+        "service_id": "service_id",
+        "location_id": "location_id",
+        "service_at_location_id": "service_at_location_id",
+    }
+
+
+class ServiceArea(HSDSRecord):
+    service = _link("directory.Service", "service_areas")
+    name = _text()
+    description = _text()
+    extent = _text()
+    extent_type = _text()
+    uri = _text()
+
+    hsds_fields = ("name", "description", "extent", "extent_type", "uri")
+    hsds_links = {"service_id": "service_id"}
+
+
+class Language(HSDSRecord):
+    service = _link("directory.Service", "languages")
+    location = _link("directory.Location", "languages")
+    phone = _link("directory.Phone", "languages")
+    name = _text()
+    # An ISO 639 code such as "fr" or "tl".
+    code = models.CharField(max_length=16, null=True, blank=True, db_index=True)
+    note = _text()
+
+    hsds_fields = ("name", "code", "note")
+    hsds_links = {"service_id": "service_id", "location_id": "location_id", "phone_id": "phone_id"}
+
+
+class Funding(HSDSRecord):
+    organization = _link("directory.Organization", "funding")
+    service = _link("directory.Service", "funding")
+    source = _text()
+
+    hsds_fields = ("source",)
+    hsds_links = {"organization_id": "organization_id", "service_id": "service_id"}
+
+
+class CostOption(HSDSRecord):
+    service = _link("directory.Service", "cost_options")
+    valid_from = _text()
+    valid_to = _text()
+    option = _text()
+    currency = _text()
+    amount = _number()
+    amount_description = _text()
+
+    hsds_fields = ("valid_from", "valid_to", "option", "currency", "amount", "amount_description")
+    hsds_links = {"service_id": "service_id"}
+
+
+class RequiredDocument(HSDSRecord):
+    service = _link("directory.Service", "required_documents")
+    document = _text()
+    uri = _text()
+
+    hsds_fields = ("document", "uri")
+    hsds_links = {"service_id": "service_id"}
+
+
+class Accessibility(HSDSRecord):
+    location = _link("directory.Location", "accessibility")
+    description = _text()
+    details = _text()
+    url = _text()
+
+    hsds_fields = ("description", "details", "url")
+    hsds_links = {"location_id": "location_id"}
+
+    class Meta:
+        verbose_name_plural = "accessibility"
+
+
+class OrganizationIdentifier(HSDSRecord):
+    organization = _link("directory.Organization", "organization_identifiers")
+    identifier_scheme = _text()
+    identifier_type = models.TextField()
+    identifier = models.TextField()
+
+    hsds_fields = ("identifier_scheme", "identifier_type", "identifier")
+    hsds_links = {"organization_id": "organization_id"}
+
+
+class Taxonomy(HSDSRecord):
+    name = models.TextField()
+    description = models.TextField(default="", blank=True)
+    uri = _text()
+    version = _text()
+
+    hsds_fields = ("name", "description", "uri", "version")
+
+    class Meta:
+        verbose_name_plural = "taxonomies"
+
+
+class TaxonomyTerm(HSDSRecord):
+    code = models.TextField(null=True, blank=True, db_index=True)
+    name = models.TextField()
+    description = models.TextField(default="", blank=True)
+    # May name a term outside this directory, so it is not a foreign key.
+    parent_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    # HSDS keeps both a free-text taxonomy name and a link to a taxonomy record.
+    taxonomy = _text()
+    taxonomy_detail = models.ForeignKey(
+        Taxonomy, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
+    )
+    language = _text()
+    term_uri = _text()
+
+    hsds_fields = ("code", "name", "description", "parent_id", "taxonomy", "language", "term_uri")
+    hsds_links = {"taxonomy_id": "taxonomy_detail_id"}
+
+
+class Attribute(HSDSRecord):
+    """Links a taxonomy term (a need, a population, a language...) to any record, by its id."""
+
+    link_id = models.CharField(max_length=64, null=True, blank=True)
+    taxonomy_term = models.ForeignKey(
+        TaxonomyTerm, on_delete=models.CASCADE, null=True, blank=True, related_name="attributes"
+    )
+    link_type = _text()
+    link_entity = models.CharField(max_length=64, null=True, blank=True)
+    value = _text()
+
+    hsds_fields = ("link_type", "link_entity", "value")
+    hsds_links = {"link_id": "link_id", "taxonomy_term_id": "taxonomy_term_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["link_id"]),
+            models.Index(fields=["taxonomy_term", "link_id"]),
+        ]
+
+
+class Metadata(HSDSRecord):
+    resource_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    resource_type = _text()
+    last_action_date = _text()
+    last_action_type = _text()
+    field_name = _text()
+    previous_value = _text()
+    replacement_value = _text()
+    updated_by = _text()
+
+    hsds_fields = (
+        "resource_type",
+        "last_action_date",
+        "last_action_type",
+        "field_name",
+        "previous_value",
+        "replacement_value",
+        "updated_by",
+    )
+    hsds_links = {"resource_id": "resource_id"}
+
+    class Meta:
+        verbose_name_plural = "metadata"
+
+
+class MetaTableDescription(HSDSRecord):
+    name = _text()
+    language = _text()
+    character_set = _text()
+
+    hsds_fields = ("name", "language", "character_set")
+
+
+class BedAvailability(models.Model):
+    """Places free tonight at a shelter or safe house, as last posted by a member (members only)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="bed_availability")
+    places_available = models.PositiveIntegerField(_("places available"))
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-updated_at"]
+        get_latest_by = "updated_at"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=models.Q(places_available__gte=0), name="bed_places_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id}: {self.places_available}"
+
+    @property
+    def is_current(self) -> bool:
+        """A count older than a day is unknown."""
+        return timezone.now() - self.updated_at <= datetime.timedelta(days=1)
+
+
+# In dependency order: a record's links point only to records earlier in this list.
+HSDS_MODELS: tuple[type[HSDSRecord], ...] = (
+    Taxonomy,
+    TaxonomyTerm,
+    Organization,
+    Program,
+    Service,
+    Location,
+    ServiceAtLocation,
+    Address,
+    Contact,
+    Phone,
+    Schedule,
+    ServiceArea,
+    Language,
+    Funding,
+    CostOption,
+    RequiredDocument,
+    Accessibility,
+    OrganizationIdentifier,
+    Attribute,
+    Metadata,
+    MetaTableDescription,
+)
