@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from harbour.directory import places
 from harbour.directory import vocabulary as v
 
 SEED = 20261122
@@ -166,7 +167,8 @@ KINDS: tuple[Kind, ...] = (
         "Men's Safe House",
         "Safe house for men leaving forced labour",
         "Maison sécuritaire pour hommes sortant du travail forcé",
-        "Short-term confidential housing for men who left an exploitative job, with help to recover wages and documents.",
+        "Short-term confidential housing for men who left an exploitative job, with help to recover wages "
+        "and documents.",
         "Hébergement confidentiel de courte durée pour les hommes qui ont quitté un travail abusif, avec de l'aide "
         "pour récupérer salaires et documents.",
         ("shelter", "trafficking-support", "labour-rights"),
@@ -260,7 +262,8 @@ KINDS: tuple[Kind, ...] = (
         "24-hour crisis and trafficking help line",
         "Ligne d'écoute et d'aide 24 heures",
         "Talk to someone now, in confidence, day or night. Interpreters in many languages.",
-        "Parlez à quelqu'un maintenant, en toute confidentialité, de jour comme de nuit. Interprètes en plusieurs langues.",
+        "Parlez à quelqu'un maintenant, en toute confidentialité, de jour comme de nuit. "
+        "Interprètes en plusieurs langues.",
         ("crisis-line", "trafficking-support", "interpretation"),
         ("women", "men", "gender-diverse", "youth", "labour-trafficking-survivors", "sexual-exploitation-survivors"),
         1.0,
@@ -305,7 +308,8 @@ KINDS: tuple[Kind, ...] = (
         "Newcomer Settlement Services",
         "Settlement help for newcomers",
         "Aide à l'établissement des nouveaux arrivants",
-        "Help with housing, school, health coverage, interpretation and language classes in your first years in Canada.",
+        "Help with housing, school, health coverage, interpretation and language classes in your first "
+        "years in Canada.",
         "Aide pour le logement, l'école, l'assurance maladie, l'interprétation et les cours de langue pendant vos "
         "premières années au Canada.",
         ("settlement", "interpretation", "language-classes", "housing-help"),
@@ -528,8 +532,7 @@ class _Builder:
         extra = [code for code in city.languages if code not in codes]
         codes += r.sample(extra, k=min(len(extra), r.randint(0, 3)))
         return [
-            {"id": _id("language", owner, code), "name": v.LANGUAGE_ENGLISH_NAMES[code], "code": code}
-            for code in codes
+            {"id": _id("language", owner, code), "name": v.LANGUAGE_ENGLISH_NAMES[code], "code": code} for code in codes
         ]
 
     def attributes(self, owner: str, terms: list[v.Term]) -> list[dict[str, Any]]:
@@ -543,11 +546,10 @@ class _Builder:
                     "link_id": owner,
                     "taxonomy_term_id": term.id,
                     "value": "true",
-                    "taxonomy_term": v.hsds_taxonomy_term(term),
                 }
             )
             if term.open_eligibility:
-                oe_id, title = term.open_eligibility
+                oe_id, _title = term.open_eligibility
                 attributes.append(
                     {
                         "id": _id("attribute", owner, "open-eligibility", oe_id),
@@ -556,7 +558,6 @@ class _Builder:
                         "link_id": owner,
                         "taxonomy_term_id": v.open_eligibility_term_id(oe_id),
                         "value": "true",
-                        "taxonomy_term": v.hsds_open_eligibility_term(oe_id, title),
                     }
                 )
         return attributes
@@ -574,17 +575,24 @@ class _Builder:
             "contacts": [],
         }
         if kind.confidential:
-            # The public sees only the city; the real address and point travel in the extension.
-            latitude, longitude = city.latitude, city.longitude
+            # The public sees the city and its postal area's centre; the real address and point
+            # travel in the extension (as harbour.directory.confidential keeps them).
             real_lat, real_lon = self.point_near(city, 6)
-            location["addresses"] = []
+            secret = self.address(city, location_id)
+            coarse = places.coarse_point(secret["postal_code"], city.name, city.province)
+            latitude, longitude = (coarse.latitude, coarse.longitude) if coarse else (city.latitude, city.longitude)
+            location["addresses"] = [
+                {
+                    "id": secret["id"],
+                    "city": city.name,
+                    "state_province": city.province,
+                    "country": "CA",
+                    "address_type": "physical",
+                }
+            ]
             location[EXTENSION] = {
                 "confidential": True,
-                "confidential_address": {
-                    **self.address(city, location_id),
-                    "latitude": real_lat,
-                    "longitude": real_lon,
-                },
+                "confidential_address": {**secret, "latitude": real_lat, "longitude": real_lon},
             }
         else:
             latitude, longitude = self.point_near(city, 5)
@@ -664,10 +672,8 @@ class _Builder:
             extension["name_fr"] = f"{kind.name_fr}{suffix}"
             extension["description_fr"] = kind.description_fr
         service[EXTENSION] = extension
-        if kind.shelter or kind.key == "crisis_line":
-            locations = 1
-        else:
-            locations = 1 + (r.random() < 0.12) + (r.random() < 0.05)
+        single = kind.shelter or kind.key == "crisis_line"
+        locations = 1 if single else 1 + (r.random() < 0.12) + (r.random() < 0.05)
         service["service_at_locations"] = []
         for index in range(locations):
             location_name = organisation["name"] if index == 0 else f"{organisation['name']}, site {index + 1}"
@@ -716,6 +722,15 @@ def _kinds_for(city: City, builder: _Builder) -> list[tuple[Kind, int]]:
     return chosen
 
 
+def _without_empty(value: Any) -> Any:
+    """Drops absent properties (None, empty lists): HSDS leaves them out rather than writing null."""
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [_without_empty(item) for item in value]
+    return value
+
+
 def build() -> list[dict[str, Any]]:
     """Every demo service as an HSDS 3.0 compiled service object, in a stable order."""
     builder = _Builder()
@@ -727,5 +742,5 @@ def build() -> list[dict[str, Any]]:
             organisation = builder.organisation(city, kind, words[position % len(words)])
             service = builder.service(city, kind, number, organisation)
             service["organization"] = organisation
-            services.append(service)
+            services.append(_without_empty(service))
     return services

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from harbour.cases.actions import case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
+from harbour.directory.demo_load import demo_directory_load
 from harbour.network.models import Member, Organisation, WorkingGroup
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_network.json"
@@ -40,9 +41,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load(data)
             created = True
+        # The demo directory links its organisations to the demo network's, so it loads second.
+        directory_services = demo_directory_load()
         if options["quiet"]:
             return
         self._print(data, options["site_url"], created)
+        if directory_services:
+            self.stdout.write(f"Demo directory loaded: {directory_services} services.")
 
     def _load(self, data: dict[str, Any]) -> None:
         organisations: dict[str, Organisation] = {}
