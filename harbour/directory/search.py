@@ -394,17 +394,19 @@ def beds_from(places_available: int | None, updated_at: datetime.datetime | None
     return Beds(places_available, updated_at)
 
 
-def results_for(service_ids: Sequence[str], query: SearchQuery) -> list[Result]:
-    """The full results for these services, in this order, each at its location nearest to the query's place."""
+def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_location: bool = False) -> list[Result]:
+    """The full results for these services, in this order, each at its location nearest to the query's place.
+
+    With `every_location`, one result per location of each service instead (for a service's own page).
+    """
     if not service_ids:
         return []
-    related = ["organization"]
-    sal_related = ["location"]
+    sal_related = ["location", "location__organization"]
     if query.include_confidential:
         sal_related.append("location__confidential_address")
     services = (
         Service.objects.filter(id__in=service_ids)
-        .select_related(*related)
+        .select_related("organization")
         .prefetch_related("phones", "schedules", "languages", "cost_options")
     )
     by_id = {service.id: service for service in services}
@@ -432,58 +434,66 @@ def results_for(service_ids: Sequence[str], query: SearchQuery) -> list[Result]:
         if service is None:
             continue
         candidates = locations.get(service_id, [])
-        chosen: ServiceAtLocation | None = None
-        distance: float | None = None
+        measured: list[tuple[float | None, ServiceAtLocation | None]] = []
         for sal in candidates:
             if sal.location is None:
                 continue
             point = location_point(sal.location, include_confidential=query.include_confidential)
-            if query.origin is None or point is None:
-                if chosen is None:
-                    chosen = sal
-                continue
-            d = places.distance_km(query.origin, point)
-            if distance is None or d < distance:
-                chosen, distance = sal, d
-        location = chosen.location if chosen else None
-        schedules = list(service.schedules.all())
-        phones = list(service.phones.all())
-        if chosen is not None and location is not None:
-            schedules += list(chosen.schedules.all()) + list(location.schedules.all())
-            phones += list(chosen.phones.all()) + list(location.phones.all())
-        ids = term_ids.get(service_id, set())
-        costs = list(service.cost_options.all())
-        confidential = bool(location and location.confidential)
-        secret = None
-        if confidential and query.include_confidential and location is not None:
-            secret = getattr(location, "confidential_address", None)
-        results.append(
-            Result(
-                service=service,
-                location=location,
-                distance_km=distance,
-                phones=phones,
-                schedules=schedules,
-                address=None if confidential or location is None else _address_line(location),
-                confidential=confidential,
-                confidential_address=secret,
-                city=_public_city(location) if location else "",
-                needs=[t for t in vocabulary.NEEDS if t.id in ids],
-                populations=[t for t in vocabulary.POPULATIONS if t.id in ids],
-                status_safe=all(t.id in ids for t in vocabulary.SAFETY),
-                free=bool(costs) and all((c.amount or 0) == 0 for c in costs) and any(c.amount == 0 for c in costs),
-                always_open=_is_always_open(schedules),
-                open_now=_is_open_at(schedules, now),
-                languages=sorted({lang.code for lang in service.languages.all() if lang.code}),
-                beds=(
-                    beds_from(getattr(chosen, "beds_places", None), getattr(chosen, "beds_updated_at", None))
-                    if chosen is not None and query.include_confidential
-                    else None
-                ),
-                other_locations=max(0, len(candidates) - 1),
-            )
-        )
+            distance = places.distance_km(query.origin, point) if query.origin and point else None
+            measured.append((distance, sal))
+        measured.sort(key=lambda pair: (pair[0] is None, pair[0] or 0.0))
+        chosen: list[tuple[float | None, ServiceAtLocation | None]] = list(measured) or [(None, None)]
+        if not every_location:
+            chosen = chosen[:1]
+        for distance, at in chosen:
+            results.append(_result(service, at, distance, term_ids.get(service_id, set()), query, now, len(candidates)))
     return results
+
+
+def _result(
+    service: Service,
+    sal: ServiceAtLocation | None,
+    distance: float | None,
+    ids: set[str],
+    query: SearchQuery,
+    now: datetime.datetime,
+    location_count: int,
+) -> Result:
+    location = sal.location if sal else None
+    schedules = list(service.schedules.all())
+    phones = list(service.phones.all())
+    if sal is not None and location is not None:
+        schedules += list(sal.schedules.all()) + list(location.schedules.all())
+        phones += list(sal.phones.all()) + list(location.phones.all())
+    costs = list(service.cost_options.all())
+    confidential = bool(location and location.confidential)
+    secret = None
+    if confidential and query.include_confidential and location is not None:
+        secret = getattr(location, "confidential_address", None)
+    return Result(
+        service=service,
+        location=location,
+        distance_km=distance,
+        phones=phones,
+        schedules=schedules,
+        address=None if confidential or location is None else _address_line(location),
+        confidential=confidential,
+        confidential_address=secret,
+        city=_public_city(location) if location else "",
+        needs=[t for t in vocabulary.NEEDS if t.id in ids],
+        populations=[t for t in vocabulary.POPULATIONS if t.id in ids],
+        status_safe=all(t.id in ids for t in vocabulary.SAFETY),
+        free=bool(costs) and all((c.amount or 0) == 0 for c in costs),
+        always_open=_is_always_open(schedules),
+        open_now=_is_open_at(schedules, now),
+        languages=sorted({lang.code for lang in service.languages.all() if lang.code}),
+        beds=(
+            beds_from(getattr(sal, "beds_places", None), getattr(sal, "beds_updated_at", None))
+            if sal is not None and query.include_confidential
+            else None
+        ),
+        other_locations=max(0, location_count - 1),
+    )
 
 
 __all__ = [

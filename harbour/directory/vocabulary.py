@@ -197,7 +197,7 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
     ("oj", "Anishinaabemowin"),
     ("cr", "ᓀᐦᐃᔭᐍᐏᐣ"),
     ("iu", "ᐃᓄᒃᑎᑐᑦ"),
-    ("asl", "ASL"),
+    ("ase", "ASL"),
 )
 LANGUAGE_NAMES = dict(LANGUAGES)
 # English names, for HSDS language.name in exports.
@@ -223,7 +223,7 @@ LANGUAGE_ENGLISH_NAMES = {
     "oj": "Ojibwe",
     "cr": "Cree",
     "iu": "Inuktitut",
-    "asl": "American Sign Language",
+    "ase": "American Sign Language",
 }
 
 
