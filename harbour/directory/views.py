@@ -36,20 +36,26 @@ SHELTER_STAFF = (Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR)
 
 
 def service_text(service: Service) -> dict[str, Any]:
-    """The service's name and description in the page's language, and whether either fell back to the other."""
+    """The service's name and description in the page's language, and which of them fell back to English."""
     french = (get_language() or "en").startswith("fr")
     name, description = service.name, service.description or ""
-    fell_back = False
+    name_fell_back = description_fell_back = False
     if french:
         if service.name_fr:
             name = service.name_fr
         else:
-            fell_back = True
+            name_fell_back = True
         if service.description_fr:
             description = service.description_fr
         elif description:
-            fell_back = True
-    return {"name": name, "description": description, "fell_back": fell_back, "french": french}
+            description_fell_back = True
+    return {
+        "name": name,
+        "description": description,
+        "name_fell_back": name_fell_back,
+        "description_fell_back": description_fell_back,
+        "fell_back": name_fell_back or description_fell_back,
+    }
 
 
 def _page_links(request: HttpRequest, results: search.SearchResults) -> dict[str, str]:
