@@ -55,19 +55,21 @@ def test_filters_of_different_kinds_combine_and_choices_of_one_kind_widen():
     service_make(name="Women's shelter", needs=["shelter"], populations=["women"], status_safe=True, free=True)
     service_make(name="Men's shelter", needs=["shelter"], populations=["men"], free=True)
     service_make(name="Legal clinic", needs=["legal-aid"], populations=["women"], status_safe=True, free=False)
-    base = {"origin": DOWNTOWN}
-    assert set(names(SearchQuery(**base, needs=frozenset({"shelter"})))) == {"Women's shelter", "Men's shelter"}
-    assert names(SearchQuery(**base, needs=frozenset({"shelter"}), populations=frozenset({"women"}))) == [
+    assert set(names(SearchQuery(origin=DOWNTOWN, needs=frozenset({"shelter"})))) == {
+        "Women's shelter",
+        "Men's shelter",
+    }
+    assert names(SearchQuery(origin=DOWNTOWN, needs=frozenset({"shelter"}), populations=frozenset({"women"}))) == [
         "Women's shelter"
     ]
-    assert set(names(SearchQuery(**base, needs=frozenset({"shelter", "legal-aid"})))) == {
+    assert set(names(SearchQuery(origin=DOWNTOWN, needs=frozenset({"shelter", "legal-aid"})))) == {
         "Women's shelter",
         "Men's shelter",
         "Legal clinic",
     }
-    assert set(names(SearchQuery(**base, status_safe=True))) == {"Women's shelter", "Legal clinic"}
-    assert set(names(SearchQuery(**base, free=True))) == {"Women's shelter", "Men's shelter"}
-    assert names(SearchQuery(**base, status_safe=True, free=True, populations=frozenset({"women"}))) == [
+    assert set(names(SearchQuery(origin=DOWNTOWN, status_safe=True))) == {"Women's shelter", "Legal clinic"}
+    assert set(names(SearchQuery(origin=DOWNTOWN, free=True))) == {"Women's shelter", "Men's shelter"}
+    assert names(SearchQuery(origin=DOWNTOWN, status_safe=True, free=True, populations=frozenset({"women"}))) == [
         "Women's shelter"
     ]
 
