@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from harbour.core.mail import email_send
 from harbour.core.models import AuditEntry
 from harbour.core.roles import Role
+from harbour.directory.confidential import protect_location
 from harbour.directory.models import BedAvailability, Location, Service
 from harbour.network.models import Member
 
@@ -21,6 +22,16 @@ from harbour.network.models import Member
 VERIFY_EVERY = datetime.timedelta(days=183)
 # After the first reminder, another one every this many days until someone verifies.
 REMIND_AGAIN_EVERY_DAYS = 30
+
+
+def location_make_confidential(*, by: Member | None, location: Location) -> Location:
+    """Hide a location's street address and exact point from the public (they move to its confidential address)."""
+    with transaction.atomic():
+        location.confidential = True
+        location.modified_at = timezone.now()
+        location.save(update_fields=["confidential", "modified_at"])
+        protect_location(location)
+    return location
 
 
 def confidential_addresses_view(*, by: Member, locations: Iterable[Location]) -> None:

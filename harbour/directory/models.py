@@ -36,8 +36,12 @@ def _number() -> Any:
     return models.FloatField(null=True, blank=True)
 
 
-def _link(to: str, related_name: str) -> Any:
-    return models.ForeignKey(to, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name)
+def _link(to: str, related_name: str, on_delete: Any = models.CASCADE) -> Any:
+    # HSDS files may name records they do not contain (the official examples do), so links are
+    # kept as given, without a database constraint; deleting a record still deletes what hangs on it.
+    return models.ForeignKey(
+        to, on_delete=on_delete, null=True, blank=True, related_name=related_name, db_constraint=False
+    )
 
 
 class HSDSRecord(models.Model):
@@ -99,7 +103,7 @@ class Organization(HSDSRecord):
 
 
 class Program(HSDSRecord):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="programs")
+    organization = _link("directory.Organization", "programs")
     name = models.TextField()
     alternate_name = _text()
     description = models.TextField(default="", blank=True)
@@ -121,7 +125,7 @@ class Service(HSDSRecord):
         TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
     organization = _link("directory.Organization", "services")
-    program = models.ForeignKey(Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="services")
+    program = _link("directory.Program", "services", models.SET_NULL)
     name = models.TextField(db_index=True)
     name_fr = models.TextField(default="", blank=True)
     alternate_name = _text()
@@ -472,9 +476,7 @@ class TaxonomyTerm(HSDSRecord):
     parent_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     # HSDS keeps both a free-text taxonomy name and a link to a taxonomy record.
     taxonomy = _text()
-    taxonomy_detail = models.ForeignKey(
-        Taxonomy, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms"
-    )
+    taxonomy_detail = _link("directory.Taxonomy", "terms", models.SET_NULL)
     language = _text()
     term_uri = _text()
 
@@ -486,9 +488,7 @@ class Attribute(HSDSRecord):
     """Links a taxonomy term (a need, a population, a language...) to any record, by its id."""
 
     link_id = models.CharField(max_length=64, null=True, blank=True)
-    taxonomy_term = models.ForeignKey(
-        TaxonomyTerm, on_delete=models.CASCADE, null=True, blank=True, related_name="attributes"
-    )
+    taxonomy_term = _link("directory.TaxonomyTerm", "attributes")
     link_type = _text()
     link_entity = models.CharField(max_length=64, null=True, blank=True)
     value = _text()

@@ -1,0 +1,309 @@
+"""The HSDS 3.0 API: published directory data, no person data, open to everyone.
+
+Parameters combine with AND. A parameter that cannot be understood is a 400
+with a JSON problem naming it; nothing here answers 500 for bad input. A
+postal code asked about is used for the query only: never stored or logged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from harbour.core import access
+from harbour.directory import hsds, openapi, places, query
+from harbour.directory.models import HSDSRecord, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+DEFAULT_PROXIMITY_M = 100_000
+MAX_PROXIMITY_M = 5_000_000
+MAX_TEXT = 200
+NDJSON = "application/x-ndjson"
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter = parameter
+        self.reason = reason
+
+
+def problem(status: int, title: str, detail: str = "", errors: Sequence[BadParameter] = ()) -> JsonResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = [{"parameter": e.parameter, "reason": e.reason} for e in errors]
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+class Params:
+    """Reads query parameters, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.get = request.GET
+        self.errors: list[BadParameter] = []
+
+    def _fail(self, name: str, reason: str) -> None:
+        self.errors.append(BadParameter(name, reason))
+
+    def text(self, name: str) -> str:
+        value = self.get.get(name, "")
+        if len(value) > MAX_TEXT:
+            self._fail(name, f"at most {MAX_TEXT} characters")
+            return ""
+        if "\x00" in value:
+            self._fail(name, "contains a NUL character")
+            return ""
+        return value.strip()
+
+    def texts(self, name: str) -> list[str]:
+        """A parameter given several times, or as a comma-separated list."""
+        out: list[str] = []
+        for value in self.get.getlist(name):
+            if len(value) > MAX_TEXT * 10 or "\x00" in value:
+                self._fail(name, "too long or not text")
+                continue
+            out.extend(part.strip() for part in value.split(",") if part.strip())
+        return out
+
+    def integer(self, name: str, default: int, minimum: int, maximum: int) -> int:
+        raw = self.get.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self._fail(name, "should be a whole number")
+            return default
+        if not minimum <= value <= maximum:
+            self._fail(name, f"should be between {minimum} and {maximum}")
+            return default
+        return value
+
+    def boolean(self, name: str) -> bool:
+        raw = self.get.get(name, "").lower()
+        if raw in ("", "false", "0", "no"):
+            return False
+        if raw in ("true", "1", "yes"):
+            return True
+        self._fail(name, "should be true or false")
+        return False
+
+    def moment(self, name: str) -> datetime.datetime | None:
+        raw = self.get.get(name, "")
+        if not raw:
+            return None
+        try:
+            value = datetime.datetime.fromisoformat(raw.replace(" ", "+"))
+        except ValueError:
+            self._fail(name, "should be a date and time such as 2025-01-31T00:00:00Z")
+            return None
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=datetime.UTC)
+        return value
+
+    def format(self) -> str:
+        raw = self.get.get("format", "json") or "json"
+        if raw not in ("json", "ndjson"):
+            self._fail("format", "should be json or ndjson")
+            return "json"
+        return raw
+
+
+Renderer = Callable[[Sequence[Any]], list[dict[str, Any]]]
+
+
+def _renderer(kind: str, trim: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Renderer:
+    def render(rows: Sequence[Any]) -> list[dict[str, Any]]:
+        out = hsds.render(rows, hsds.root_node(kind))
+        return [trim(o) for o in out] if trim else out
+
+    return render
+
+
+def _listing(request: HttpRequest, params: Params, qs: QuerySet[Any], render: Renderer) -> HttpResponse:
+    per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page = params.integer("page", 1, 1, 10_000_000)
+    fmt = params.format()
+    if params.errors:
+        return problem(400, "Bad request", "Some parameters are not valid.", params.errors)
+    if fmt == "ndjson":
+        # Streamed (every result, no pages); the access policy's view type names HttpResponse only.
+        return cast(HttpResponse, StreamingHttpResponse(_stream(qs, render), content_type=NDJSON))
+    total = qs.count()
+    rows = list(qs[(page - 1) * per_page : page * per_page]) if (page - 1) * per_page < total else []
+    contents = render(rows)
+    pages = math.ceil(total / per_page)
+    body = {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": total == 0,
+        "contents": contents,
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _stream(qs: QuerySet[Any], render: Renderer, batch: int = 500) -> Iterator[str]:
+    ids = list(qs.values_list("id", flat=True))
+    model = qs.model
+    for start in range(0, len(ids), batch):
+        chunk_ids = ids[start : start + batch]
+        by_id = model._default_manager.in_bulk(chunk_ids)
+        for obj in render([by_id[i] for i in chunk_ids if i in by_id]):
+            yield hsds.dumps(obj) + "\n"
+
+
+def _one(model: type[HSDSRecord], record_id: str, render: Renderer) -> HttpResponse:
+    record = model._default_manager.filter(id=record_id[:64]).first()
+    if record is None:
+        return problem(404, "Not found", f"No {hsds.TABLE_OF_MODEL[model]} has this id.")
+    return JsonResponse(render([record])[0], json_dumps_params={"ensure_ascii": False})
+
+
+def _only_scalars(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if not isinstance(v, list | dict)}
+
+
+def _service_filter(params: Params) -> query.ServiceFilter:
+    return query.ServiceFilter(
+        search=params.text("search"),
+        taxonomy_term_ids=params.texts("taxonomy_term_id"),
+        taxonomy_id=params.text("taxonomy_id"),
+        organization_id=params.text("organization_id"),
+        modified_after=params.moment("modified_after"),
+    )
+
+
+@access.public
+@require_safe
+def root(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        {"version": hsds.HSDS_VERSION, "openapi_url": request.build_absolute_uri(reverse("hsds:openapi"))}
+    )
+
+
+@access.public
+@require_safe
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(json.dumps(openapi.document(), ensure_ascii=False), content_type="application/json")
+
+
+@access.public
+@require_safe
+def services(request: HttpRequest) -> HttpResponse:
+    params = Params(request)
+    service_filter = _service_filter(params)
+    full = params.boolean("full")
+    minimal = params.boolean("minimal")
+    qs = query.services(service_filter)
+    if minimal:
+        return _listing(request, params, qs, _renderer("service_list", _only_scalars))
+    return _listing(request, params, qs, _renderer("service" if full else "service_list"))
+
+
+@access.public
+@require_safe
+def service(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002 - the standard's name
+    return _one(Service, id, _renderer("service"))
+
+
+@access.public
+@require_safe
+def organizations(request: HttpRequest) -> HttpResponse:
+    params = Params(request)
+    search = params.text("search")
+    full = params.boolean("full") or params.boolean("full_service")
+    qs = query.organizations(search)
+    return _listing(request, params, qs, _renderer("organization" if full else "organization_list"))
+
+
+def _organization_services_brief(obj: dict[str, Any]) -> dict[str, Any]:
+    obj["services"] = [_only_scalars(s) for s in obj.get("services", [])]
+    return obj
+
+
+@access.public
+@require_safe
+def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
+    params = Params(request)
+    full_service = params.boolean("full_service")
+    if params.errors:
+        return problem(400, "Bad request", "Some parameters are not valid.", params.errors)
+    return _one(Organization, id, _renderer("organization", None if full_service else _organization_services_brief))
+
+
+@access.public
+@require_safe
+def service_at_locations(request: HttpRequest) -> HttpResponse:
+    params = Params(request)
+    service_filter = _service_filter(params)
+    full = params.boolean("full")
+    postcode = params.text("postcode")
+    proximity = params.integer("proximity", DEFAULT_PROXIMITY_M, 1, MAX_PROXIMITY_M) if postcode else None
+    if "proximity" in request.GET and not postcode:
+        params.errors.append(BadParameter("proximity", "needs a postcode"))
+    if postcode:
+        point = places.postcode_point(postcode)
+        if point is None:
+            params.errors.append(BadParameter("postcode", "not a Canadian postal code this directory knows"))
+        elif proximity is not None:
+            service_filter.near = query.Near(point, proximity / 1000)
+    qs = query.service_at_locations(service_filter)
+    return _listing(request, params, qs, _renderer("service_at_location" if full else "service_at_location_list"))
+
+
+@access.public
+@require_safe
+def service_at_location(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
+    return _one(ServiceAtLocation, id, _renderer("service_at_location"))
+
+
+@access.public
+@require_safe
+def taxonomies(request: HttpRequest) -> HttpResponse:
+    params = Params(request)
+    search = params.text("search")
+    qs = Taxonomy.objects.all()
+    for word in query.words(search):
+        qs = qs.filter(name__icontains=word)
+    return _listing(request, params, qs.order_by("id"), _renderer("taxonomy"))
+
+
+@access.public
+@require_safe
+def taxonomy(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
+    return _one(Taxonomy, id, _renderer("taxonomy"))
+
+
+@access.public
+@require_safe
+def taxonomy_terms(request: HttpRequest) -> HttpResponse:
+    params = Params(request)
+    qs = query.taxonomy_terms(
+        search=params.text("search"),
+        taxonomy_id=params.text("taxonomy_id"),
+        parent_id=params.text("parent_id"),
+        top_only=params.boolean("top_only"),
+    )
+    return _listing(request, params, qs, _renderer("taxonomy_term"))
+
+
+@access.public
+@require_safe
+def taxonomy_term(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
+    return _one(TaxonomyTerm, id, _renderer("taxonomy_term"))

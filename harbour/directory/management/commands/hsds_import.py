@@ -1,0 +1,38 @@
+"""Import HSDS 3.0 data: compiled JSON (one object, a list, a page, or ndjson) or a tabular CSV package folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from harbour.directory import hsds
+from harbour.directory.interchange import ImportFailed, import_path
+
+
+class Command(BaseCommand):
+    help = "Import HSDS 3.0 JSON or a CSV package; all or nothing, updating records by id."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="a .json / .ndjson file, or a folder of HSDS CSV files")
+        parser.add_argument(
+            "--kind",
+            default="service",
+            choices=sorted(hsds.ROOT_SCHEMAS),
+            help="what each JSON record is (default: a compiled service)",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        try:
+            result = import_path(options["path"], kind=options["kind"], quiet=options["quiet"])
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"Nothing was imported: {len(failed.problems)} problem(s).") from None
+        seconds = time.monotonic() - started
+        summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
+        self.stdout.write(f"Imported {summary or 'nothing'} in {seconds:.1f} s.")

@@ -1,0 +1,116 @@
+"""The HSDS 3.0 OpenAPI document, adjusted to this server.
+
+The standard's document points at schemas on the web and leaves its title,
+licence and server to each publisher. Harbour serves a self-contained copy:
+every schema is inlined under `components/schemas` (nothing is fetched), the
+server is `/api/hsds`, and the answers Harbour gives besides 200 (400 for a
+bad parameter, 404 for an unknown id) are documented. One mistake of the
+standard's file is corrected: `/service_at_locations/{id}` returns a
+service_at_location, not a service.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from harbour.directory import hsds
+
+REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+NDJSON = "application/x-ndjson"
+
+PROBLEM = {
+    "type": "object",
+    "required": ["status", "title"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"parameter": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+
+# Tighter parameter schemas than the standard's, matching what this server accepts.
+PARAMETERS = {
+    "page": {"type": "integer", "minimum": 1},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": 500},
+    "modified_after": {"type": "string", "format": "date-time"},
+    "format": {"type": "string", "enum": ["json", "ndjson"]},
+}
+
+
+def _key(name: str) -> str:
+    return name.removesuffix(".json").replace("/", "_")
+
+
+def _inline(schema: Any, base: str, components: dict[str, Any]) -> Any:
+    """Copy `schema`, pointing every reference at components/schemas and adding what it names."""
+    if isinstance(schema, list):
+        return [_inline(s, base, components) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "$ref" and isinstance(value, str) and not value.startswith("#"):
+            name = value.removeprefix(REMOTE)
+            if "/" not in name and base:
+                name = f"{base}/{name}" if (hsds.SCHEMAS / base / name).exists() else name
+            target = _key(name)
+            if target not in components:
+                components[target] = {}  # placeholder against cycles
+                folder = name.rpartition("/")[0]
+                components[target] = _inline(hsds.load_schema(name), folder, components)
+            out[key] = f"#/components/schemas/{target}"
+        else:
+            out[key] = _inline(value, base, components)
+    return out
+
+
+@cache
+def document() -> dict[str, Any]:
+    doc = copy.deepcopy(hsds.load_schema("openapi.json"))
+    doc["info"] = {
+        "title": "Harbour directory: Open Referral HSDS 3.0 API",
+        "version": "3.0-harbour.1",
+        "summary": "Published services for trafficked persons and exploited migrant workers in Canada.",
+        "description": (
+            "Read-only HSDS 3.0 API of the Harbour directory. Data is public; confidential (shelter) "
+            "addresses are never included: such a location shows its city and an approximate point only. "
+            "`/service_at_locations` with `postcode` (a Canadian postal code; its first three characters "
+            "are used) returns the nearest first, within `proximity` metres (default 100 km)."
+        ),
+        "license": {"name": "CC BY-SA 4.0 (HSDS schemas: Open Referral)", "identifier": "CC-BY-SA-4.0"},
+    }
+    doc["servers"] = [{"url": "/api/hsds"}]
+    components = doc.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    doc["paths"] = _inline(doc["paths"], "", schemas)
+    for name, parameter in components.get("parameters", {}).items():
+        if name in PARAMETERS:
+            parameter["schema"] = PARAMETERS[name]
+    schemas["Problem"] = PROBLEM
+    sal = doc["paths"]["/service_at_locations/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    sal["schema"] = {"$ref": "#/components/schemas/" + _key("compiled/service_at_location.json")}
+    sal_doc = hsds.load_schema("compiled/service_at_location.json")
+    schemas.setdefault(_key("compiled/service_at_location.json"), _inline(sal_doc, "compiled", schemas))
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if method != "get":
+                continue
+            responses = operation["responses"]
+            problem = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            responses["400"] = {"description": "A parameter is not valid; `errors` says which and why.", **problem}
+            if "{id}" in path:
+                responses["404"] = {"description": "No record has this id.", **problem}
+            ok = responses["200"]["content"]
+            if "application/json" in ok and "contents" in str(ok["application/json"]["schema"]):
+                ok[NDJSON] = {"schema": {"type": "string"}}
+    return doc

@@ -1,0 +1,141 @@
+"""Finding services: the query layer under the HSDS API (and reusable by the search pages).
+
+Every filter narrows the result (filters combine with AND). Distance uses an
+indexed bounding box first, then orders by an equirectangular distance computed
+in SQL (accurate to well under 1% at the distances a person travels), so a
+nearby search never reads the whole table.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models.expressions import ExpressionWrapper
+
+from harbour.directory import places
+from harbour.directory.models import Attribute, Organization, Service, ServiceAtLocation, TaxonomyTerm
+from harbour.directory.places import Point
+
+KM_PER_DEGREE = math.pi * places.EARTH_RADIUS_KM / 180
+
+
+@dataclass
+class Near:
+    point: Point
+    radius_km: float
+
+
+@dataclass
+class ServiceFilter:
+    """What a search asks for; empty fields do not filter."""
+
+    search: str = ""
+    taxonomy_term_ids: list[str] = field(default_factory=list)
+    taxonomy_id: str = ""
+    organization_id: str = ""
+    modified_after: datetime.datetime | None = None
+    near: Near | None = None
+    active_only: bool = False
+
+
+def words(text: str) -> list[str]:
+    return [w for w in text.split() if w][:8]
+
+
+def text_condition(text: str, prefix: str = "") -> Q:
+    """Every word appears in the service's name, other name or description (English or French)."""
+    condition = Q()
+    for word in words(text):
+        either = Q()
+        for column in ("name", "alternate_name", "description", "name_fr", "description_fr"):
+            either |= Q(**{f"{prefix}{column}__icontains": word})
+        condition &= either
+    return condition
+
+
+def with_term(term_id: str, prefix: str = "") -> Exists:
+    return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id=term_id))
+
+
+def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
+    terms = TaxonomyTerm.objects.filter(taxonomy_detail_id=taxonomy_id).values("id")
+    return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id__in=terms))
+
+
+def _service_conditions(f: ServiceFilter, prefix: str = "") -> list[Any]:
+    conditions: list[Any] = []
+    if f.search.strip():
+        conditions.append(text_condition(f.search, prefix))
+    for term in f.taxonomy_term_ids:
+        conditions.append(with_term(term, prefix))
+    if f.taxonomy_id:
+        conditions.append(with_taxonomy(f.taxonomy_id, prefix))
+    if f.organization_id:
+        conditions.append(Q(**{f"{prefix}organization_id": f.organization_id}))
+    if f.modified_after is not None:
+        conditions.append(Q(**{f"{prefix}modified_at__gte": f.modified_after}))
+    if f.active_only:
+        conditions.append(Q(**{f"{prefix}status": Service.Status.ACTIVE}))
+    return conditions
+
+
+def squared_distance(point: Point, prefix: str = "") -> ExpressionWrapper[Any]:
+    """Squared equirectangular distance in degrees of latitude (monotonic in true distance nearby)."""
+    k = math.cos(math.radians(point.latitude))
+    dlat = F(f"{prefix}latitude") - point.latitude
+    dlon = (F(f"{prefix}longitude") - point.longitude) * k
+    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+
+
+def _near_conditions(near: Near, prefix: str) -> list[Any]:
+    box = places.bounding_box(near.point, near.radius_km)
+    return [
+        Q(**{f"{prefix}latitude__gte": box.min_latitude, f"{prefix}latitude__lte": box.max_latitude}),
+        Q(**{f"{prefix}longitude__gte": box.min_longitude, f"{prefix}longitude__lte": box.max_longitude}),
+    ]
+
+
+def services(f: ServiceFilter) -> QuerySet[Service]:
+    """Services matching every filter, by id. With `near`, only services offered within the radius."""
+    qs = Service.objects.filter(*_service_conditions(f))
+    if f.near is not None:
+        nearby = service_at_locations(ServiceFilter(near=f.near)).filter(service_id=OuterRef("id"))
+        qs = qs.filter(Exists(nearby))
+    return qs.order_by("id")
+
+
+def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:
+    """Services at locations matching every filter; with `near`, nearest first within the radius."""
+    qs = ServiceAtLocation.objects.filter(*_service_conditions(f, "service__"))
+    if f.near is None:
+        return qs.order_by("id")
+    qs = qs.filter(*_near_conditions(f.near, "location__"))
+    qs = qs.annotate(d2=squared_distance(f.near.point, "location__"))
+    limit = (f.near.radius_km / KM_PER_DEGREE) ** 2
+    return qs.filter(d2__lte=limit).order_by("d2", "id")
+
+
+def organizations(search: str = "") -> QuerySet[Organization]:
+    qs = Organization.objects.all()
+    for word in words(search):
+        qs = qs.filter(Q(name__icontains=word) | Q(alternate_name__icontains=word) | Q(description__icontains=word))
+    return qs.order_by("id")
+
+
+def taxonomy_terms(
+    search: str = "", taxonomy_id: str = "", parent_id: str = "", top_only: bool = False
+) -> QuerySet[TaxonomyTerm]:
+    qs = TaxonomyTerm.objects.all()
+    for word in words(search):
+        qs = qs.filter(Q(name__icontains=word) | Q(code__icontains=word) | Q(description__icontains=word))
+    if taxonomy_id:
+        qs = qs.filter(taxonomy_detail_id=taxonomy_id)
+    if parent_id:
+        qs = qs.filter(parent_id=parent_id)
+    if top_only:
+        qs = qs.filter(Q(parent_id__isnull=True) | Q(parent_id=""))
+    return qs.order_by("id")
