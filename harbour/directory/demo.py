@@ -585,6 +585,9 @@ class _Builder:
             location["addresses"] = [
                 {
                     "id": secret["id"],
+                    # Required by HSDS; left empty, as Harbour's own export writes them for such places.
+                    "address_1": "",
+                    "postal_code": "",
                     "city": city.name,
                     "state_province": city.province,
                     "country": "CA",

@@ -1,10 +1,19 @@
 """Loads the demo directory (`data/demo_directory.json`) into the database, all or nothing.
 
 The file holds HSDS 3.0 compiled services as `harbour.directory.demo` writes
-them; Harbour's own facts (French text, confidential addresses, beds tonight)
-ride in each record's `x_harbour` object. Dates move so that the file's
-reference date is today. Organisations named like a demo network organisation
-are linked to it, so its administrators can keep their services current.
+them, and goes through the same importer as any HSDS file (validated against
+the schemas). Harbour's own facts ride in each record's `x_harbour` object,
+which the importer keeps in `extra`; this module then moves them where they
+belong and removes them from `extra`, so nothing of them (a confidential
+address above all) can ever reach an export or the API:
+
+- French name and description -> Service.name_fr / description_fr;
+- a confidential location's real address and point -> ConfidentialAddress;
+- tonight's bed count -> BedAvailability.
+
+Dates move so that the file's reference date is today. Organisations named like
+a demo network organisation are linked to it, so its administrators keep their
+services current.
 """
 
 from __future__ import annotations
@@ -18,21 +27,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from harbour.directory import demo, vocabulary
+from harbour.directory.interchange import import_path
 from harbour.directory.models import (
-    Accessibility,
-    Address,
-    Attribute,
     BedAvailability,
     ConfidentialAddress,
-    CostOption,
-    HSDSRecord,
-    Language,
     Location,
     Organization,
-    Phone,
-    Schedule,
     Service,
-    ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -41,149 +42,94 @@ from harbour.network.models import Organisation
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_directory.json"
 
 
-def _fields(model: type[HSDSRecord], data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data[name] for name in model.hsds_fields if data.get(name) is not None}
-
-
 def taxonomies_ensure() -> None:
     """Harbour's taxonomies and terms exist, with their stable ids."""
     for taxonomy in vocabulary.hsds_taxonomies():
-        Taxonomy.objects.update_or_create(id=taxonomy["id"], defaults=_fields(Taxonomy, taxonomy))
+        Taxonomy.objects.update_or_create(
+            id=taxonomy["id"],
+            defaults={key: taxonomy[key] for key in ("name", "description", "uri", "version")},
+        )
     for term in vocabulary.hsds_taxonomy_terms():
         detail: Any = term["taxonomy_detail"]
-        TaxonomyTerm.objects.update_or_create(
-            id=term["id"], defaults={**_fields(TaxonomyTerm, term), "taxonomy_detail_id": detail["id"]}
-        )
+        fields = {key: term[key] for key in ("code", "name", "description", "taxonomy", "language") if key in term}
+        if "term_uri" in term:
+            fields["term_uri"] = term["term_uri"]
+        TaxonomyTerm.objects.update_or_create(id=term["id"], defaults={**fields, "taxonomy_detail_id": detail["id"]})
 
 
-class _Batch:
-    def __init__(self) -> None:
-        self.rows: dict[type[Any], list[Any]] = {}
-
-    def add(self, row: Any) -> None:
-        self.rows.setdefault(type(row), []).append(row)
-
-    def save(self) -> None:
-        order = (
-            Organization,
-            Service,
-            Location,
-            ServiceAtLocation,
-            Address,
-            ConfidentialAddress,
-            Phone,
-            Schedule,
-            Language,
-            CostOption,
-            Accessibility,
-            Attribute,
-            BedAvailability,
-        )
-        for model in order:
-            model.objects.bulk_create(self.rows.get(model, []), batch_size=500)
+def _extension(record: Service | Location) -> dict[str, Any]:
+    extra = dict(record.extra or {})
+    value = extra.pop(demo.EXTENSION, {})
+    record.extra = extra
+    return value if isinstance(value, dict) else {}
 
 
-def _phones(batch: _Batch, items: list[dict[str, Any]], **link: Any) -> None:
-    for phone in items:
-        batch.add(Phone(id=phone["id"], **_fields(Phone, phone), **link))
+def _apply_services(shift: datetime.timedelta) -> None:
+    services = list(Service.objects.filter(extra__has_key=demo.EXTENSION))
+    for service in services:
+        extension = _extension(service)
+        service.name_fr = extension.get("name_fr", "")
+        service.description_fr = extension.get("description_fr", "")
+        if service.assured_date is not None:
+            service.assured_date = service.assured_date + shift
+            service.last_modified = f"{service.assured_date.isoformat()}T12:00:00Z"
+    Service.objects.bulk_update(
+        services, ["extra", "name_fr", "description_fr", "assured_date", "last_modified"], batch_size=500
+    )
 
 
-def _schedules(batch: _Batch, items: list[dict[str, Any]], **link: Any) -> None:
-    for schedule in items:
-        batch.add(Schedule(id=schedule["id"], **_fields(Schedule, schedule), **link))
+def _apply_locations() -> None:
+    now = timezone.now()
+    locations = list(Location.objects.filter(extra__has_key=demo.EXTENSION))
+    secrets, beds = [], []
+    for location in locations:
+        extension = _extension(location)
+        secret = extension.get("confidential_address")
+        if extension.get("confidential") and secret:
+            location.confidential = True
+            secrets.append(
+                ConfidentialAddress(
+                    location=location,
+                    address_1=secret["address_1"],
+                    city=secret["city"],
+                    state_province=secret["state_province"],
+                    postal_code=secret["postal_code"],
+                    latitude=secret["latitude"],
+                    longitude=secret["longitude"],
+                )
+            )
+        if count := extension.get("beds"):
+            beds.append(
+                BedAvailability(
+                    location=location,
+                    places_available=count["places_available"],
+                    updated_at=now - datetime.timedelta(hours=count["hours_ago"]),
+                )
+            )
+    Location.objects.bulk_update(locations, ["extra", "confidential"], batch_size=500)
+    ConfidentialAddress.objects.bulk_create(secrets, batch_size=500)
+    BedAvailability.objects.bulk_create(beds, batch_size=500)
+
+
+def _link_network_organisations() -> None:
+    network = {organisation.name: organisation for organisation in Organisation.objects.filter(is_demo=True)}
+    for organization in Organization.objects.filter(name__in=list(network)):
+        organization.network_organisation = network[organization.name]
+        organization.save(update_fields=["network_organisation"])
 
 
 def demo_directory_load(path: Path = DEMO_FILE, *, today: datetime.date | None = None) -> int:
     """Loads the demo directory unless it is there already; returns how many services it added."""
-    services = json.loads(path.read_text(encoding="utf-8"))
-    if Service.objects.filter(id=services[0]["id"]).exists():
+    with path.open(encoding="utf-8") as handle:
+        handle.readline()  # "["
+        first = json.loads(handle.readline().rstrip().rstrip(","))
+    if Service.objects.filter(id=first["id"]).exists():
         return 0
     shift = (today or timezone.localdate()) - demo.REFERENCE_DATE
-    now = timezone.now()
-    network = {organisation.name: organisation for organisation in Organisation.objects.filter(is_demo=True)}
-    batch = _Batch()
-    seen_organisations: set[str] = set()
     with transaction.atomic():
         taxonomies_ensure()
-        for data in services:
-            organisation = data["organization"]
-            if organisation["id"] not in seen_organisations:
-                seen_organisations.add(organisation["id"])
-                batch.add(
-                    Organization(
-                        id=organisation["id"],
-                        network_organisation=network.get(organisation["name"]),
-                        **_fields(Organization, organisation),
-                    )
-                )
-            fields = _fields(Service, data)
-            assured = datetime.date.fromisoformat(data["assured_date"]) + shift
-            fields["assured_date"] = assured
-            fields["last_modified"] = f"{assured.isoformat()}T12:00:00Z"
-            extension = data.get(demo.EXTENSION, {})
-            batch.add(
-                Service(
-                    id=data["id"],
-                    organization_id=organisation["id"],
-                    name_fr=extension.get("name_fr", ""),
-                    description_fr=extension.get("description_fr", ""),
-                    **fields,
-                )
-            )
-            _phones(batch, data.get("phones", []), service_id=data["id"])
-            _schedules(batch, data.get("schedules", []), service_id=data["id"])
-            for language in data.get("languages", []):
-                batch.add(Language(id=language["id"], service_id=data["id"], **_fields(Language, language)))
-            for cost in data.get("cost_options", []):
-                batch.add(CostOption(id=cost["id"], service_id=data["id"], **_fields(CostOption, cost)))
-            for attribute in data.get("attributes", []):
-                batch.add(
-                    Attribute(
-                        id=attribute["id"],
-                        link_id=attribute["link_id"],
-                        taxonomy_term_id=attribute["taxonomy_term_id"],
-                        **_fields(Attribute, attribute),
-                    )
-                )
-            for sal in data.get("service_at_locations", []):
-                location = sal["location"]
-                private = location.get(demo.EXTENSION, {})
-                batch.add(
-                    Location(
-                        id=location["id"],
-                        organization_id=organisation["id"],
-                        confidential=bool(private.get("confidential")),
-                        **_fields(Location, location),
-                    )
-                )
-                batch.add(ServiceAtLocation(id=sal["id"], service_id=data["id"], location_id=location["id"]))
-                for address in location.get("addresses", []):
-                    public = _fields(Address, address)
-                    if secret := private.get("confidential_address"):
-                        public.update(address_1="", postal_code="")
-                    batch.add(Address(id=address["id"], location_id=location["id"], **public))
-                for item in location.get("accessibility", []):
-                    batch.add(Accessibility(id=item["id"], location_id=location["id"], **_fields(Accessibility, item)))
-                if secret := private.get("confidential_address"):
-                    batch.add(
-                        ConfidentialAddress(
-                            location_id=location["id"],
-                            address_1=secret["address_1"],
-                            city=secret["city"],
-                            state_province=secret["state_province"],
-                            postal_code=secret["postal_code"],
-                            latitude=secret["latitude"],
-                            longitude=secret["longitude"],
-                        )
-                    )
-                beds = private.get("beds")
-                if beds:
-                    batch.add(
-                        BedAvailability(
-                            location_id=location["id"],
-                            places_available=beds["places_available"],
-                            updated_at=now - datetime.timedelta(hours=beds["hours_ago"]),
-                        )
-                    )
-        batch.save()
-    return len(services)
+        result = import_path(path)
+        _apply_services(shift)
+        _apply_locations()
+        _link_network_organisations()
+    return result.services
