@@ -70,6 +70,13 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, members: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["radius"].initial = str(int(DEFAULT_RADIUS_KM))
+        if self.is_bound and not self.data.get("radius"):
+            # Links from other apps carry no distance: show (and search) the default.
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data["radius"] = str(int(DEFAULT_RADIUS_KM))
+            self.data = data
         self.members = members
         if not members:
             del self.fields["has_place_now"]
