@@ -64,6 +64,21 @@ bench-weight: $(VENV)/.runtime var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py page_weight
 
+# The directory benchmark (docs/performance.md): BENCH_SERVICES services, 1.5 locations each, on SQLite then
+# PostgreSQL, each in a throwaway database; import throughput and twenty searches in process, over HTTP and as SQL.
+.PHONY: bench bench-directory
+BENCH_SERVICES ?= 100000
+BENCH_DIRECTORY = $(PY) manage.py bench_directory --wipe --http --services $(BENCH_SERVICES)
+bench-directory: $(VENV)/.runtime var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	mkdir -p var/bench && rm -f var/bench/directory.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/directory.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/directory.sqlite3 $(BENCH_DIRECTORY) --output var/bench/directory-sqlite.json
+	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
+		$(BENCH_DIRECTORY) --output var/bench/directory-postgres.json'
+
+bench: bench-weight bench-directory
+
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
 

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from django.db import models
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -166,10 +167,35 @@ class Problem:
         return f"{self.file}: {self.record}: {self.field or '(record)'}: {self.reason}"
 
 
+@cache
+def fast_validator(schema_name: str) -> Any:
+    """The same schema compiled by jsonschema-rs: about a hundred times faster, used to pass valid records quickly."""
+
+    def retrieve(uri: str) -> Any:
+        name = uri.removeprefix("file:///hsds/")
+        return load_schema(name if (SCHEMAS / name).exists() else uri.rsplit("/", 1)[-1])
+
+    return jsonschema_rs.validator_for(
+        load_schema(schema_name),
+        validate_formats=True,
+        retriever=retrieve,
+        # Every reference resolves through `retrieve`, from the bundled files: nothing is fetched.
+        base_uri=f"file:///hsds/{schema_name}",
+    )
+
+
 def schema_problems(obj: Any, schema_name: str, *, file: str, record: str) -> list[Problem]:
+    """Every way `obj` breaks the schema (none for a valid record), each with its field path and reason."""
+    fast = fast_validator(schema_name)
+    if fast.is_valid(obj):
+        return []
     found = []
     for error in sorted(validator(schema_name).iter_errors(obj), key=lambda e: list(map(str, e.absolute_path))):
         found.append(Problem(file, record, _path(error), _reason(error)))
+    if not found:  # a check only the faster validator makes (such as a malformed URI)
+        for fast_error in fast.iter_errors(obj):
+            where = ".".join(str(p) for p in fast_error.instance_path)
+            found.append(Problem(file, record, where, str(fast_error.message)[:200]))
     return found
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -258,44 +258,77 @@ def rows_from_csv(folder: Path, *, quiet: bool = True) -> Rows:
 # Writing rows to the database.
 
 
+def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
+    """One INSERT ... ON CONFLICT (id) DO UPDATE statement for a table (SQLite and PostgreSQL share the syntax).
+
+    A new row gets every column (Harbour's own ones at their defaults); an existing row has its HSDS
+    properties replaced and keeps Harbour's own columns (French text, confidentiality, the network link).
+    A link the file does not give keeps the value the row already had (a phone of a location stays
+    that location's when a service file names the same phone).
+    """
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    fields = list(model._meta.concrete_fields)
+    by_name = {f.attname: f.column for f in fields}
+    links = {by_name[attr] for attr in model.hsds_links.values()}
+    hsds_columns = {by_name[name] for name in model.hsds_fields} | {"extra", "modified_at"}
+    updates = []
+    for f in fields:
+        column = qn(f.column)
+        if f.column in links:
+            updates.append(f"{column} = COALESCE(excluded.{column}, {table}.{column})")
+        elif f.column in hsds_columns:
+            updates.append(f"{column} = excluded.{column}")
+    # Table and column names come from the models; values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({qn('id')}) DO UPDATE SET {', '.join(updates)}"
+    )
+    return sql, fields
+
+
 def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
     """Insert or update every row by id in one transaction (bulk upserts); returns counts per table."""
     result = ImportResult()
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         for model in HSDS_MODELS:
             by_id = rows.get(model)
             if not by_id:
                 continue
-            links = list(model.hsds_links.values())
-            ids = list(by_id)
-            # A link a record already has and this file does not mention is kept (a phone of a
-            # location stays that location's when a service file names the same phone).
-            existing: dict[str, tuple[Any, ...]] = {}
-            manager = model._default_manager
-            for start in range(0, len(ids), BATCH):
-                for values in manager.filter(id__in=ids[start : start + BATCH]).values_list("id", *links):
-                    existing[values[0]] = values[1:]
-            objects = []
-            for record_id, row in by_id.items():
+            sql, fields = _upsert_sql(model)
+            given = {"id", "extra", *model.hsds_fields, *model.hsds_links.values()}
+            stamp = model._meta.get_field("modified_at").get_db_prep_save(now, connection)
+            no_extra = model._meta.get_field("extra").get_db_prep_save({}, connection)
+            # Per column: where its value comes from, and whether the database needs it converted.
+            plans = []
+            for f in fields:
+                converts = f.get_internal_type() in ("JSONField", "DateField", "DateTimeField", "BooleanField")
+                fixed = f.get_db_prep_save(f.get_default(), connection) if f.attname not in given else None
+                plans.append((f, f.attname, converts, f.attname in given, fixed))
+            batch = []
+            for row in by_id.values():
                 values = hsds.column_values(model, row)
                 if model is Service and isinstance(values.get("assured_date"), str):
                     values["assured_date"] = datetime.date.fromisoformat(values["assured_date"])
-                old = existing.get(record_id)
-                if old:
-                    for attr, before in zip(links, old, strict=True):
-                        if values.get(attr) is None:
-                            values[attr] = before
-                objects.append(model(modified_at=now, **values))
-            update_fields = [*model.hsds_fields, *links, "extra", "modified_at"]
-            for start in _progress(range(0, len(objects), BATCH), quiet=quiet, desc=model.__name__):
-                model._default_manager.bulk_create(
-                    objects[start : start + BATCH],
-                    update_conflicts=True,
-                    unique_fields=["id"],
-                    update_fields=update_fields,
-                )
-            result.counts[hsds.TABLE_OF_MODEL[model]] = len(objects)
+                out = []
+                for f, attname, converts, is_given, fixed in plans:
+                    if attname == "modified_at":
+                        out.append(stamp)
+                    elif not is_given:
+                        out.append(fixed)
+                    elif attname == "extra" and not values["extra"]:
+                        out.append(no_extra)
+                    else:
+                        value = values.get(attname)
+                        if value is None and not f.null:
+                            value = f.get_default()
+                        out.append(f.get_db_prep_save(value, connection) if converts else value)
+                batch.append(out)
+            for start in _progress(range(0, len(batch), BATCH), quiet=quiet, desc=model.__name__):
+                cursor.executemany(sql, batch[start : start + BATCH])
+            result.counts[hsds.TABLE_OF_MODEL[model]] = len(batch)
         located = list(rows.get(Location, {}))
         protect_confidential_locations(Location.objects.filter(id__in=located, confidential=True))
         if rows.get(Location) and not rows.get(Service):

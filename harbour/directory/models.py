@@ -443,7 +443,7 @@ class Accessibility(HSDSRecord):
     hsds_links = {"location_id": "location_id"}
 
     class Meta:
-        verbose_name_plural = "accessibility"
+        verbose_name_plural = _("accessibility")
 
 
 class OrganizationIdentifier(HSDSRecord):
@@ -465,7 +465,7 @@ class Taxonomy(HSDSRecord):
     hsds_fields = ("name", "description", "uri", "version")
 
     class Meta:
-        verbose_name_plural = "taxonomies"
+        verbose_name_plural = _("taxonomies")
 
 
 class TaxonomyTerm(HSDSRecord):
@@ -525,7 +525,7 @@ class Metadata(HSDSRecord):
     hsds_links = {"resource_id": "resource_id"}
 
     class Meta:
-        verbose_name_plural = "metadata"
+        verbose_name_plural = _("metadata")
 
 
 class MetaTableDescription(HSDSRecord):

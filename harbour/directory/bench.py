@@ -1,0 +1,392 @@
+"""The directory benchmark: generated services, import throughput, and twenty searches three ways.
+
+`generate` writes a deterministic ndjson file of compiled HSDS services spread
+over Canadian places in proportion to (the square root of) their population.
+`SEARCHES` are twenty representative searches, each expressed three ways: as
+API parameters (timed in process through the query layer, and over HTTP
+through gunicorn), and as hand-written SQL doing the same work (a count and
+the first page of ids). The figures are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import random
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection
+
+from harbour.directory import places, query
+from harbour.directory.places import Place, Point
+
+NAMESPACE = uuid.UUID("4f1c2b8e-7d0a-4c55-9a8e-2d3b7c6e1f00")
+PER_PAGE = 20
+
+NEEDS = [
+    ("shelter", "Emergency shelter"),
+    ("housing", "Transitional housing"),
+    ("legal-immigration", "Immigration legal help"),
+    ("legal-labour", "Labour rights"),
+    ("interpretation", "Interpretation"),
+    ("counselling", "Counselling"),
+    ("health", "Health care"),
+    ("food", "Food"),
+    ("employment", "Employment help"),
+    ("trafficking-support", "Trafficking-specific support"),
+    ("crisis-line", "Crisis line"),
+    ("settlement", "Settlement services"),
+]
+POPULATIONS = [
+    ("women", "Women"),
+    ("men", "Men"),
+    ("gender-diverse", "Gender-diverse people"),
+    ("children", "Children"),
+    ("youth", "Youth"),
+    ("families", "Families"),
+    ("newcomers", "Newcomers"),
+    ("no-status", "People without immigration status"),
+    ("labour-trafficking", "Survivors of labour trafficking"),
+    ("sexual-exploitation", "Survivors of sexual exploitation"),
+]
+KINDS = ["Centre", "House", "Clinic", "Network", "Services", "Outreach", "Collective", "Association"]
+ADJECTIVES = [
+    "Harbour",
+    "Safe",
+    "Open Door",
+    "Lighthouse",
+    "Maple",
+    "Northern",
+    "Riverside",
+    "Hope",
+    "Bridge",
+    "Compass",
+]
+STREETS = ["Main Street", "King Street", "Rue Principale", "Queen Street", "First Avenue"]
+LETTERS = "ABCEGHJKLMNPRSTVXY"
+LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish"), ("tl", "Tagalog"), ("pa", "Punjabi")]
+
+
+def uid(*parts: object) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(map(str, parts))))
+
+
+TAXONOMY = {"id": uid("taxonomy"), "name": "Harbour benchmark needs and populations", "description": "Benchmark"}
+TERMS = {
+    code: {
+        "id": uid("term", code),
+        "code": code,
+        "name": name,
+        "description": name,
+        "taxonomy": "harbour-bench",
+        "taxonomy_detail": TAXONOMY,
+    }
+    for code, name in NEEDS + POPULATIONS
+}
+
+
+def _cities() -> tuple[list[Place], list[float]]:
+    chosen = list(places.cities())
+    return chosen, [math.sqrt(p.population) for p in chosen]
+
+
+@cache
+def _city_fsas() -> dict[tuple[str, str], list[tuple[str, Point]]]:
+    """For each city, the urban postal areas (FSAs) within 15 km, or else its nearest one in the province."""
+    fsas = places._fsas()
+    by_province: dict[str, list[tuple[str, Point]]] = {}
+    for code, place in fsas.items():
+        if code[1] != "0":  # rural areas are huge: their point says little about a street address
+            by_province.setdefault(place.province, []).append((code, place.point))
+    out = {}
+    for city in places.cities():
+        candidates = by_province.get(city.province) or [(c, p.point) for c, p in fsas.items()]
+        box = places.bounding_box(city.point, 15)
+        near = [c for c in candidates if box.contains(c[1]) and places.distance_km(city.point, c[1]) <= 15]
+        out[(city.name, city.province)] = near or [min(candidates, key=lambda c: places.distance_km(city.point, c[1]))]
+    return out
+
+
+def generate(out: IO[str], services: int, locations: int, seed: int = 20261122) -> None:
+    """Write `services` compiled services with `locations` locations in all, as ndjson."""
+    rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible on purpose
+    cities, weights = _cities()
+    city_fsas = _city_fsas()
+    organizations = max(1, services // 8)
+    extra_locations = max(0, locations - services)
+    for n in range(services):
+        city = rng.choices(cities, weights)[0]
+        org_n = rng.randrange(organizations)
+        org_name = f"{ADJECTIVES[org_n % len(ADJECTIVES)]} {KINDS[org_n % len(KINDS)]} {org_n}"
+        needs = rng.sample(NEEDS, rng.randint(1, 3))
+        populations = rng.sample(POPULATIONS, rng.randint(1, 3))
+        name = f"{city.name} {needs[0][1]} {KINDS[n % len(KINDS)]}"
+        service_id = uid("service", n)
+        count = 1 + (1 if n < extra_locations else 0)
+        sals = []
+        for k in range(count):
+            place = city if k == 0 else rng.choices(cities, weights)[0]
+            fsa, fsa_point = rng.choice(city_fsas[(place.name, place.province)])
+            lat = round(fsa_point.latitude + rng.gauss(0, 0.01), 5)
+            lon = round(fsa_point.longitude + rng.gauss(0, 0.015), 5)
+            location_id = uid("location", n, k)
+            sals.append(
+                {
+                    "id": uid("sal", n, k),
+                    "location": {
+                        "id": location_id,
+                        "location_type": "physical",
+                        "name": f"{name} ({place.name})",
+                        "latitude": lat,
+                        "longitude": lon,
+                        "addresses": [
+                            {
+                                "id": uid("address", n, k),
+                                "address_1": f"{rng.randint(1, 2999)} {rng.choice(STREETS)}",
+                                "city": place.name,
+                                "state_province": place.province,
+                                "postal_code": f"{fsa} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.randint(1, 9)}",
+                                "country": "CA",
+                                "address_type": "physical",
+                            }
+                        ],
+                    },
+                }
+            )
+        always = rng.random() < 0.1
+        obj: dict[str, Any] = {
+            "id": service_id,
+            "name": name,
+            "description": (
+                f"{needs[0][1]} for {populations[0][1].lower()} in {city.name}. "
+                + " ".join(f"We also offer {n[1].lower()}." for n in needs[1:])
+            ),
+            "status": "active" if rng.random() < 0.97 else "inactive",
+            "email": f"info{n}@example.org",
+            "assured_date": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+            "organization": {"id": uid("organization", org_n), "name": org_name, "description": f"{org_name}."},
+            "phones": [{"id": uid("phone", n), "number": f"+1 {rng.randint(200, 999)} 555 {rng.randint(0, 9999):04d}"}],
+            "schedules": [
+                {
+                    "id": uid("schedule", n),
+                    "freq": "WEEKLY",
+                    "byday": "MO,TU,WE,TH,FR,SA,SU" if always else "MO,TU,WE,TH,FR",
+                    "opens_at": "00:00" if always else "09:00",
+                    "closes_at": "23:59" if always else "17:00",
+                }
+            ],
+            "languages": [
+                {"id": uid("language", n, code), "code": code, "name": name}
+                for code, name in [LANGUAGES[0], rng.choice(LANGUAGES[1:])]
+            ],
+            "attributes": [
+                {"id": uid("attribute", n, code), "link_entity": "service", "taxonomy_term": TERMS[code]}
+                for code, _name in needs + populations
+            ],
+            "service_at_locations": sals,
+        }
+        out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+# ---------------------------------------------------------------------------
+# The twenty searches.
+
+
+@dataclass(frozen=True)
+class Search:
+    label: str
+    path: str  # "services" or "service_at_locations"
+    params: dict[str, str]
+
+
+def _t(code: str) -> str:
+    return str(TERMS[code]["id"])
+
+
+SEARCHES = [
+    Search("text: one word", "services", {"search": "shelter"}),
+    Search("text: two words", "services", {"search": "legal immigration"}),
+    Search("text: a city name", "services", {"search": "Winnipeg"}),
+    Search("text: no match", "services", {"search": "zzyzx"}),
+    Search("need", "services", {"taxonomy_term_id": _t("shelter")}),
+    Search("need AND population", "services", {"taxonomy_term_id": f"{_t('shelter')},{_t('men')}"}),
+    Search("three terms", "services", {"taxonomy_term_id": f"{_t('legal-labour')},{_t('no-status')},{_t('youth')}"}),
+    Search("text AND need", "services", {"search": "counselling", "taxonomy_term_id": _t("women")}),
+    Search("organisation", "services", {"organization_id": uid("organization", 7)}),
+    Search("modified after", "services", {"modified_after": "2000-01-01T00:00:00Z"}),
+    Search("near M5V (Toronto), 5 km", "service_at_locations", {"postcode": "M5V 3L9", "proximity": "5000"}),
+    Search("near H2X (Montréal), 10 km", "service_at_locations", {"postcode": "H2X", "proximity": "10000"}),
+    Search("near V6B (Vancouver), 25 km", "service_at_locations", {"postcode": "V6B", "proximity": "25000"}),
+    Search("near R3C (Winnipeg), 50 km", "service_at_locations", {"postcode": "R3C", "proximity": "50000"}),
+    Search("near K0A (rural Ottawa), 100 km", "service_at_locations", {"postcode": "K0A", "proximity": "100000"}),
+    Search("near B3H (Halifax) + need", "service_at_locations", {"postcode": "B3H", "taxonomy_term_id": _t("shelter")}),
+    Search(
+        "near T2P (Calgary) + need + population",
+        "service_at_locations",
+        {"postcode": "T2P", "proximity": "30000", "taxonomy_term_id": f"{_t('housing')},{_t('women')}"},
+    ),
+    Search(
+        "near K1A (Ottawa) + text",
+        "service_at_locations",
+        {"postcode": "K1A", "proximity": "20000", "search": "interpretation"},
+    ),
+    Search("all locations, page 50", "service_at_locations", {"page": "50"}),
+    Search("all services, page 1", "services", {}),
+]
+
+
+def run_in_process(search: Search) -> int:
+    """What the API does before rendering: the query layer's count and first page of ids."""
+    f = query.ServiceFilter(
+        search=search.params.get("search", ""),
+        taxonomy_term_ids=[t for t in search.params.get("taxonomy_term_id", "").split(",") if t],
+        organization_id=search.params.get("organization_id", ""),
+    )
+    if "modified_after" in search.params:
+        f.modified_after = datetime.datetime.fromisoformat(search.params["modified_after"])
+    page = int(search.params.get("page", "1"))
+    if search.path == "services":
+        qs: Any = query.services(f)
+    else:
+        if "postcode" in search.params:
+            point = places.postcode_point(search.params["postcode"])
+            assert point is not None  # noqa: S101 - the searches name known postal areas
+            f.near = query.Near(point, int(search.params.get("proximity", "100000")) / 1000)
+        qs = query.service_at_locations(f)
+    total = int(qs.count())
+    list(qs.values_list("id", flat=True)[(page - 1) * PER_PAGE : page * PER_PAGE])
+    return total
+
+
+def _sql_text(words: list[str], alias: str = "s") -> tuple[str, list[Any]]:
+    like = "LIKE" if connection.vendor == "sqlite" else "ILIKE"
+    parts, params = [], []
+    for word in words:
+        columns = ("name", "alternate_name", "description", "name_fr", "description_fr")
+        parts.append("(" + " OR ".join(f"{alias}.{c} {like} %s" for c in columns) + ")")
+        params.extend([f"%{word}%"] * len(columns))
+    return " AND ".join(parts), params
+
+
+def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
+    """Hand-written SQL doing the same work: (count sql, params, page sql, params)."""
+    where: list[str] = []
+    params: list[Any] = []
+    p = search.params
+    alias = "s"
+    if p.get("search"):
+        text, text_params = _sql_text(p["search"].split(), alias)
+        where.append(text)
+        params += text_params
+    for term in [t for t in p.get("taxonomy_term_id", "").split(",") if t]:
+        where.append(
+            f"EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = {alias}.id AND a.taxonomy_term_id = %s)"  # noqa: S608
+        )
+        params.append(term)
+    if p.get("organization_id"):
+        where.append(f"{alias}.organization_id = %s")
+        params.append(p["organization_id"])
+    if p.get("modified_after"):
+        where.append(f"{alias}.modified_at >= %s")
+        params.append("2000-01-01 00:00:00")
+    page = int(p.get("page", "1"))
+    offset = (page - 1) * PER_PAGE
+    if search.path == "services":
+        cond = " AND ".join(where) or "1=1"
+        base = f"FROM directory_service s WHERE {cond}"
+        return (
+            f"SELECT COUNT(*) {base}",
+            params,
+            f"SELECT s.id {base} ORDER BY s.id LIMIT {PER_PAGE} OFFSET {offset}",
+            params,
+        )
+    joins = "FROM directory_serviceatlocation sal JOIN directory_service s ON s.id = sal.service_id"
+    order = "sal.id"
+    if "postcode" in p:
+        point = places.postcode_point(p["postcode"])
+        assert point is not None  # noqa: S101
+        radius = int(p.get("proximity", "100000")) / 1000
+        box = places.bounding_box(point, radius)
+        k = math.cos(math.radians(point.latitude))
+        joins += " JOIN directory_location l ON l.id = sal.location_id"
+        d2 = (
+            f"((l.latitude - {point.latitude}) * (l.latitude - {point.latitude}) + "
+            f"(l.longitude - {point.longitude}) * {k} * (l.longitude - {point.longitude}) * {k})"
+        )
+        where += [
+            f"l.latitude BETWEEN {box.min_latitude} AND {box.max_latitude}",
+            f"l.longitude BETWEEN {box.min_longitude} AND {box.max_longitude}",
+            f"{d2} <= {(radius / query.KM_PER_DEGREE) ** 2}",
+        ]
+        order = f"{d2}, sal.id"
+    cond = " AND ".join(where) or "1=1"
+    base = f"{joins} WHERE {cond}"
+    return (
+        f"SELECT COUNT(*) {base}",  # noqa: S608 - numbers and placeholders only
+        params,
+        f"SELECT sal.id {base} ORDER BY {order} LIMIT {PER_PAGE} OFFSET {offset}",  # noqa: S608
+        params,
+    )
+
+
+def run_sql(search: Search) -> int:
+    count_sql, count_params, page_sql, page_params = sql_for(search)
+    with connection.cursor() as cursor:
+        cursor.execute(count_sql, count_params)
+        total = cursor.fetchone()[0]
+        cursor.execute(page_sql, page_params)
+        cursor.fetchall()
+    return int(total)
+
+
+def time_it(run: Callable[[], Any], repeat: int) -> list[float]:
+    run()  # warm up (caches, prepared statements)
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(percentile(values, 0.5), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "mean": round(statistics.fmean(values), 2),
+    }
+
+
+def api_url(search: Search) -> str:
+    from urllib.parse import urlencode
+
+    params = dict(search.params)
+    params.setdefault("per_page", str(PER_PAGE))
+    return f"/api/hsds/{search.path}?{urlencode(params)}"
+
+
+def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

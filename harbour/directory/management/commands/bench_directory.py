@@ -1,0 +1,180 @@
+"""Benchmark the directory: import throughput and twenty searches (in process, over HTTP, as raw SQL).
+
+Wipes every directory table of the database it runs on: `make bench-directory`
+points it at a throwaway SQLite file and a throwaway PostgreSQL cluster.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from harbour.directory import bench
+from harbour.directory.interchange import import_path
+from harbour.directory.models import HSDS_MODELS, Location, Service
+
+
+class Command(BaseCommand):
+    help = "Generate N services, import them, and time twenty searches three ways (wipes the directory tables)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--services", type=int, default=100_000)
+        parser.add_argument("--locations", type=int, help="default: 1.5 times the services")
+        parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument("--repeat", type=int, default=30, help="timed runs of each search, each way")
+        parser.add_argument("--http", action="store_true", help="also time the API through gunicorn on 127.0.0.1")
+        parser.add_argument("--output", type=Path, help="write the figures as JSON here")
+        parser.add_argument("--skip-import", action="store_true", help="time searches on the data already there")
+        parser.add_argument("--wipe", action="store_true", help="required: agree to empty the directory tables")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["wipe"] and not options["skip_import"]:
+            raise CommandError("This empties every directory table: pass --wipe on a throwaway database.")
+        services = options["services"]
+        locations = options["locations"] or services * 3 // 2
+        report: dict[str, Any] = {
+            "database": connection.vendor,
+            "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+            "services": services,
+            "locations": locations,
+        }
+        if not options["skip_import"]:
+            report["import"] = self._import(services, locations, options["seed"])
+        report["rows"] = {"services": Service.objects.count(), "locations": Location.objects.count()}
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        report["searches"] = self._searches(options["repeat"], options["http"])
+        self._print(report)
+        if options["output"]:
+            bench.write_report(options["output"], report)
+
+    def _import(self, services: int, locations: int, seed: int) -> dict[str, Any]:
+        data = Path(settings.STATE_DIR) / "bench" / f"directory-{services}-{locations}-{seed}.ndjson"
+        if not data.exists():
+            data.parent.mkdir(parents=True, exist_ok=True)
+            started = time.monotonic()
+            with data.open("w", encoding="utf-8") as out:
+                bench.generate(out, services, locations, seed)
+            self.stderr.write(f"Generated {data} in {time.monotonic() - started:.1f} s")
+        for model in reversed(HSDS_MODELS):
+            model._default_manager.all()._raw_delete(model._default_manager.db)
+        started = time.monotonic()
+        result = import_path(data, quiet=not sys.stderr.isatty())
+        seconds = time.monotonic() - started
+        return {
+            "seconds": round(seconds, 1),
+            "services_per_second": round(services / seconds),
+            "rows": sum(result.counts.values()),
+        }
+
+    def _searches(self, repeat: int, use_http: bool) -> list[dict[str, Any]]:
+        server = _Gunicorn() if use_http else None
+        out = []
+        try:
+            for search in bench.SEARCHES:
+                found = bench.run_in_process(search)
+                by_sql = bench.run_sql(search)
+                row: dict[str, Any] = {
+                    "search": search.label,
+                    "results": found,
+                    "same_count_as_sql": found == by_sql,
+                    "in_process_ms": bench.summary(bench.time_it(partial(bench.run_in_process, search), repeat)),
+                    "sql_ms": bench.summary(bench.time_it(partial(bench.run_sql, search), repeat)),
+                }
+                if server is not None:
+                    url = bench.api_url(search)
+                    row["http_ms"] = bench.summary(bench.time_it(partial(server.get, url), repeat))
+                out.append(row)
+                self.stderr.write(f"  {search.label}: {row}")
+        finally:
+            if server is not None:
+                server.stop()
+        return out
+
+    def _print(self, report: dict[str, Any]) -> None:
+        self.stdout.write(f"Directory benchmark on {report['database']} ({report['machine']})")
+        self.stdout.write(f"Rows: {report['rows']}")
+        if "import" in report:
+            self.stdout.write(f"Import: {report['import']}")
+        self.stdout.write(f"{'search':45} {'n':>7} {'proc p50/p95':>15} {'http p50/p95':>15} {'sql p50/p95':>15}")
+        for row in report["searches"]:
+
+            def cell(key: str, r: dict[str, Any] = row) -> str:
+                return f"{r[key]['p50']:.1f}/{r[key]['p95']:.1f}" if key in r else "-"
+
+            flag = "" if row["same_count_as_sql"] else "  (count differs from SQL!)"
+            self.stdout.write(
+                f"{row['search']:45} {row['results']:>7} {cell('in_process_ms'):>15} "
+                f"{cell('http_ms'):>15} {cell('sql_ms'):>15}{flag}"
+            )
+
+
+class _Gunicorn:
+    """A real gunicorn on a free loopback port, serving this database; stopped by `stop`."""
+
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        env = dict(os.environ)
+        env.update(
+            HARBOUR_BIND=f"127.0.0.1:{self.port}",
+            HARBOUR_SITE_URL=f"http://127.0.0.1:{self.port}",
+            HARBOUR_WEB_WORKERS="2",
+            DATABASE_URL=_database_url(),
+        )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [str(gunicorn), "--config", "harbour/gunicorn.conf.py", "harbour.wsgi"],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.get("/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise CommandError("gunicorn did not start") from None
+                time.sleep(0.2)
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def get(self, path: str) -> bytes:
+        self.connection.request("GET", path, headers={"Accept-Encoding": "identity"})
+        response = self.connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise CommandError(f"{path}: HTTP {response.status}")
+        return body
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return os.environ["DATABASE_URL"]

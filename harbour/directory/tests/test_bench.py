@@ -1,0 +1,41 @@
+"""The benchmark's data and searches are sound (its timings are reported by `make bench-directory`, not tested)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from harbour.directory import bench, hsds
+from harbour.directory.interchange import import_path
+from harbour.directory.models import Location, Service
+
+
+def test_generated_services_are_valid_hsds_and_reproducible():
+    first, second = io.StringIO(), io.StringIO()
+    bench.generate(first, 40, 60, seed=7)
+    bench.generate(second, 40, 60, seed=7)
+    assert first.getvalue() == second.getvalue()
+    records = [json.loads(line) for line in first.getvalue().splitlines()]
+    assert len(records) == 40
+    assert sum(len(r["service_at_locations"]) for r in records) == 60
+    for record in records:
+        assert hsds.schema_problems(record, "compiled/service.json", file="bench", record=record["id"]) == []
+
+
+@pytest.mark.django_db
+def test_every_search_finds_the_same_results_through_the_query_layer_and_the_hand_written_sql(tmp_path):
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 400, 600, seed=3)
+    import_path(path)
+    assert (Service.objects.count(), Location.objects.count()) == (400, 600)
+    counts = {}
+    for search in bench.SEARCHES:
+        counts[search.label] = bench.run_in_process(search)
+        assert counts[search.label] == bench.run_sql(search), search.label
+    # The searches are not all empty or all full: they discriminate.
+    assert 0 < counts["need"] < 400
+    assert counts["need AND population"] < counts["need"]
+    assert counts["all services, page 1"] == 400
