@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import datetime
 import functools
+import heapq
 import math
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -39,6 +40,7 @@ from django.utils import timezone
 
 from harbour.directory import places, vocabulary
 from harbour.directory.models import (
+    Address,
     Attribute,
     BedAvailability,
     ConfidentialAddress,
@@ -163,8 +165,16 @@ def _term_ids(taxonomy: vocabulary.Taxonomy, codes: Iterable[str]) -> list[str]:
     return [term.id for code in codes if (term := vocabulary.term_by_code(taxonomy.key, code))]
 
 
-def _has_term(term_ids: Sequence[str], ref: str = "service_id") -> Exists:
-    return Exists(Attribute.objects.filter(link_id=OuterRef(ref), taxonomy_term_id__in=term_ids))
+def _has_term(term_ids: Sequence[str], ref: str, *, by_place: bool) -> Q:
+    """Rows whose service carries one of these terms.
+
+    Searched by place, the bounding box drives and each candidate probes the
+    (taxonomy_term, link_id) index (EXISTS); searched without a place, the
+    services holding the term drive (IN), instead of probing every service.
+    """
+    if by_place:
+        return Q(Exists(Attribute.objects.filter(link_id=OuterRef(ref), taxonomy_term_id__in=term_ids)))
+    return Q(**{f"{ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_id")})
 
 
 def _is_free(ref: str = "service_id") -> Q:
@@ -217,16 +227,17 @@ def _text_filter(text: str, prefix: str) -> Q:
 
 def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: str | None) -> Q:
     """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched."""
+    by_place = location_ref is not None
     condition = Q(**{f"{prefix}status": Service.Status.ACTIVE})
     if query.text.strip():
         condition &= _text_filter(query.text, prefix)
     if query.needs:
-        condition &= Q(_has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), ref))
+        condition &= _has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), ref, by_place=by_place)
     if query.populations:
-        condition &= Q(_has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), ref))
+        condition &= _has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), ref, by_place=by_place)
     if query.status_safe:
         for term in vocabulary.SAFETY:
-            condition &= Q(_has_term([term.id], ref))
+            condition &= _has_term([term.id], ref, by_place=by_place)
     if query.languages:
         condition &= Q(Exists(Language.objects.filter(service_id=OuterRef(ref), code__in=sorted(query.languages))))
     if query.free:
@@ -296,14 +307,16 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
     if query.origin is not None:
-        nearest = (
-            _nearby_rows(query, query.origin)
-            .values("service_id")
-            .annotate(best=Min("d2"))
-            .order_by("best", "service_id")
-        )
-        total = nearest.count()
-        page_ids = [row["service_id"] for row in nearest[offset : offset + limit]]
+        # One pass over the rows within reach: each service's nearest location, then the page.
+        # (Grouping and counting in SQL would read the same rows twice.)
+        best: dict[str, float] = {}
+        rows = _nearby_rows(query, query.origin).values_list("service_id", "d2")  # type: ignore[misc]
+        for service_id, d2 in rows.iterator(5000):
+            if d2 < best.get(service_id, math.inf):
+                best[service_id] = d2
+        total = len(best)
+        nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
+        page_ids = [service_id for service_id, _d2 in nearest[offset:]]
     else:
         services = Service.objects.filter(_service_filters(query, "id", "", None))
         if query.has_place_now:
@@ -352,8 +365,7 @@ def _is_open_at(schedules: Iterable[Schedule], now: datetime.datetime) -> bool:
     return False
 
 
-def _address_line(location: Location) -> str | None:
-    addresses = list(location.addresses.all())
+def _address_line(addresses: Sequence[Address]) -> str | None:
     if not addresses:
         return None
     address = addresses[0]
@@ -367,9 +379,8 @@ def _city_near(latitude: float, longitude: float) -> str:
     return place.name if place else ""
 
 
-def _public_city(location: Location) -> str:
+def _public_city(location: Location, addresses: Sequence[Address]) -> str:
     """The city a reader may be told: from the public address, else the nearest city to the public point."""
-    addresses = list(location.addresses.all())
     if addresses and addresses[0].city:
         return str(addresses[0].city)
     if location.latitude is not None and location.longitude is not None:
@@ -394,6 +405,70 @@ def beds_from(places_available: int | None, updated_at: datetime.datetime | None
     return Beds(places_available, updated_at)
 
 
+class _Details:
+    """Everything hanging on a page of services, read with one query per table and grouped by owner.
+
+    (Django's prefetch_related builds a queryset per object; for a page of
+    results that costs more than the queries themselves.)
+    """
+
+    def __init__(self, service_ids: Sequence[str], query: SearchQuery) -> None:
+        sal_related = ["location", "location__organization"]
+        if query.include_confidential:
+            sal_related.append("location__confidential_address")
+        self.services = {s.id: s for s in Service.objects.filter(id__in=service_ids).select_related("organization")}
+        sals = (
+            ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
+            .select_related(*sal_related)
+            .order_by("id")
+        )
+        if query.include_confidential:
+            places_now, updated_at = _latest_beds("location_id")
+            sals = sals.annotate(beds_places=places_now, beds_updated_at=updated_at)
+        self.sals: dict[str, list[ServiceAtLocation]] = {}
+        for sal in sals:
+            self.sals.setdefault(str(sal.service_id), []).append(sal)
+        sal_ids = [sal.id for group in self.sals.values() for sal in group]
+        location_ids = [str(sal.location_id) for group in self.sals.values() for sal in group]
+        owners = Q(service_id__in=service_ids) | Q(service_at_location_id__in=sal_ids) | Q(location_id__in=location_ids)
+        self.phones = self._grouped(Phone.objects.filter(owners).order_by("id"))
+        self.schedules = self._grouped(Schedule.objects.filter(owners).order_by("id"))
+        self.addresses: dict[str, list[Address]] = {}
+        for address in Address.objects.filter(location_id__in=location_ids).order_by("id"):
+            self.addresses.setdefault(str(address.location_id), []).append(address)
+        self.languages: dict[str, list[str]] = {}
+        for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list("service_id", "code"):
+            if code:
+                self.languages.setdefault(str(service_id), []).append(code)
+        self.costs: dict[str, list[float | None]] = {}
+        for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list(
+            "service_id", "amount"
+        ):
+            self.costs.setdefault(str(service_id), []).append(amount)
+        self.terms: dict[str, set[str]] = {}
+        for link_id, term_id in Attribute.objects.filter(link_id__in=service_ids).values_list(
+            "link_id", "taxonomy_term_id"
+        ):
+            self.terms.setdefault(str(link_id), set()).add(str(term_id))
+
+    @staticmethod
+    def _grouped(rows: Iterable[Phone | Schedule]) -> dict[tuple[str, str], list[Any]]:
+        grouped: dict[tuple[str, str], list[Any]] = {}
+        for row in rows:
+            for kind in ("service_id", "service_at_location_id", "location_id"):
+                owner = getattr(row, kind)
+                if owner is not None:
+                    grouped.setdefault((kind, str(owner)), []).append(row)
+        return grouped
+
+    def of(self, table: dict[tuple[str, str], list[Any]], service_id: str, sal: ServiceAtLocation | None) -> list[Any]:
+        found = list(table.get(("service_id", service_id), []))
+        if sal is not None:
+            found += table.get(("service_at_location_id", str(sal.id)), [])
+            found += table.get(("location_id", str(sal.location_id)), [])
+        return found
+
+
 def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_location: bool = False) -> list[Result]:
     """The full results for these services, in this order, each at its location nearest to the query's place.
 
@@ -401,39 +476,14 @@ def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_locatio
     """
     if not service_ids:
         return []
-    sal_related = ["location", "location__organization"]
-    if query.include_confidential:
-        sal_related.append("location__confidential_address")
-    services = (
-        Service.objects.filter(id__in=service_ids)
-        .select_related("organization")
-        .prefetch_related("phones", "schedules", "languages", "cost_options")
-    )
-    by_id = {service.id: service for service in services}
-    sals = (
-        ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
-        .select_related(*sal_related)
-        .prefetch_related("location__addresses", "location__phones", "location__schedules", "phones", "schedules")
-        .order_by("id")
-    )
-    if query.include_confidential:
-        places_now, updated_at = _latest_beds("location_id")
-        sals = sals.annotate(beds_places=places_now, beds_updated_at=updated_at)
-    locations: dict[str, list[ServiceAtLocation]] = {}
-    for sal in sals:
-        locations.setdefault(str(sal.service_id), []).append(sal)
-    term_ids: dict[str, set[str]] = {}
-    for link_id, term_id in Attribute.objects.filter(link_id__in=service_ids).values_list(
-        "link_id", "taxonomy_term_id"
-    ):
-        term_ids.setdefault(str(link_id), set()).add(str(term_id))
+    details = _Details(service_ids, query)
     now = timezone.now()
     results = []
     for service_id in service_ids:
-        service = by_id.get(service_id)
+        service = details.services.get(service_id)
         if service is None:
             continue
-        candidates = locations.get(service_id, [])
+        candidates = details.sals.get(service_id, [])
         measured: list[tuple[float | None, ServiceAtLocation | None]] = []
         for sal in candidates:
             if sal.location is None:
@@ -446,7 +496,7 @@ def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_locatio
         if not every_location:
             chosen = chosen[:1]
         for distance, at in chosen:
-            results.append(_result(service, at, distance, term_ids.get(service_id, set()), query, now, len(candidates)))
+            results.append(_result(service, at, distance, details, query, now, len(candidates)))
     return results
 
 
@@ -454,18 +504,17 @@ def _result(
     service: Service,
     sal: ServiceAtLocation | None,
     distance: float | None,
-    ids: set[str],
+    details: _Details,
     query: SearchQuery,
     now: datetime.datetime,
     location_count: int,
 ) -> Result:
     location = sal.location if sal else None
-    schedules = list(service.schedules.all())
-    phones = list(service.phones.all())
-    if sal is not None and location is not None:
-        schedules += list(sal.schedules.all()) + list(location.schedules.all())
-        phones += list(sal.phones.all()) + list(location.phones.all())
-    costs = list(service.cost_options.all())
+    schedules = details.of(details.schedules, service.id, sal)
+    phones = details.of(details.phones, service.id, sal)
+    addresses = details.addresses.get(str(location.id), []) if location is not None else []
+    ids = details.terms.get(service.id, set())
+    costs = details.costs.get(service.id, [])
     confidential = bool(location and location.confidential)
     secret = None
     if confidential and query.include_confidential and location is not None:
@@ -476,17 +525,17 @@ def _result(
         distance_km=distance,
         phones=phones,
         schedules=schedules,
-        address=None if confidential or location is None else _address_line(location),
+        address=None if confidential or location is None else _address_line(addresses),
         confidential=confidential,
         confidential_address=secret,
-        city=_public_city(location) if location else "",
+        city=_public_city(location, addresses) if location else "",
         needs=[t for t in vocabulary.NEEDS if t.id in ids],
         populations=[t for t in vocabulary.POPULATIONS if t.id in ids],
         status_safe=all(t.id in ids for t in vocabulary.SAFETY),
-        free=bool(costs) and all((c.amount or 0) == 0 for c in costs),
+        free=bool(costs) and all((amount or 0) == 0 for amount in costs),
         always_open=_is_always_open(schedules),
         open_now=_is_open_at(schedules, now),
-        languages=sorted({lang.code for lang in service.languages.all() if lang.code}),
+        languages=sorted(set(details.languages.get(service.id, []))),
         beds=(
             beds_from(getattr(sal, "beds_places", None), getattr(sal, "beds_updated_at", None))
             if sal is not None and query.include_confidential
