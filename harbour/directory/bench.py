@@ -262,18 +262,14 @@ def run_in_process(search: Search) -> int:
             f.near = query.Near(point, int(search.params.get("proximity", "100000")) / 1000)
         qs = query.service_at_locations(f)
     total = int(qs.count())
-    list(qs.values_list("id", flat=True)[(page - 1) * PER_PAGE : page * PER_PAGE])
+    if (page - 1) * PER_PAGE < total:  # as the API does: no page to fetch past the end
+        list(qs.values_list("id", flat=True)[(page - 1) * PER_PAGE : page * PER_PAGE])
     return total
 
 
 def _sql_text(words: list[str], alias: str = "s") -> tuple[str, list[Any]]:
-    like = "LIKE" if connection.vendor == "sqlite" else "ILIKE"
-    parts, params = [], []
-    for word in words:
-        columns = ("name", "alternate_name", "description", "name_fr", "description_fr")
-        parts.append("(" + " OR ".join(f"{alias}.{c} {like} %s" for c in columns) + ")")
-        params.extend([f"%{word}%"] * len(columns))
-    return " AND ".join(parts), params
+    parts = [f"{alias}.search_text LIKE %s" for _word in words]
+    return " AND ".join(parts), [f"%{places.fold(w)}%" for w in words]
 
 
 def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
@@ -286,10 +282,14 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         text, text_params = _sql_text(p["search"].split(), alias)
         where.append(text)
         params += text_params
-    for term in [t for t in p.get("taxonomy_term_id", "").split(",") if t]:
-        where.append(
-            f"EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = {alias}.id AND a.taxonomy_term_id = %s)"  # noqa: S608
-        )
+    terms = sorted({t for t in p.get("taxonomy_term_id", "").split(",") if t})
+    for term in terms:
+        if "postcode" in p:
+            where.append(
+                "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = s.id AND a.taxonomy_term_id = %s)"
+            )
+        else:
+            where.append(f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
         params.append(term)
     if p.get("organization_id"):
         where.append(f"{alias}.organization_id = %s")
@@ -342,8 +342,9 @@ def run_sql(search: Search) -> int:
     with connection.cursor() as cursor:
         cursor.execute(count_sql, count_params)
         total = cursor.fetchone()[0]
-        cursor.execute(page_sql, page_params)
-        cursor.fetchall()
+        if (int(search.params.get("page", "1")) - 1) * PER_PAGE < total:
+            cursor.execute(page_sql, page_params)
+            cursor.fetchall()
     return int(total)
 
 
@@ -390,3 +391,35 @@ def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 def write_report(path: Path, report: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The figures as a Markdown table (for docs/performance.md)."""
+    lines = [
+        f"{report['database']}, {report['rows']['services']:,} services, {report['rows']['locations']:,} locations "
+        f"({report['machine']})",
+        "",
+    ]
+    if "import" in report:
+        imp = report["import"]
+        lines += [
+            f"Import: {imp['services_per_second']:,} services/s ({imp['rows']:,} rows in {imp['seconds']} s).",
+            "",
+        ]
+    lines += [
+        "| search | results | in process p50 / p95 | HTTP p50 / p95 | SQL p50 / p95 | HTTP p95 ÷ SQL p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in report["searches"]:
+
+        def cell(key: str, r: dict[str, Any] = row) -> str:
+            return f"{r[key]['p50']:.1f} / {r[key]['p95']:.1f}" if key in r else "–"
+
+        ratio = "–"
+        if "http_ms" in row and row["sql_ms"]["p95"] > 0:
+            ratio = f"{row['http_ms']['p95'] / row['sql_ms']['p95']:.1f}"
+        lines.append(
+            f"| {row['search']} | {row['results']:,} | {cell('in_process_ms')} | {cell('http_ms')} "
+            f"| {cell('sql_ms')} | {ratio} |"
+        )
+    return "\n".join(lines) + "\n"

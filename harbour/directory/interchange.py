@@ -165,6 +165,10 @@ def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk:
     total = check_json(path, kind=kind, quiet=quiet)
     node = hsds.root_node(kind)
     result = ImportResult()
+    if connection.vendor == "sqlite" and total > chunk:
+        # A large import touches index pages all over: a bigger page cache for this connection only.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
     with transaction.atomic():
         rows: Rows = {}
         pending = 0
@@ -329,12 +333,24 @@ def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
             for start in _progress(range(0, len(batch), BATCH), quiet=quiet, desc=model.__name__):
                 cursor.executemany(sql, batch[start : start + BATCH])
             result.counts[hsds.TABLE_OF_MODEL[model]] = len(batch)
+        _refresh_search_text(list(rows.get(Service, {})))
         located = list(rows.get(Location, {}))
         protect_confidential_locations(Location.objects.filter(id__in=located, confidential=True))
         if rows.get(Location) and not rows.get(Service):
             # A location's change changes the services offered there.
             Service.objects.filter(service_at_locations__location_id__in=located).update(modified_at=now)
     return result
+
+
+def _refresh_search_text(ids: list[str]) -> None:
+    """Recompute the folded search text of these services (their French text is kept across imports)."""
+    fields = ("id", "name", "alternate_name", "description", "name_fr", "description_fr")
+    table = connection.ops.quote_name(Service._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            services = Service.objects.filter(id__in=ids[start : start + BATCH]).only(*fields)
+            updates = [(s.compute_search_text(), s.id) for s in services]
+            cursor.executemany(f"UPDATE {table} SET search_text = %s WHERE id = %s", updates)  # noqa: S608
 
 
 def import_path(path: Path, *, kind: str = "service", quiet: bool = True) -> ImportResult:

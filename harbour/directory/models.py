@@ -150,6 +150,9 @@ class Service(HSDSRecord):
     alert = _text()
     # As given by the source (an ISO date-time string); Harbour's own clock is `modified_at`.
     last_modified = _text()
+    # Names and descriptions in both languages, folded (lower case, no accents) for one-column text search.
+    # Whoever changes those texts sets it: `service.search_text = service.compute_search_text()`.
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 
@@ -180,6 +183,12 @@ class Service(HSDSRecord):
     @property
     def last_verified(self) -> datetime.date | None:
         return self.assured_date
+
+    def compute_search_text(self) -> str:
+        from harbour.directory.places import fold
+
+        parts = (self.name, self.alternate_name, self.description, self.name_fr, self.description_fr)
+        return " " + " ".join(fold(p) for p in parts if p) + " "
 
 
 class Location(HSDSRecord):

@@ -51,27 +51,37 @@ def _key(name: str) -> str:
     return name.removesuffix(".json").replace("/", "_")
 
 
-def _inline(schema: Any, base: str, components: dict[str, Any]) -> Any:
-    """Copy `schema`, pointing every reference at components/schemas and adding what it names."""
+def _inline(schema: Any, base: str, components: dict[str, Any], top: bool = True) -> Any:
+    """Copy `schema`, pointing every reference at components/schemas and adding what it names.
+
+    The standard's compiled schemas repeat each table's schema wherever it nests; here a nested
+    table is a reference to that table's own schema, which keeps the document small.
+    """
     if isinstance(schema, list):
-        return [_inline(s, base, components) for s in schema]
+        return [_inline(s, base, components, False) for s in schema]
     if not isinstance(schema, dict):
         return schema
+    table = schema.get("name")
+    if not top and str(schema.get("path", "")).endswith(".csv") and table in hsds.TABLES:
+        return {"$ref": _component(f"{table}.json", components)}
     out = {}
     for key, value in schema.items():
         if key == "$ref" and isinstance(value, str) and not value.startswith("#"):
             name = value.removeprefix(REMOTE)
-            if "/" not in name and base:
-                name = f"{base}/{name}" if (hsds.SCHEMAS / base / name).exists() else name
-            target = _key(name)
-            if target not in components:
-                components[target] = {}  # placeholder against cycles
-                folder = name.rpartition("/")[0]
-                components[target] = _inline(hsds.load_schema(name), folder, components)
-            out[key] = f"#/components/schemas/{target}"
+            if "/" not in name and base and (hsds.SCHEMAS / base / name).exists():
+                name = f"{base}/{name}"
+            out[key] = _component(name, components)
         else:
-            out[key] = _inline(value, base, components)
+            out[key] = _inline(value, base, components, False)
     return out
+
+
+def _component(name: str, components: dict[str, Any]) -> str:
+    target = _key(name)
+    if target not in components:
+        components[target] = {}  # placeholder against cycles
+        components[target] = _inline(hsds.load_schema(name), name.rpartition("/")[0], components)
+    return f"#/components/schemas/{target}"
 
 
 @cache
@@ -99,8 +109,7 @@ def document() -> dict[str, Any]:
     schemas["Problem"] = PROBLEM
     sal = doc["paths"]["/service_at_locations/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
     sal["schema"] = {"$ref": "#/components/schemas/" + _key("compiled/service_at_location.json")}
-    sal_doc = hsds.load_schema("compiled/service_at_location.json")
-    schemas.setdefault(_key("compiled/service_at_location.json"), _inline(sal_doc, "compiled", schemas))
+    _component("compiled/service_at_location.json", schemas)
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             if method != "get":

@@ -18,7 +18,7 @@ from django.db.models.expressions import ExpressionWrapper
 
 from harbour.directory import places
 from harbour.directory.models import Attribute, Organization, Service, ServiceAtLocation, TaxonomyTerm
-from harbour.directory.places import Point
+from harbour.directory.places import Point, fold
 
 KM_PER_DEGREE = math.pi * places.EARTH_RADIUS_KM / 180
 
@@ -47,18 +47,19 @@ def words(text: str) -> list[str]:
 
 
 def text_condition(text: str, prefix: str = "") -> Q:
-    """Every word appears in the service's name, other name or description (English or French)."""
+    """Every word appears in the service's name, other name or description (English or French).
+
+    Words are matched folded (lower case, without accents) against `Service.search_text`.
+    """
     condition = Q()
-    for word in words(text):
-        either = Q()
-        for column in ("name", "alternate_name", "description", "name_fr", "description_fr"):
-            either |= Q(**{f"{prefix}{column}__icontains": word})
-        condition &= either
+    for word in words(fold(text)):
+        condition &= Q(**{f"{prefix}search_text__contains": word})
     return condition
 
 
-def with_term(term_id: str, prefix: str = "") -> Exists:
-    return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id=term_id))
+def with_term(term_id: str) -> QuerySet[Attribute, Any]:
+    """Ids of the records carrying this taxonomy term (read from the (term, link) index)."""
+    return Attribute.objects.filter(taxonomy_term_id=term_id).values("link_id")
 
 
 def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
@@ -66,12 +67,19 @@ def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
     return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id__in=terms))
 
 
-def _service_conditions(f: ServiceFilter, prefix: str = "") -> list[Any]:
+def _service_conditions(f: ServiceFilter, prefix: str = "", correlated: bool = False) -> list[Any]:
     conditions: list[Any] = []
     if f.search.strip():
         conditions.append(text_condition(f.search, prefix))
-    for term in f.taxonomy_term_ids:
-        conditions.append(with_term(term, prefix))
+    # Without a place, one "id IN (ids with this term)" per term is fastest (the term index drives);
+    # near a place the location index drives and each candidate is checked with EXISTS
+    # (both measured on SQLite and PostgreSQL, docs/performance.md).
+    for term in sorted(set(f.taxonomy_term_ids)):
+        if correlated:
+            attributes = Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id=term)
+            conditions.append(Exists(attributes))
+        else:
+            conditions.append(Q(**{f"{prefix}id__in": with_term(term)}))
     if f.taxonomy_id:
         conditions.append(with_taxonomy(f.taxonomy_id, prefix))
     if f.organization_id:
@@ -110,7 +118,7 @@ def services(f: ServiceFilter) -> QuerySet[Service]:
 
 def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:
     """Services at locations matching every filter; with `near`, nearest first within the radius."""
-    qs = ServiceAtLocation.objects.filter(*_service_conditions(f, "service__"))
+    qs = ServiceAtLocation.objects.filter(*_service_conditions(f, "service__", correlated=f.near is not None))
     if f.near is None:
         return qs.order_by("id")
     qs = qs.filter(*_near_conditions(f.near, "location__"))

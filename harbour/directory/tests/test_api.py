@@ -37,7 +37,9 @@ def _uuid(n: int) -> str:
 
 
 def _place(n: int, name: str, org: Organization, lat: float, lon: float, city: str, terms: list[str]) -> Service:
-    service = Service.objects.create(id=_uuid(n), name=name, organization=org, description=f"{name} in {city}")
+    service = Service(id=_uuid(n), name=name, organization=org, description=f"{name} in {city}")
+    service.search_text = service.compute_search_text()
+    service.save()
     location = Location.objects.create(id=_uuid(n + 1), name=name, latitude=lat, longitude=lon, organization=org)
     Address.objects.create(
         id=_uuid(n + 2),
@@ -238,3 +240,13 @@ def test_no_confidential_address_in_any_api_response(directory):
     near = get("/service_at_locations", postcode="M5V", proximity=5000, full="true")
     shelter_item = next(i for i in near["contents"] if i["id"] == _uuid(103))
     assert shelter_item["location"]["addresses"][0]["city"] == "Toronto"
+
+
+def test_text_search_ignores_case_and_accents_and_reads_the_french_text(directory):
+    service = directory["hamilton_legal"]
+    service.name_fr = "Clinique juridique de Hamilton — travailleurs étrangers"
+    service.search_text = service.compute_search_text()
+    service.save()
+    assert ids(get("/services", search="ÉTRANGERS")) == [service.id]
+    assert ids(get("/services", search="etrangers juridique")) == [service.id]
+    assert ids(get("/services", search="etrangers ottawa")) == []
