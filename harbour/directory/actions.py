@@ -61,6 +61,7 @@ def service_update(*, by: Member, service: Service, fields: dict[str, object]) -
     """Saves an administrator's changes to their organisation's service; changing it also verifies it."""
     for name, value in fields.items():
         setattr(service, name, value)
+    service.search_text = service.compute_search_text()
     service.assured_date = timezone.localdate()
     service.modified_at = timezone.now()
     service.save()

@@ -433,7 +433,8 @@ def _id(*parts: object) -> str:
 
 
 def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+    """A host name label: ASCII letters and digits, single hyphens, at most 50 characters."""
+    return "-".join(places.fold(text).split())[:50].strip("-")
 
 
 class _Builder:

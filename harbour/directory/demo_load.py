@@ -70,11 +70,14 @@ def _apply_services(shift: datetime.timedelta) -> None:
         extension = _extension(service)
         service.name_fr = extension.get("name_fr", "")
         service.description_fr = extension.get("description_fr", "")
+        service.search_text = service.compute_search_text()
         if service.assured_date is not None:
             service.assured_date = service.assured_date + shift
             service.last_modified = f"{service.assured_date.isoformat()}T12:00:00Z"
     Service.objects.bulk_update(
-        services, ["extra", "name_fr", "description_fr", "assured_date", "last_modified"], batch_size=500
+        services,
+        ["extra", "name_fr", "description_fr", "search_text", "assured_date", "last_modified"],
+        batch_size=500,
     )
 
 

@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from harbour.directory import places, vocabulary
+from harbour.directory import query as query_layer
 from harbour.directory.models import (
     Address,
     Attribute,
@@ -213,14 +214,13 @@ def _schedule_exists(condition: Q, service_ref: str, location_ref: str | None) -
 
 
 def _text_filter(text: str, prefix: str) -> Q:
+    """Every word is in the service's names or descriptions (either language, as the API matches them),
+    or in its organisation's name."""
     condition = Q()
-    for word in text.split()[:8]:
-        condition &= (
-            Q(**{f"{prefix}name__icontains": word})
-            | Q(**{f"{prefix}name_fr__icontains": word})
-            | Q(**{f"{prefix}description__icontains": word})
-            | Q(**{f"{prefix}description_fr__icontains": word})
-            | Q(**{f"{prefix}organization__name__icontains": word})
+    for word in query_layer.words(text):
+        folded = places.fold(word)
+        condition &= Q(**{f"{prefix}search_text__contains": folded}) | Q(
+            **{f"{prefix}organization__name__icontains": word}
         )
     return condition
 

@@ -76,6 +76,8 @@ def service_make(
         url=f"https://service-{n}.example",
         assured_date=assured_date or timezone.localdate(),
     )
+    service.search_text = service.compute_search_text()
+    service.save(update_fields=["search_text"])
     Phone.objects.create(id=f"phone-{n}", service=service, number=phone or f"+1 416 555 {n % 10000:04d}")
     for code in languages:
         Language.objects.create(id=f"language-{n}-{code}", service=service, code=code, name=code)
