@@ -111,7 +111,12 @@ class Params:
             return None
         if timezone.is_naive(value):
             value = value.replace(tzinfo=datetime.UTC)
-        return value
+        try:
+            # In UTC: databases refuse some offsets Python accepts (such as -18:56).
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            self._fail(name, "is out of range")
+            return None
 
     def format(self) -> str:
         raw = self.get.get("format", "json") or "json"

@@ -17,7 +17,7 @@ import random
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -381,11 +381,6 @@ def api_url(search: Search) -> str:
     params = dict(search.params)
     params.setdefault("per_page", str(PER_PAGE))
     return f"/api/hsds/{search.path}?{urlencode(params)}"
-
-
-def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:

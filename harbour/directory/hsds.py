@@ -19,14 +19,13 @@ import datetime
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from django.db import models
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -432,10 +431,6 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def model_fields(model: type[models.Model]) -> set[str]:
-    return {f.attname for f in model._meta.concrete_fields}
-
-
 def column_values(model: type[HSDSRecord], row: dict[str, Any]) -> dict[str, Any]:
     """Model field values for an HSDS row (properties by name, links by their column)."""
     values: dict[str, Any] = {"id": row["id"], "extra": row.get("extra") or {}}
@@ -444,7 +439,3 @@ def column_values(model: type[HSDSRecord], row: dict[str, Any]) -> dict[str, Any
     for prop, attr in model.hsds_links.items():
         values[attr] = row.get(prop)
     return values
-
-
-def iter_tables() -> Iterable[tuple[str, type[HSDSRecord]]]:
-    return TABLES.items()

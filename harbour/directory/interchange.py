@@ -292,6 +292,24 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
     return sql, fields
 
 
+def _copy_upsert(cursor: Any, model: type[HSDSRecord], sql: str, fields: list[Any], batch: list[list[Any]]) -> None:
+    """On PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT with the same upsert."""
+    qn = connection.ops.quote_name
+    staging = qn(f"hsds_import_{model._meta.db_table}")
+    columns = ", ".join(qn(f.column) for f in fields)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} "  # noqa: S608 - names from the models
+        f"(LIKE {qn(model._meta.db_table)} INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
+    cursor.execute(f"TRUNCATE {staging}")
+    with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+        for row in batch:
+            copy.write_row(row)
+    insert, _values, conflict = sql.partition(" VALUES (")
+    on_conflict = conflict[conflict.index(") ON CONFLICT") + 2 :]
+    cursor.execute(f"{insert} SELECT {columns} FROM {staging} {on_conflict}")  # noqa: S608
+
+
 def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
     """Insert or update every row by id in one transaction (bulk upserts); returns counts per table."""
     result = ImportResult()
@@ -330,8 +348,11 @@ def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
                             value = f.get_default()
                         out.append(f.get_db_prep_save(value, connection) if converts else value)
                 batch.append(out)
-            for start in _progress(range(0, len(batch), BATCH), quiet=quiet, desc=model.__name__):
-                cursor.executemany(sql, batch[start : start + BATCH])
+            if connection.vendor == "postgresql":
+                _copy_upsert(cursor, model, sql, fields, batch)
+            else:
+                for start in _progress(range(0, len(batch), BATCH), quiet=quiet, desc=model.__name__):
+                    cursor.executemany(sql, batch[start : start + BATCH])
             result.counts[hsds.TABLE_OF_MODEL[model]] = len(batch)
         _refresh_search_text(list(rows.get(Service, {})))
         located = list(rows.get(Location, {}))

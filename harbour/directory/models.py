@@ -49,7 +49,8 @@ class HSDSRecord(models.Model):
 
     id = models.CharField(primary_key=True, max_length=64)
     extra = models.JSONField(default=dict, blank=True)
-    modified_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set on every save (and by imports): what `modified_after` filters on.
+    modified_at = models.DateTimeField(auto_now=True, db_index=True)
 
     # The HSDS scalar properties stored as columns, in the standard's order (set by each model).
     hsds_fields: ClassVar[tuple[str, ...]] = ()

@@ -141,6 +141,12 @@ def test_filters_combine_with_and(directory):
     assert len(ids(get("/services", taxonomy_id=TAXONOMY))) == 4
 
 
+def test_modified_after_accepts_any_offset_and_refuses_what_is_out_of_range(directory):
+    assert len(ids(get("/services", modified_after="1015-02-01T09:46:53-18:56"))) == 4
+    response = Client().get(f"{API}/services", {"modified_after": "0001-01-01T00:00:00+05:00"})
+    assert response.status_code == 400
+
+
 def test_modified_after_returns_only_what_changed_since(directory):
     cutoff = timezone.now()
     Service.objects.filter(id=directory["ottawa_shelter"].id).update(modified_at=timezone.now())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.conf import LazySettings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,16 +32,23 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def hsds_data(db: Any, settings: LazySettings) -> None:
+def hsds_data(db: Any, settings: LazySettings) -> Iterator[None]:
     settings.ALLOWED_HOSTS = ["*"]
     import_path(EXAMPLES / "service_full.json")
     import_path(EXAMPLES / "csv")
+    # A real WSGI handler closes the database connection after each request, which would end the
+    # test's transaction; Django's own test client stops that the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_answers_every_generated_request_as_documented_without_a_server_error(
-    case: Any, hsds_data: None
+    case: Any, hsds_data: Iterator[None]
 ) -> None:
     # Ask for plain bodies: the WSGI client does not undo gzip.
     case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})

@@ -106,8 +106,12 @@ def public_pages(languages: list[str] | None = None) -> list[PublicPage]:
 
 
 def public_page_names_with_parameters() -> set[str]:
-    """URL names of public pages that need parameters, such as an invitation token."""
-    return {route.name for route in _public_routes() if route.has_parameters}
+    """URL names of public pages that need parameters, such as an invitation token.
+
+    Only pages for people, under a language prefix: public URLs outside it (the HSDS API's
+    `/api/hsds/services/<id>`) are machine endpoints, as for the parameter-free ones.
+    """
+    return {route.name for route in _public_routes() if route.has_parameters and route.localized}
 
 
 def _path_from_last_email() -> str:
