@@ -30,7 +30,7 @@ INDEXES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0002_service_search_text"),
+        ("directory", "0003_modified_at_on_every_save"),
     ]
 
     operations = [
