@@ -30,6 +30,7 @@ run: $(VENV)/.runtime var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
 	HARBOUR_DEMO=true $(PY) manage.py load_demo --site-url http://127.0.0.1:$(PORT)
+	$(PY) manage.py load_rights_content
 	HARBOUR_DEMO=true HARBOUR_SITE_URL=http://127.0.0.1:$(PORT) HARBOUR_BIND=127.0.0.1:$(PORT) \
 		$(VENV)/bin/gunicorn --config harbour/gunicorn.conf.py harbour.wsgi
 
@@ -84,3 +85,8 @@ clean:
 
 demo-code: $(VENV)/.runtime
 	@$(PY) manage.py demo_code
+
+# Screening: the engine's time per assessment (p50/p95), in process, over the vignettes.
+.PHONY: bench-screening
+bench-screening: $(VENV)/.runtime var/secret-key var/master-key
+	$(PY) manage.py screening_bench

@@ -1,4 +1,9 @@
-"""Fixtures shared by every app's tests: the cast, fast hashing, and a clean audit purge window."""
+"""Fixtures shared by every app's tests: the cast, fast hashing, and a clean audit purge window.
+
+The browser fixtures (one Chromium for the session, the live server, pages with
+and without JavaScript) come from `harbour/core/tests/browser/harness.py` and are
+registered here, so every app's browser tests share the one Playwright driver.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from django.conf import LazySettings
 
 from harbour.core import crypto
 from harbour.testing import Cast, make_cast
+
+pytest_plugins = ["harbour.core.tests.browser.harness"]
 
 
 @pytest.fixture(autouse=True)

@@ -249,6 +249,8 @@ EMAIL_PORT = env_int("HARBOUR_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("HARBOUR_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("HARBOUR_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HARBOUR_EMAIL_TLS", False)
+# A mail server that hangs must not hang the page that sent the email (tasks run in process by default).
+EMAIL_TIMEOUT = env_int("HARBOUR_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("HARBOUR_FROM_EMAIL", "Harbour <no-reply@harbour.invalid>")
 HARBOUR_SITE_URL = env_str("HARBOUR_SITE_URL", "http://127.0.0.1:8000")
 
@@ -280,3 +282,19 @@ HARBOUR_SIGN_IN_LOCK_MINUTES = env_int("HARBOUR_SIGN_IN_LOCK_MINUTES", 15)
 HARBOUR_KEY_ROTATION_GRACE_SECONDS = env_int("HARBOUR_KEY_ROTATION_GRACE_SECONDS", 5)
 HARBOUR_QUICK_EXIT_URL = env_str("HARBOUR_QUICK_EXIT_URL", "https://www.theweathernetwork.com/ca")
 CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
+
+# --- network: meeting reports and reminders ---
+# Meeting reports are stored here and served only through an access-checked view (never by URL).
+MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
+HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
+HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
+
+# --- rights ---------------------------------------------------------------
+# Library uploads share MEDIA_ROOT (above); they are never served by URL either:
+# harbour.rights.views.library hands them out after checking who may see them.
+# Uploaded files are readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+# The rights pages' offline worker is a static file whose scope is /<language>/rights/.
+from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_service_worker_scope

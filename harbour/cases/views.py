@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from harbour.cases import actions
 from harbour.cases.forms import CaseForm
-from harbour.cases.models import Case
+from harbour.cases.models import Case, Consent
 from harbour.core import access
 from harbour.core.audit import person_record_or_404, person_records_listed
 from harbour.core.roles import Role
 from harbour.network.models import Member
+from harbour.screening.summary import screening_answer_rows
 
 
 @access.person_data()
@@ -37,7 +38,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
 @access.person_data()
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = person_record_or_404(request, Case, reference=reference)
-    return render(request, "cases/case_detail.html", {"case": case})
+    member: Member = request.user  # type: ignore[assignment]
+    consents = Consent.objects.visible_to(member).filter(case=case)
+    screening = screening_answer_rows(case.screening) if case.screening else []
+    return render(
+        request, "cases/case_detail.html", {"case": case, "consents": consents, "screening_answers": screening}
+    )
 
 
 @access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)

@@ -1,30 +1,47 @@
-"""Writes to the network that have side effects: emails, vetting, invitations, sign-in records."""
+"""Writes to the network that have side effects: emails, vetting, invitations, sign-in records,
+announcements and digests, meetings and reminders, profiles, recommendation progress."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import date as date_type
+from pathlib import Path
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from harbour.core.mail import email_send
 from harbour.core.roles import Role
 from harbour.network.models import (
+    ROLE_DEFAULT_DELIVERY,
+    Announcement,
+    Audience,
+    Delivery,
     Invitation,
+    Meeting,
+    MeetingReport,
     Member,
     Organisation,
+    Recommendation,
+    RecommendationStatus,
+    Reply,
     SignInEvent,
     SignInThrottle,
+    WorkingGroup,
     token_digest,
 )
 
@@ -292,4 +309,322 @@ def password_reset_send(*, email: str) -> None:
             "If it was not you, ignore this message: your password has not changed."
         )
         % {"link": link},
+    )
+
+
+# Announcements, meetings, profiles and the recommendation tracker.
+
+UNSUBSCRIBE_SALT = "harbour.network.unsubscribe"
+
+
+def unsubscribe_token(member: Member) -> str:
+    """A signed token that lets whoever holds the member's email stop network email, without signing in.
+
+    Base64 of the signed member id: only letters, digits, "-" and "_", and long, so the
+    access log cuts it out of the path like any other link token (harbour/gunicorn_logging.py).
+    """
+    return urlsafe_base64_encode(signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(member.pk)).encode())
+
+
+def member_for_unsubscribe_token(token: str) -> Member | None:
+    try:
+        member_id = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(urlsafe_base64_decode(token).decode()))
+    except (ValueError, UnicodeDecodeError, signing.BadSignature):
+        return None
+    return Member.objects.filter(pk=member_id, is_active=True).first()
+
+
+def _list_mail(
+    member: Member, *, subject: str, body: str, attachments: list[tuple[str, str, str]] | None = None
+) -> None:
+    """Network email to one member, with the one-click unsubscribe of RFC 8058 and links to change it."""
+    unsubscribe = _absolute(reverse("network:unsubscribe", kwargs={"token": unsubscribe_token(member)}))
+    footer = _(
+        "You receive this as a member of the Harbour network.\n"
+        "Choose every message, a daily digest or none: %(preferences)s\n"
+        "Stop all network email: %(unsubscribe)s"
+    ) % {"preferences": _absolute(reverse("network:delivery_preference")), "unsubscribe": unsubscribe}
+    email_send(
+        to=member.email,
+        # A header holds one line: a line break typed into a title would make every copy fail to send.
+        subject=" ".join(subject.split()),
+        body=f"{body}\n\n-- \n{footer}\n",
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": "Harbour network <network.harbour.invalid>",
+            "Auto-Submitted": "auto-generated",
+        },
+        attachments=attachments,
+    )
+
+
+def _may_represent(member: Member) -> bool:
+    # The seeds keep the network to NGOs and liaise with government through it: never the reverse.
+    return member.role != Role.LIAISON and not member.organisation.is_state
+
+
+def may_address(member: Member, *, audience: str, working_group: WorkingGroup | None) -> bool:
+    """Coordinators write to any audience; a city representative writes to their own working group."""
+    if member.is_coordinator:
+        return True
+    return (
+        _may_represent(member)
+        and audience == Audience.WORKING_GROUP
+        and working_group is not None
+        and working_group.representative_id == member.pk
+    )
+
+
+def may_address_anything(member: Member) -> bool:
+    return member.is_coordinator or (
+        _may_represent(member) and WorkingGroup.objects.filter(representative=member).exists()
+    )
+
+
+def announcement_send(
+    *,
+    by: Member,
+    audience: str,
+    subject: str,
+    body: str,
+    working_group: WorkingGroup | None = None,
+    province: str = "",
+    open_to_liaisons: bool = False,
+) -> Announcement:
+    """Files an announcement in the archive and emails it now to members who want every message."""
+    if not may_address(by, audience=audience, working_group=working_group):
+        raise ActionRefused(_("Only coordinators, or a working group's representative for that group, can send this."))
+    with transaction.atomic():
+        announcement = Announcement.objects.create(
+            author=by,
+            audience=audience,
+            working_group=working_group if audience == Audience.WORKING_GROUP else None,
+            province=province if audience == Audience.PROVINCE else "",
+            open_to_liaisons=open_to_liaisons,
+            subject=subject,
+            body=body,
+        )
+        for member in announcement.audience_members():
+            if member.delivery != Delivery.EVERY:
+                continue
+            with translation.override(member.preferred_language):
+                _list_mail(
+                    member,
+                    subject=f"[Harbour] {subject}",
+                    body=_("%(author)s (%(organisation)s) to %(audience)s:\n\n%(body)s\n\nRead and reply: %(link)s")
+                    % {
+                        "author": by.full_name,
+                        "organisation": by.organisation.name,
+                        "audience": announcement.audience_label(),
+                        "body": body,
+                        "link": _absolute(
+                            reverse("network:announcement_detail", kwargs={"announcement_id": announcement.pk})
+                        ),
+                    },
+                )
+    return announcement
+
+
+def reply_post(*, by: Member, announcement: Announcement, body: str) -> Reply:
+    if not Announcement.objects.visible_to(by).filter(pk=announcement.pk).exists():
+        raise ActionRefused(_("You cannot reply to this announcement."))
+    return Reply.objects.create(announcement=announcement, author=by, body=body)
+
+
+def delivery_set(*, member: Member, delivery: str) -> None:
+    """Records the member's choice. A digest chosen now starts now: what came before was emailed or not wanted."""
+    fields = ["announcement_delivery"]
+    if delivery == Delivery.DIGEST and member.delivery != Delivery.DIGEST:
+        member.last_digest_at = timezone.now()
+        fields.append("last_digest_at")
+    member.announcement_delivery = delivery
+    member.save(update_fields=fields)
+
+
+def member_unsubscribe(*, member: Member) -> None:
+    """Stops all network email to the member; account email (invitations, password resets) still arrives."""
+    delivery_set(member=member, delivery=Delivery.NONE)
+
+
+def _digest_readers() -> models.QuerySet[Member]:
+    by_default = [role for role in Role.values if ROLE_DEFAULT_DELIVERY.get(role, Delivery.DIGEST) == Delivery.DIGEST]
+    return Member.objects.filter(
+        Q(announcement_delivery=Delivery.DIGEST) | Q(announcement_delivery="", role__in=by_default),
+        is_active=True,
+        organisation__vetting_status=Organisation.Vetting.VETTED,
+    ).select_related("organisation")
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """Sends each digest reader one email with what was addressed to them since their last digest.
+
+    Safe to run twice, or on two machines: a member's digest is claimed by moving
+    `last_digest_at` from the value that was read, and only the run that moved it sends.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for member in _digest_readers():
+        since = member.last_digest_at or member.date_joined
+        items = list(
+            Announcement.objects.addressed_to(member)
+            .filter(sent_at__gt=since, sent_at__lte=now)
+            .select_related("author__organisation", "working_group")
+            .order_by("sent_at", "id")
+        )
+        with transaction.atomic():
+            claimed = Member.objects.filter(pk=member.pk, last_digest_at=member.last_digest_at).update(
+                last_digest_at=now
+            )
+            if not claimed or not items:
+                continue
+            with translation.override(member.preferred_language):
+                parts = [
+                    _("%(subject)s\n%(author)s (%(organisation)s) to %(audience)s, %(date)s\n\n%(body)s\n\n%(link)s")
+                    % {
+                        "subject": item.subject,
+                        "author": item.author.full_name,
+                        "organisation": item.author.organisation.name,
+                        "audience": item.audience_label(),
+                        "date": f"{timezone.localtime(item.sent_at):%Y-%m-%d %H:%M}",
+                        "body": item.body,
+                        "link": _absolute(reverse("network:announcement_detail", kwargs={"announcement_id": item.pk})),
+                    }
+                    for item in items
+                ]
+                _list_mail(
+                    member,
+                    subject=ngettext(
+                        "[Harbour] Daily digest: %(count)d message",
+                        "[Harbour] Daily digest: %(count)d messages",
+                        len(items),
+                    )
+                    % {"count": len(items)},
+                    body="\n\n* * *\n\n".join(parts),
+                )
+            sent += 1
+    return sent
+
+
+def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
+    """Schedules or changes a meeting (the form fills it); only whoever may address its audience."""
+    if not may_address(by, audience=meeting.audience, working_group=meeting.working_group):
+        raise ActionRefused(_("Only coordinators, or a working group's representative for that group, can do this."))
+    if meeting.audience != Audience.WORKING_GROUP:
+        meeting.working_group = None
+    meeting.province = ""
+    if meeting.pk is None:
+        meeting.created_by = by
+    elif meeting.reminder_sent_at is not None:
+        before = Meeting.objects.filter(pk=meeting.pk).values_list("starts_at", flat=True).first()
+        if before != meeting.starts_at:
+            meeting.reminder_sent_at = None  # moved: its audience is reminded of the new date
+    meeting.save()
+    return meeting
+
+
+def meeting_report_attach(*, by: Member, meeting: Meeting, title: str, upload: UploadedFile) -> MeetingReport:
+    if not may_address(by, audience=meeting.audience, working_group=meeting.working_group):
+        raise ActionRefused(_("Only the meeting's organisers can attach reports."))
+    filename = Path(upload.name or "report").name[:200]
+    upload.seek(0)
+    content_type = MeetingReport.kind_of(filename, upload.read(8192))
+    upload.seek(0)
+    if content_type is None:
+        raise ActionRefused(_("This kind of file cannot be attached."))
+    report = MeetingReport(meeting=meeting, title=title, filename=filename, content_type=content_type, uploaded_by=by)
+    report.file.save("report", upload, save=False)
+    report.save()
+    return report
+
+
+def _ics(meeting: Meeting) -> str:
+    """A one-event iCalendar file (RFC 5545) for the reminder."""
+
+    def stamp(moment: datetime) -> str:
+        return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+    def text(value: str) -> str:
+        escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return "\\n".join(escaped.splitlines())  # a line break never starts a new property
+
+    end = meeting.ends_at or meeting.starts_at + timedelta(hours=1)
+    where = meeting.place or meeting.online_link
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Harbour//Network meetings//EN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@harbour.invalid",
+        f"DTSTAMP:{stamp(timezone.now())}",
+        f"DTSTART:{stamp(meeting.starts_at)}",
+        f"DTEND:{stamp(end)}",
+        f"SUMMARY:{text(meeting.title)}",
+        f"LOCATION:{text(where)}",
+        f"URL:{_absolute(reverse('network:meeting_detail', kwargs={'meeting_id': meeting.pk}))}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def meeting_reminders_send(*, now: datetime | None = None) -> int:
+    """Reminds the audience of each meeting starting within the reminder window; each meeting once."""
+    now = now or timezone.now()
+    window = timedelta(hours=settings.HARBOUR_MEETING_REMINDER_HOURS)
+    due = Meeting.objects.filter(reminder_sent_at__isnull=True, starts_at__gt=now, starts_at__lte=now + window)
+    reminded = 0
+    for meeting in due.select_related("working_group"):
+        with transaction.atomic():
+            # Claimed before sending, so a second run (or a second timer) sends nothing.
+            if not Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+                continue
+            calendar = _ics(meeting)
+            for member in meeting.audience_members():
+                if member.delivery == Delivery.NONE:
+                    continue
+                with translation.override(member.preferred_language):
+                    starts = timezone.localtime(meeting.starts_at)
+                    _list_mail(
+                        member,
+                        subject=_("[Harbour] Reminder: %(title)s, %(date)s")
+                        % {"title": meeting.title, "date": f"{starts:%Y-%m-%d %H:%M}"},
+                        body=_(
+                            "%(title)s, for %(audience)s\nWhen: %(date)s (%(zone)s)\nWhere: %(where)s\n\n"
+                            "Agenda:\n%(agenda)s\n\nDetails and reports: %(link)s"
+                        )
+                        % {
+                            "title": meeting.title,
+                            "audience": meeting.audience_label(),
+                            "date": f"{starts:%Y-%m-%d %H:%M}",
+                            "zone": settings.TIME_ZONE,
+                            "where": meeting.place or meeting.online_link,
+                            "agenda": meeting.agenda or _("(none yet)"),
+                            # In the member's language, like the rest of the email.
+                            "link": _absolute(reverse("network:meeting_detail", kwargs={"meeting_id": meeting.pk})),
+                        },
+                        attachments=[("meeting.ics", calendar, "text/calendar")],
+                    )
+            reminded += 1
+    return reminded
+
+
+def organisation_profile_save(*, by: Member, organisation: Organisation) -> Organisation:
+    """Saves the profile the form filled in; only the organisation's own administrators."""
+    if not (by.is_org_admin and by.organisation_id == organisation.pk):
+        raise ActionRefused(_("Only your organisation's administrators can change its profile."))
+    organisation.profile_updated_at = timezone.now()
+    organisation.save()
+    return organisation
+
+
+def recommendation_status_add(
+    *, by: Member, recommendation: Recommendation, status: str, date: date_type, evidence: str, link: str = ""
+) -> RecommendationStatus:
+    """Adds a dated step to a recommendation's history; the newest date is its current status."""
+    if not by.is_coordinator:
+        raise ActionRefused(_("Only network coordinators can record a recommendation's progress."))
+    return RecommendationStatus.objects.create(
+        recommendation=recommendation, status=status, date=date, evidence=evidence, link=link, recorded_by=by
     )

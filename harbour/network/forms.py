@@ -1,15 +1,32 @@
-"""Forms of the network: sign-in, two-factor, invitations, organisations, vetting."""
+"""Forms of the network: sign-in, two-factor, invitations, organisations, vetting, announcements,
+meetings, profiles and the recommendation tracker."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.roles import Role
-from harbour.network.models import Member, Organisation, WorkingGroup
+from harbour.network.models import (
+    Announcement,
+    Audience,
+    Delivery,
+    Meeting,
+    MeetingReport,
+    Member,
+    Organisation,
+    Province,
+    Recommendation,
+    RecommendationStatus,
+    WorkingGroup,
+)
 
 
 class SignInForm(forms.Form):
@@ -75,17 +92,28 @@ class InvitationForm(forms.Form):
         self.fields["role"].choices = [(r, Role(r).label) for r in allowed]  # type: ignore[attr-defined]
 
 
-class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
-    languages = forms.CharField(
+def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Web addresses typed without a scheme are taken as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class LanguagesField(forms.CharField):
+    """Language codes typed as "en, fr, es", kept as a list."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+
+class _LanguagesMixin(forms.ModelForm):  # type: ignore[type-arg]
+    languages = LanguagesField(
         label=_("Languages served"),
         required=False,
         help_text=_("Language codes separated by commas, for example: en, fr, es, tl"),
     )
-    admin_email = forms.EmailField(label=_("Email of its first administrator"))
-
-    class Meta:
-        model = Organisation
-        fields = ["name", "kind", "province", "city", "languages"]
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
@@ -94,6 +122,30 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
             if not code.replace("-", "").isalpha() or len(code) > 10:
                 raise forms.ValidationError(_("“%(code)s” is not a language code."), params={"code": code})
         return codes
+
+
+class OrganisationForm(_LanguagesMixin):
+    admin_email = forms.EmailField(label=_("Email of its first administrator"))
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "province", "city", "languages"]
+
+
+class OrganisationProfileForm(_LanguagesMixin):
+    class Meta:
+        formfield_callback = _https_by_default
+        model = Organisation
+        fields = [
+            "description",
+            "areas_served",
+            "languages",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
 class WorkingGroupForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -105,9 +157,13 @@ class WorkingGroupForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = Organisation.objects.vetted()  # type: ignore[attr-defined]
-        self.fields["representative"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED
-        ).select_related("organisation")
+        # The seeds keep the network to NGOs: a government or police liaison never represents a city.
+        self.fields["representative"].queryset = (  # type: ignore[attr-defined]
+            Member.objects.filter(is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED)
+            .exclude(role=Role.LIAISON)
+            .exclude(organisation__kind__in=Organisation.STATE_KINDS)
+            .select_related("organisation")
+        )
         self.fields["representative"].label_from_instance = (  # type: ignore[attr-defined]
             lambda member: f"{member.full_name} ({member.organisation.name})"
         )
@@ -130,3 +186,178 @@ class VettingForm(forms.Form):
     note = forms.CharField(
         label=_("Note for other coordinators"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class _AddressedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The audience fields shared by announcements and meetings, limited to what the author may address."""
+
+    audiences: tuple[str, ...] = (Audience.WORKING_GROUP, Audience.PROVINCE, Audience.NETWORK)
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = WorkingGroup.objects.all()
+        audiences = list(self.audiences)
+        if not member.is_coordinator:
+            groups = groups.filter(representative=member)
+            audiences = [Audience.WORKING_GROUP]
+        self.fields["audience"].choices = [(a, Audience(a).label) for a in audiences]  # type: ignore[attr-defined]
+        self.fields["audience"].widget = forms.RadioSelect(choices=self.fields["audience"].choices)  # type: ignore[attr-defined]
+        self.fields["working_group"].queryset = groups  # type: ignore[attr-defined]
+        if "province" in self.fields:
+            self.fields["province"].choices = [("", "—"), *Province.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        audience = cleaned.get("audience")
+        if audience == Audience.WORKING_GROUP and not cleaned.get("working_group"):
+            self.add_error("working_group", _("Choose the working group."))
+        if audience == Audience.PROVINCE and not cleaned.get("province"):
+            self.add_error("province", _("Choose the province or territory."))
+        return cleaned
+
+
+class AnnouncementForm(_AddressedForm):
+    class Meta:
+        model = Announcement
+        fields = ["audience", "working_group", "province", "open_to_liaisons", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DeliveryForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label=_("How do you want to receive announcements and meeting reminders?"),
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_field(label: Any, *, required: bool) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        help_text=_("Date and time, for example 2026-03-05 14:30"),
+    )
+
+
+class MeetingForm(_AddressedForm):
+    audiences = (Audience.WORKING_GROUP, Audience.NETWORK)
+    starts_at = _datetime_field(_("Starts at"), required=True)
+    ends_at = _datetime_field(_("Ends at"), required=False)
+
+    class Meta:
+        formfield_callback = _https_by_default
+        model = Meeting
+        fields = [
+            "audience",
+            "working_group",
+            "open_to_liaisons",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_link",
+            "agenda",
+            "minutes",
+        ]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 6}), "minutes": forms.Textarea(attrs={"rows": 8})}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("place") and not cleaned.get("online_link"):
+            self.add_error("place", _("Give a place, an online link, or both."))
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return cleaned
+
+
+class MeetingReportForm(forms.Form):
+    title = forms.CharField(label=_("Title of the report"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "PDF, OpenDocument, Word, Excel, text or CSV; 10 MB at most. Never attach a document about a person."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        if MeetingReport.kind_of(str(upload.name or ""), head) is None:
+            raise forms.ValidationError(
+                _(
+                    "This kind of file cannot be attached, or its content does not match the ending of its name. "
+                    "Use PDF, OpenDocument, Word, Excel, text or CSV."
+                )
+            )
+        if upload.size > settings.HARBOUR_MEETING_REPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB."), params={"size": settings.HARBOUR_MEETING_REPORT_MAX_MB}
+            )
+        return upload
+
+
+class PartnerFilterForm(forms.Form):
+    province = forms.ChoiceField(label=_("Province or territory"), required=False)
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    language = forms.CharField(
+        label=_("Language served"), required=False, max_length=10, help_text=_("A language code, for example es")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("All")), *Province.choices]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("All")), *Organisation.Kind.choices]  # type: ignore[attr-defined]
+
+
+NOT_ASSESSED = "none"
+
+
+class RecommendationFilterForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    level = forms.ChoiceField(label=_("Level of government"), required=False)
+    status = forms.ChoiceField(label=_("Current status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", _("All")), *Recommendation.Theme.choices]  # type: ignore[attr-defined]
+        self.fields["level"].choices = [("", _("All")), *Recommendation.Level.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")),
+            *RecommendationStatus.Status.choices,
+            (NOT_ASSESSED, _("Not assessed yet")),
+        ]
+
+
+class RecommendationStatusForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        formfield_callback = _https_by_default
+        model = RecommendationStatus
+        fields = ["status", "date", "evidence", "link"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "evidence": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "date": _("When the evidence shows this status, for example 2026-03-05"),
+            "evidence": _("Anyone can read this on the public tracker. Cite what was published; never a person."),
+        }
+
+    def clean_date(self) -> date:
+        # The newest date is the current status: a mistyped future year would hide every later step.
+        day: date = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The evidence cannot be dated in the future."))
+        return day

@@ -1,16 +1,21 @@
-"""Organisations, their members, working groups, invitations and sign-in records."""
+"""Organisations, members, working groups, invitations, sign-in records, announcements, meetings
+and the recommendation tracker."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.fields import EncryptedTextField
@@ -76,6 +81,20 @@ class Organisation(models.Model):
     vetting_note = models.TextField(_("vetting note"), blank=True)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The profile other members read to find partners. The contact is the organisation's
+    # public-facing one (an intake line, a team address), not a staff member's own details.
+    description = models.TextField(_("what the organisation does"), blank=True)
+    areas_served = models.CharField(_("where it works"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(
+        _("whom to contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("A role or a team, for example “Intake team”. Name a person only if they agree."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    profile_updated_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -124,6 +143,19 @@ class WorkingGroup(models.Model):
         return self.name
 
 
+class Delivery(models.TextChoices):
+    """How a member receives the network's announcements and meeting reminders."""
+
+    EVERY = "every", _("Every message, as it is sent")
+    DIGEST = "digest", _("One email a day with the day's messages")
+    NONE = "none", _("No email: I read them on the site")
+
+
+# Until a member chooses, coordinators and administrators, who act on network news for
+# their organisation, get every message; everyone else gets one daily digest.
+ROLE_DEFAULT_DELIVERY: dict[str, str] = {Role.COORDINATOR: Delivery.EVERY, Role.ORG_ADMIN: Delivery.EVERY}
+
+
 class MemberManager(BaseUserManager["Member"]):
     def get_by_natural_key(self, username: str | None) -> Member:
         return self.get(email__iexact=username)
@@ -142,6 +174,11 @@ class Member(AbstractBaseUser):
     totp_secret = EncryptedTextField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(default=0)
     is_demo = models.BooleanField(default=False)
+    # Empty until the member chooses: then the role's default applies (see `delivery`).
+    announcement_delivery = models.CharField(
+        _("network email"), max_length=8, choices=Delivery.choices, blank=True, default=""
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[MemberManager] = MemberManager()
 
@@ -187,6 +224,11 @@ class Member(AbstractBaseUser):
     @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
+
+    @property
+    def delivery(self) -> str:
+        """The member's choice of network email, or their role's default."""
+        return self.announcement_delivery or ROLE_DEFAULT_DELIVERY.get(self.role, Delivery.DIGEST)
 
 
 def token_digest(token: str) -> str:
@@ -265,3 +307,272 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failures"
+
+
+class Audience(models.TextChoices):
+    WORKING_GROUP = "group", _("One working group")
+    PROVINCE = "province", _("One province or territory")
+    NETWORK = "network", _("The whole network")
+
+
+def _audience_filter(member: Member, prefix: str = "") -> Q:
+    """Things addressed to the network, to the member's province, or to a group their organisation is in."""
+    return (
+        Q(**{f"{prefix}audience": Audience.NETWORK})
+        | Q(**{f"{prefix}audience": Audience.PROVINCE, f"{prefix}province": member.organisation.province})
+        | Q(
+            **{
+                f"{prefix}audience": Audience.WORKING_GROUP,
+                f"{prefix}working_group__in": WorkingGroup.objects.filter(organisations=member.organisation_id),
+            }
+        )
+    )
+
+
+class AddressedQuerySet(models.QuerySet[Any]):
+    def addressed_to(self, member: Member) -> AddressedQuerySet:
+        """What is sent to a member: their audiences; for liaisons only what was opened to them."""
+        if not member.is_active or not member.organisation.is_vetted:
+            return self.none()
+        addressed = self.filter(_audience_filter(member))
+        if member.role == Role.LIAISON or member.organisation.is_state:
+            addressed = addressed.filter(open_to_liaisons=True)
+        return addressed
+
+    def visible_to(self, member: Member) -> AddressedQuerySet:
+        """What a member may read: what is addressed to them; coordinators, who run the network, read all."""
+        if member.is_active and member.is_coordinator and member.organisation.is_vetted:
+            return self.all()
+        return self.addressed_to(member)
+
+
+class Addressed(models.Model):
+    """Something addressed to a working group, a province or the whole network.
+
+    Liaisons (government and law enforcement) are network members, but the seeds keep the
+    network itself to NGOs and liaise with government through it: they receive and read
+    only what its author opened to them.
+    """
+
+    audience = models.CharField(_("for"), max_length=8, choices=Audience.choices, default=Audience.NETWORK)
+    working_group = models.ForeignKey(
+        WorkingGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("working group")
+    )
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
+    open_to_liaisons = models.BooleanField(
+        _("also for government and law-enforcement liaisons"),
+        default=False,
+        help_text=_("Leave unticked for anything that is for the network's organisations only."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def audience_label(self) -> str:
+        if self.audience == Audience.WORKING_GROUP and self.working_group is not None:
+            return self.working_group.name
+        if self.audience == Audience.PROVINCE:
+            return str(self.get_province_display())
+        return str(_("the whole network"))
+
+    def audience_members(self) -> models.QuerySet[Member]:
+        """Active members of vetted organisations this is addressed to."""
+        members = Member.objects.filter(is_active=True, organisation__vetting_status=Organisation.Vetting.VETTED)
+        if self.audience == Audience.WORKING_GROUP:
+            members = members.filter(organisation__working_groups=self.working_group_id)
+        elif self.audience == Audience.PROVINCE:
+            members = members.filter(organisation__province=self.province)
+        if not self.open_to_liaisons:
+            members = members.exclude(role=Role.LIAISON).exclude(organisation__kind__in=Organisation.STATE_KINDS)
+        return members.select_related("organisation").distinct()
+
+
+class Announcement(Addressed):
+    """A message to a working group, a province or the network: the network's listserv."""
+
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="announcements")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    sent_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(default=False)
+
+    objects = AddressedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Reply(models.Model):
+    """A message in the discussion under an announcement."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("reply"))
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.announcement_id}"
+
+
+class Meeting(Addressed):
+    """A meeting of a working group or of the network."""
+
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = AddressedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _report_path(instance: MeetingReport, filename: str) -> str:
+    # A random name: the original one is kept for display only and never reaches the file system.
+    return f"network/meeting-reports/{secrets.token_hex(16)}"
+
+
+class MeetingReport(models.Model):
+    """A report attached to a meeting, served only through an access-checked view."""
+
+    # The kinds of file a report may be, by the ending of its name, with the type it is served as
+    # and how its content starts. The type never comes from the uploader's browser.
+    KINDS: ClassVar[dict[str, tuple[str, bytes | None]]] = {
+        ".pdf": ("application/pdf", b"%PDF-"),
+        ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+        ".ods": ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
+        ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+        ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+        ".txt": ("text/plain", None),
+        ".csv": ("text/csv", None),
+    }
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_report_path)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def kind_of(cls, filename: str, head: bytes) -> str | None:
+        """The content type to serve a file as, or None if its name or its first bytes are not a report's."""
+        extension = Path(filename.lower()).suffix
+        if extension not in cls.KINDS:
+            return None
+        content_type, signature = cls.KINDS[extension]
+        if signature is None:
+            return None if b"\x00" in head else content_type  # text has no NUL bytes
+        return content_type if head.startswith(signature) else None
+
+
+class RecommendationStatusQuerySet(models.QuerySet["RecommendationStatus"]):
+    def newest_first(self) -> RecommendationStatusQuerySet:
+        return self.order_by("-date", "-recorded_at", "-id")
+
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def with_current_status(self) -> RecommendationQuerySet:
+        """Annotates `current_status_value`: the status of the newest dated entry, or None."""
+        newest = RecommendationStatus.objects.filter(recommendation=OuterRef("pk")).newest_first()
+        return self.annotate(current_status_value=Subquery(newest.values("status")[:1]))
+
+
+class Recommendation(models.Model):
+    """A policy recommendation from the seeds, followed over time."""
+
+    class Source(models.TextChoices):
+        CCR_2003 = "ccr-2003", _("Canadian Council for Refugees, Trafficking in Women and Girls (2003)")
+        CCR_2013 = "ccr-2013", _("Canadian Council for Refugees, National Forum on Trafficking (2013)")
+
+    class Theme(models.TextChoices):
+        PROTECTION = "protection", _("Protection")
+        RESEARCH = "research", _("Research and data")
+        TRAINING = "training", _("Training")
+        NETWORKING = "networking", _("Networking")
+        AWARENESS = "awareness", _("Awareness")
+        FUNDING = "funding", _("Funding")
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", _("Federal")
+        PROVINCIAL = "provincial", _("Provincial and territorial")
+        MUNICIPAL = "municipal", _("Municipal")
+        INDIGENOUS = "indigenous", _("Indigenous governments")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        MULTIPLE = "multiple", _("Several levels")
+
+    code = models.SlugField(max_length=40, unique=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    section = models.CharField(_("section"), max_length=200)
+    text = models.TextField(_("recommendation"))
+    text_fr = models.TextField(blank=True)
+    theme = models.CharField(_("theme"), max_length=16, choices=Theme.choices)
+    level = models.CharField(_("level of government"), max_length=16, choices=Level.choices)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def localised_text(self) -> str:
+        """The recommendation in French on French pages when a translation is there, else in English."""
+        if (get_language() or "").startswith("fr") and self.text_fr:
+            return self.text_fr
+        return self.text
+
+
+class RecommendationStatus(models.Model):
+    """One dated step in a recommendation's history, with the evidence for it."""
+
+    class Status(models.TextChoices):
+        NO_PROGRESS = "no_progress", _("No progress")
+        PARTIAL = "partial", _("Partly implemented")
+        IMPLEMENTED = "implemented", _("Implemented")
+        REGRESSED = "regressed", _("Regressed")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="statuses")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    date = models.DateField(_("date of the evidence"))
+    evidence = models.TextField(_("evidence"))
+    link = models.URLField(_("link to the evidence"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(default=False)
+
+    objects = RecommendationStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} {self.status} {self.date}"

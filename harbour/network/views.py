@@ -1,4 +1,5 @@
-"""Views of the network: signing in, the member's own pages, staff, vetting and working groups."""
+"""Views of the network: signing in, the member's own pages, staff, vetting, working groups,
+announcements, meetings, organisation profiles and the recommendation tracker."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from harbour.core import access
@@ -27,17 +31,39 @@ from harbour.core.responses import error_page
 from harbour.core.roles import Role
 from harbour.network import actions
 from harbour.network.forms import (
+    NOT_ASSESSED,
+    AnnouncementForm,
     CodeForm,
+    DeliveryForm,
     InvitationAcceptForm,
     InvitationForm,
+    MeetingForm,
+    MeetingReportForm,
     NewPasswordMixin,
     OrganisationForm,
+    OrganisationProfileForm,
+    PartnerFilterForm,
     PasswordResetRequestForm,
+    RecommendationFilterForm,
+    RecommendationStatusForm,
+    ReplyForm,
     SignInForm,
     VettingForm,
     WorkingGroupForm,
 )
-from harbour.network.models import Invitation, Member, Organisation, SignInEvent, WorkingGroup
+from harbour.network.models import (
+    Announcement,
+    Delivery,
+    Invitation,
+    Meeting,
+    MeetingReport,
+    Member,
+    Organisation,
+    Recommendation,
+    RecommendationStatus,
+    SignInEvent,
+    WorkingGroup,
+)
 
 PENDING_KEY = "harbour_pending_member"
 PENDING_SECRET_KEY = "harbour_pending_totp_secret"  # noqa: S105 - a session key name
@@ -422,3 +448,364 @@ def working_group_edit(request: HttpRequest, group_id: int | None = None) -> Htt
 def working_groups(request: HttpRequest) -> HttpResponse:
     groups = WorkingGroup.objects.prefetch_related("organisations").select_related("representative")
     return render(request, "network/working_groups.html", {"groups": groups})
+
+
+# Announcements: the network's listserv, with an archive and a thread under each message.
+
+
+@access.members()
+def announcements(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    visible = Announcement.objects.visible_to(member).select_related("author__organisation", "working_group")
+    page = Paginator(visible.annotate(reply_count=Count("replies")).order_by("-sent_at", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "network/announcements.html",
+        {"page": page, "may_write": actions.may_address_anything(member), "delivery": Delivery(member.delivery)},
+    )
+
+
+@access.members()
+def announcement_new(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if not actions.may_address_anything(member):
+        return access.forbidden(request)
+    form = AnnouncementForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcement = actions.announcement_send(
+                by=member,
+                audience=form.cleaned_data["audience"],
+                working_group=form.cleaned_data["working_group"],
+                province=form.cleaned_data["province"],
+                open_to_liaisons=form.cleaned_data["open_to_liaisons"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Your announcement is sent and filed in the archive."))
+            return redirect("network:announcement_detail", announcement_id=announcement.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("New announcement"),
+            "intro": _(
+                "Members who chose every message get it by email now; the others find it in their daily digest "
+                "and in the archive. Never write about a person here."
+            ),
+            "submit": _("Send"),
+        },
+    )
+
+
+def _visible_announcement(request: HttpRequest, announcement_id: int) -> Announcement:
+    """The announcement if the member may read it; a 404 otherwise, so outsiders learn nothing."""
+    announcement: Announcement = get_object_or_404(
+        Announcement.objects.visible_to(_member(request)).select_related("author__organisation", "working_group"),
+        pk=announcement_id,
+    )
+    return announcement
+
+
+@access.members()
+def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
+    announcement = _visible_announcement(request, announcement_id)
+    replies = announcement.replies.select_related("author__organisation")
+    return render(
+        request,
+        "network/announcement_detail.html",
+        {"announcement": announcement, "replies": replies, "form": ReplyForm()},
+    )
+
+
+@access.members()
+@require_POST
+def announcement_reply(request: HttpRequest, announcement_id: int) -> HttpResponse:
+    announcement = _visible_announcement(request, announcement_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        actions.reply_post(by=_member(request), announcement=announcement, body=form.cleaned_data["body"])
+        messages.success(request, _("Your reply is posted."))
+        return redirect("network:announcement_detail", announcement_id=announcement.pk)
+    replies = announcement.replies.select_related("author__organisation")
+    return render(
+        request,
+        "network/announcement_detail.html",
+        {"announcement": announcement, "replies": replies, "form": form},
+        status=400,
+    )
+
+
+@access.members()
+def delivery_preference(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = DeliveryForm(request.POST or None, initial={"delivery": member.delivery})
+    if request.method == "POST" and form.is_valid():
+        actions.delivery_set(member=member, delivery=form.cleaned_data["delivery"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("network:announcements")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Network email"),
+            "intro": _("The daily digest gathers everything sent to you since the last one, in one email."),
+            "submit": _("Save"),
+        },
+    )
+
+
+@access.public
+@csrf_exempt  # RFC 8058: mail providers post the one-click request with no session and no CSRF token.
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe. GET only asks (link scanners and prefetchers must not unsubscribe anyone)."""
+    member = actions.member_for_unsubscribe_token(token)
+    if member is None:
+        return error_page(
+            request,
+            title=_("This link does not work"),
+            message=_("Check that you copied all of it, or sign in and change your choice of network email."),
+            status=400,
+        )
+    done = False
+    if request.method == "POST":
+        actions.member_unsubscribe(member=member)
+        done = True
+    return render(request, "network/unsubscribe.html", {"done": done})
+
+
+# Meetings of a working group or of the network.
+
+
+@access.members()
+def meetings(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    visible = Meeting.objects.visible_to(member).select_related("working_group")
+    now = timezone.now()
+    return render(
+        request,
+        "network/meetings.html",
+        {
+            "upcoming": visible.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": visible.filter(starts_at__lt=now)[:50],
+            "may_organise": actions.may_address_anything(member),
+        },
+    )
+
+
+def _visible_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting: Meeting = get_object_or_404(
+        Meeting.objects.visible_to(_member(request)).select_related("working_group"), pk=meeting_id
+    )
+    return meeting
+
+
+def _may_organise(member: Member, meeting: Meeting) -> bool:
+    return actions.may_address(member, audience=meeting.audience, working_group=meeting.working_group)
+
+
+@access.members()
+def meeting_edit(request: HttpRequest, meeting_id: int | None = None) -> HttpResponse:
+    """Schedules a meeting, or changes one (its agenda before, its minutes after)."""
+    member = _member(request)
+    meeting = _visible_meeting(request, meeting_id) if meeting_id is not None else None
+    if not (_may_organise(member, meeting) if meeting else actions.may_address_anything(member)):
+        return access.forbidden(request)
+    form = MeetingForm(request.POST or None, instance=meeting, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.meeting_save(by=member, meeting=form.instance)
+        except actions.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("%(title)s is saved.") % {"title": saved.title})
+            return redirect("network:meeting_detail", meeting_id=saved.pk)
+    title = _("Change %(name)s") % {"name": meeting.title} if meeting else _("New meeting")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": _(
+                "Everyone the meeting is for reads its agenda and minutes. Never write about a person here: "
+                "speak of situations, not of who was in them."
+            ),
+            "submit": _("Save"),
+        },
+    )
+
+
+@access.members()
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member = _member(request)
+    meeting = _visible_meeting(request, meeting_id)
+    may_organise = _may_organise(member, meeting)
+    form = MeetingReportForm(request.POST or None, request.FILES or None) if may_organise else None
+    if request.method == "POST":
+        if form is None:
+            return access.forbidden(request)
+        if form.is_valid():
+            try:
+                actions.meeting_report_attach(
+                    by=member, meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                )
+            except actions.ActionRefused as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                messages.success(request, _("The report is attached."))
+                return redirect("network:meeting_detail", meeting_id=meeting.pk)
+    return render(
+        request,
+        "network/meeting_detail.html",
+        {"meeting": meeting, "reports": meeting.reports.all(), "form": form, "may_organise": may_organise},
+    )
+
+
+@access.members()
+def meeting_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    """A meeting's report, to members who may see the meeting; files are never served by URL alone."""
+    report = get_object_or_404(
+        MeetingReport.objects.filter(meeting__in=Meeting.objects.visible_to(_member(request))), pk=report_id
+    )
+    try:
+        with report.file.open("rb") as handle:
+            content = handle.read()  # reports are small (HARBOUR_MEETING_REPORT_MAX_MB)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=report.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report.filename) or ""
+    return response
+
+
+# Organisation profiles and the directory of partners.
+
+
+@access.members()
+def partners(request: HttpRequest) -> HttpResponse:
+    form = PartnerFilterForm(request.GET or None)
+    found = Organisation.objects.vetted()
+    if form.is_valid():
+        if form.cleaned_data["province"]:
+            found = found.filter(province=form.cleaned_data["province"])
+        if form.cleaned_data["city"]:
+            found = found.filter(city__iexact=form.cleaned_data["city"].strip())
+        if form.cleaned_data["kind"]:
+            found = found.filter(kind=form.cleaned_data["kind"])
+        language = form.cleaned_data["language"].strip().lower()
+        if language:
+            # A JSON list; matched in Python so SQLite and PostgreSQL agree.
+            found = found.filter(pk__in=[o.pk for o in found if language in o.languages])
+    return render(request, "network/partners.html", {"form": form, "organisations": found})
+
+
+@access.members()
+def organisation_profile(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.vetted(), pk=organisation_id)
+    member = _member(request)
+    return render(
+        request,
+        "network/organisation_profile.html",
+        {
+            "organisation": organisation,
+            "groups": organisation.working_groups.all(),
+            "may_edit": member.is_org_admin and member.organisation_id == organisation.pk,
+        },
+    )
+
+
+@access.members(Role.ORG_ADMIN)
+def organisation_profile_edit(request: HttpRequest) -> HttpResponse:
+    admin = _member(request)
+    organisation = admin.organisation
+    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        actions.organisation_profile_save(by=admin, organisation=form.instance)
+        messages.success(request, _("Your organisation's profile is saved."))
+        return redirect("network:organisation_profile", organisation_id=organisation.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Profile of %(name)s") % {"name": organisation.name},
+            "intro": _(
+                "Every member of the network can read this profile. Give a contact for the organisation, "
+                "not a staff member's own email or phone unless they agree."
+            ),
+            "submit": _("Save"),
+        },
+    )
+
+
+# The recommendation tracker: public, and updated by coordinators.
+
+
+@access.public
+def recommendations(request: HttpRequest) -> HttpResponse:
+    form = RecommendationFilterForm(request.GET or None)
+    found = Recommendation.objects.with_current_status()
+    if form.is_valid():
+        if form.cleaned_data["theme"]:
+            found = found.filter(theme=form.cleaned_data["theme"])
+        if form.cleaned_data["level"]:
+            found = found.filter(level=form.cleaned_data["level"])
+        status = form.cleaned_data["status"]
+        if status == NOT_ASSESSED:
+            found = found.filter(current_status_value__isnull=True)  # type: ignore[misc]
+        elif status:
+            found = found.filter(current_status_value=status)  # type: ignore[misc]
+    rows = list(found)
+    labels = dict(RecommendationStatus.Status.choices)
+    for row in rows:
+        row.current_status_label = labels.get(row.current_status_value, "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "network/recommendations.html",
+        {"form": form, "recommendations": rows, "total": Recommendation.objects.count()},
+    )
+
+
+@access.public
+def recommendation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    recommendation = get_object_or_404(Recommendation, code=code)
+    history = list(recommendation.statuses.newest_first())
+    return render(
+        request,
+        "network/recommendation_detail.html",
+        {"recommendation": recommendation, "history": history, "current": history[0] if history else None},
+    )
+
+
+@access.members(Role.COORDINATOR)
+def recommendation_status_add(request: HttpRequest, code: str) -> HttpResponse:
+    recommendation = get_object_or_404(Recommendation, code=code)
+    form = RecommendationStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.recommendation_status_add(
+            by=_member(request),
+            recommendation=recommendation,
+            status=form.cleaned_data["status"],
+            date=form.cleaned_data["date"],
+            evidence=form.cleaned_data["evidence"],
+            link=form.cleaned_data["link"],
+        )
+        messages.success(request, _("The new status is recorded."))
+        return redirect("network:recommendation_detail", code=recommendation.code)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Record progress on %(code)s") % {"code": recommendation.code},
+            "intro": recommendation.localised_text,
+            "submit": _("Record"),
+        },
+    )

@@ -1,17 +1,404 @@
-"""Pages of the rights app."""
+"""Pages of the rights app: public fact sheets, help by city and the library; members' course and editing."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from harbour.core import access
+from harbour.core.roles import Role
+from harbour.network.models import Member
+from harbour.rights import actions
+from harbour.rights.forms import LibrarySearchForm, ResourceForm, SheetTextForm, sources_as_text
+from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, Resource, SheetText
+from harbour.rights.text import render as render_text
+
+EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
+# The languages a visitor falls back to when a sheet has no text in theirs, in order.
+FALLBACK_LANGUAGES = ("en", "fr")
+# Fact-sheet pages say so in this header; the offline worker keeps only responses that carry it.
+OFFLINE_HEADER = "Harbour-Offline"
+
+
+def _member(request: HttpRequest) -> Member:
+    """The signed-in member; the access policy lets no one else reach the views that ask."""
+    if not isinstance(request.user, Member):
+        raise PermissionDenied
+    return request.user
+
+
+def _language_name(code: str) -> str:
+    return str(get_language_info(code)["name_local"])
+
+
+def _status_notice(status: str) -> str:
+    notices = {
+        SheetText.Quality.MACHINE_ASSISTED: _(
+            "This translation is a draft made with the help of machine translation. A person has not checked it yet."
+        ),
+        SheetText.Quality.DRAFT: _("This translation is a draft. A person has not reviewed it yet."),
+        SheetText.Quality.REVIEWED: _("This translation was reviewed by a person."),
+        SheetText.OUT_OF_DATE: _(
+            "The original text changed after this translation was made: this translation may be out of date."
+        ),
+    }
+    return notices.get(status, "")
+
+
+def _sheet_context(request: HttpRequest, sheet: FactSheet) -> dict[str, Any]:
+    language = get_language()
+    text = sheet.published(language)
+    fallback_from = None
+    if text is None:
+        for candidate in FALLBACK_LANGUAGES:
+            text = sheet.published(candidate)
+            if text is not None:
+                fallback_from = language
+                break
+    if text is None:
+        raise Http404
+    source = sheet.published_source()
+    status = text.status(source)
+    published = sheet.published_languages()
+    path = request.path
+    return {
+        "sheet": sheet,
+        "text": text,
+        "body": render_text(text.body),
+        "status": status,
+        "status_notice": _status_notice(status),
+        "is_translation": not text.is_original,
+        "fallback_from": fallback_from and _language_name(fallback_from),
+        "text_language_bidi": get_language_info(text.language)["bidi"],
+        "original_url": translate_url(path, sheet.source_language) if text.language != sheet.source_language else "",
+        "original_name": _language_name(sheet.source_language),
+        "official_versions": [
+            {"code": code, "name": _language_name(code), "url": translate_url(path, code)}
+            for code in FALLBACK_LANGUAGES
+            if code in published and code != text.language
+        ],
+        "other_languages": [
+            {"code": code, "name": _language_name(code), "url": translate_url(path, code)}
+            for code in published
+            if code != text.language
+        ],
+        "pdf_url": f"{path}?format=pdf",
+    }
+
+
+@access.public
+def index(request: HttpRequest) -> HttpResponse:
+    """Every fact sheet (in the visitor's language where it exists) and the help packages by city."""
+    language = get_language()
+    sheets = []
+    for sheet in FactSheet.objects.with_published_text().prefetch_related("texts"):
+        texts = {text.language: text for text in sheet.texts.all() if text.state == SheetText.State.PUBLISHED}
+        text = texts.get(language) or next((texts[code] for code in FALLBACK_LANGUAGES if code in texts), None)
+        if text is not None:
+            sheets.append({"sheet": sheet, "text": text, "in_language": text.language == language})
+    return render(request, "rights/index.html", {"sheets": sheets, "packages": Package.objects.all()})
+
+
+@access.public
+def fact_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A fact sheet in the visitor's language, or in English or French with a notice; `?format=pdf` for the PDF."""
+    sheet = get_object_or_404(FactSheet, slug=slug)
+    context = _sheet_context(request, sheet)
+    if request.GET.get("format") == "pdf":
+        from harbour.rights.pdf import fact_sheet_pdf  # Pango is loaded only for PDFs.
+
+        text: SheetText = context["text"]
+        response = HttpResponse(fact_sheet_pdf(context), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="harbour-{sheet.slug}-{text.language}.pdf"'
+        return response
+    response = render(request, "rights/fact_sheet.html", context)
+    response[OFFLINE_HEADER] = "keep"
+    return response
+
+
+def _package_notes() -> dict[str, str]:
+    return {
+        "emergency": _("Police, ambulance or fire, when a life is in danger now. Free from any phone."),
+        "trafficking_hotline": _(
+            "Free and confidential, at any hour, in more than 200 languages. "
+            "Help to leave, shelter, health, legal help."
+        ),
+        "community_services": _("Food, shelter, settlement and other services near you, in many languages."),
+        "youth": _("For anyone under 30, at any hour. Call, or text 686868."),
+        "foreign_workers_tip": _("Report an employer who abuses temporary foreign workers. You can stay anonymous."),
+        "employment_standards": _("Unpaid wages, hours, pay stubs and deductions: a free complaint."),
+        "nurse_line": _("Speak with a nurse, free, at any hour. Ask for an interpreter."),
+    }
+
+
+@access.public
+def package(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where to go for help in one city: numbers to call, and the directory's services by need."""
+    city = get_object_or_404(Package, slug=slug)
+    notes = _package_notes()
+    entries = [{"entry": entry, "note": notes.get(entry.note_key, "")} for entry in city.entries.all()]
+    search = reverse("directory:search")
+    # The directory's need codes; it searches around the city's central postal area.
+    place = {"postcode": city.postcode} if city.postcode else {}
+    needs = [
+        {"label": label, "url": f"{search}?{urlencode({'need': code, **place})}"}
+        for code, label in (
+            ("trafficking-support", _("Support for people who were trafficked")),
+            ("shelter", _("A safe place to stay")),
+            ("legal-immigration", _("Legal help with immigration")),
+            ("legal-labour", _("Help with work and pay")),
+            ("health", _("Health care")),
+            ("counselling", _("Counselling")),
+            ("settlement", _("Settlement services")),
+            ("interpretation", _("Interpretation")),
+        )
+    ]
+    return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})
+
+
+@access.public
+def library(request: HttpRequest) -> HttpResponse:
+    """The resource library, searchable and filterable; members also see members-only items. `?file=<id>` downloads."""
+    visible = Resource.objects.visible_to(request.user)
+    if "file" in request.GET:
+        try:
+            item = visible.exclude(file="").get(pk=int(request.GET["file"]))
+        except (ValueError, Resource.DoesNotExist):
+            raise Http404 from None
+        # Files are at most 20 MB (forms.LIBRARY_MAX_BYTES): read whole, as a plain response.
+        with item.file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+        return response
+    form = LibrarySearchForm(request.GET or None)
+    items = visible.prefetch_related("tags")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            items = items.filter(
+                Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]) | Q(tags__name__icontains=data["q"])
+            )
+        for field in ("kind", "audience", "language"):
+            if data[field]:
+                items = items.filter(**{field: data[field]})
+        if data["tag"]:
+            items = items.filter(tags__name=data["tag"].strip().lower())
+    items = items.distinct()
+    return render(
+        request,
+        "rights/library.html",
+        {"form": form, "items": items, "searched": bool(request.GET), "editor_roles": EDITOR_ROLES},
+    )
+
+
+@access.members(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def resource_new(request: HttpRequest) -> HttpResponse:
+    """Adding an item to the library: a link or a file; a personal story only with the teller's permission."""
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.resource_add(
+            by=_member(request),
+            title=data["title"],
+            kind=data["kind"],
+            description=data["description"],
+            url=data["url"],
+            file=data["file"],
+            audience=data["audience"],
+            language=data["language"],
+            visibility=data["visibility"],
+            tags=data["tags"],
+            permission_wording=data["permission_wording"],
+            permission_given=data["permission_given"],
+        )
+        messages.success(request, _("The item is in the library."))
+        return redirect("rights:library")
+    return render(request, "rights/resource_form.html", {"form": form})
 
 
 @access.members()
-def fact_sheet(request: HttpRequest, slug: str) -> HttpResponse:
-    """A fact sheet by its topic slug (the slugs other apps link to are in harbour/rights/topics.py).
+def course(request: HttpRequest) -> HttpResponse:
+    """The training course for front-line and settlement workers, with what this member has completed."""
+    done = {completion.module_id: completion for completion in CourseCompletion.objects.filter(member=_member(request))}
+    language = get_language()
+    modules = [
+        {"module": module, "words": module.words(language), "completion": done.get(module.pk)}
+        for module in CourseModule.objects.all()
+    ]
+    return render(request, "rights/course.html", {"modules": modules})
 
-    Other apps link here before the rights app has its pages; until then, it is not found
-    (and not public, so the public-page checks do not visit it).
-    """
-    raise Http404
+
+@access.members()
+@require_http_methods(["GET", "POST"])
+def course_module(request: HttpRequest, slug: str) -> HttpResponse:
+    """A module's lessons and its quiz; passing it records a completion for this member."""
+    module = get_object_or_404(CourseModule, slug=slug)
+    words = module.words(get_language())
+    chosen: dict[int, int] = {}
+    result = None
+    if request.method == "POST":
+        for number in range(len(words["quiz"])):
+            try:
+                chosen[number] = int(request.POST.get(f"q{number}", ""))
+            except ValueError:
+                continue
+        if len(chosen) < len(words["quiz"]):
+            messages.error(request, _("Answer every question, then send your answers again."))
+        else:
+            score, passed = actions.course_quiz_submit(by=_member(request), module=module, answers=chosen)
+            result = {"score": score, "passed": passed}
+    lessons = [{"title": lesson["title"], "body": render_text(lesson["body"], 3)} for lesson in words["lessons"]]
+    quiz = [
+        {
+            "number": number,
+            "question": question["question"],
+            "choices": list(enumerate(question["choices"])),
+            "chosen": chosen.get(number),
+            "why": question["why"],
+            "right": chosen.get(number) == question["answer"],
+        }
+        for number, question in enumerate(words["quiz"])
+    ]
+    completion = CourseCompletion.objects.filter(member=_member(request), module=module).first()
+    context = {"module": module, "words": words, "lessons": lessons, "quiz": quiz, "result": result}
+    return render(request, "rights/course_module.html", {**context, "completion": completion})
+
+
+@access.members(Role.ORG_ADMIN)
+def course_records(request: HttpRequest) -> HttpResponse:
+    """An organisation administrator sees which of their staff completed which module."""
+    organisation = _member(request).organisation
+    modules = list(CourseModule.objects.all())
+    staff = organisation.members.filter(is_active=True).order_by("full_name")
+    completions = CourseCompletion.objects.filter(member__in=staff)
+    done_by_member: dict[int, dict[int, CourseCompletion]] = {}
+    for completion in completions:
+        done_by_member.setdefault(completion.member_id, {})[completion.module_id] = completion
+    rows = []
+    for member in staff:
+        done = done_by_member.get(member.pk, {})
+        rows.append({"member": member, "cells": [done.get(module.pk) for module in modules]})
+    language = get_language()
+    return render(
+        request,
+        "rights/course_records.html",
+        {"modules": [module.words(language)["title"] for module in modules], "rows": rows},
+    )
+
+
+@access.members(*EDITOR_ROLES)
+def editor(request: HttpRequest) -> HttpResponse:
+    """Editors' overview: each sheet, and for each language its published version and any waiting for review."""
+    rows = []
+    languages = [code for code, _name in settings.LANGUAGES]
+    for sheet in FactSheet.objects.prefetch_related("texts"):
+        texts = list(sheet.texts.all())
+        source = next((t for t in texts if t.language == sheet.source_language and t.state == "published"), None)
+        cells = []
+        for code in languages:
+            published = next((t for t in texts if t.language == code and t.state == SheetText.State.PUBLISHED), None)
+            waiting = sum(1 for t in texts if t.language == code and t.state == SheetText.State.IN_REVIEW)
+            cells.append({"code": code, "status": published.status(source) if published else "", "waiting": waiting})
+        title = source.title if source else sheet.slug
+        rows.append({"sheet": sheet, "title": title, "cells": cells})
+    in_review = SheetText.objects.filter(state=SheetText.State.IN_REVIEW).select_related("fact_sheet", "written_by")
+    return render(request, "rights/editor.html", {"rows": rows, "languages": languages, "waiting": in_review})
+
+
+@access.members(*EDITOR_ROLES)
+def sheet_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every version of a sheet in every language, newest first."""
+    sheet = get_object_or_404(FactSheet, slug=slug)
+    texts = sheet.texts.select_related("written_by", "published_by").order_by("language", "-number")
+    return render(
+        request, "rights/sheet_history.html", {"sheet": sheet, "texts": texts, "languages": settings.LANGUAGES}
+    )
+
+
+@access.members(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def text_new(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    """A new draft for one language, starting from its latest version (or from the original, for a new translation)."""
+    sheet = get_object_or_404(FactSheet, slug=slug)
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    is_original = language == sheet.source_language
+    start = sheet.texts.filter(language=language).order_by("-number").first() or sheet.published_source()
+    initial: dict[str, Any] = {}
+    if start is not None:
+        initial = {
+            "title": start.title,
+            "summary": start.summary,
+            "body": start.body,
+            "sources": sources_as_text(start.sources),
+            "quality": start.quality if start.language == language else SheetText.Quality.DRAFT,
+        }
+    form = SheetTextForm(request.POST or None, initial=initial, is_original=is_original)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        text = actions.sheet_text_draft(
+            by=_member(request),
+            fact_sheet=sheet,
+            language=language,
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            sources=data["sources"],
+            quality=data.get("quality") or SheetText.Quality.DRAFT,
+            change_note=data["change_note"],
+            checked_against_original=data.get("checked_against_original", False),
+        )
+        messages.success(request, _("Draft saved. Send it for review when it is ready."))
+        return redirect("rights:text_detail", pk=text.pk)
+    return render(
+        request,
+        "rights/text_form.html",
+        {"sheet": sheet, "form": form, "language_name": _language_name(language), "is_original": is_original},
+    )
+
+
+@access.members(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version, as visitors would read it, with the next step of its review."""
+    text = get_object_or_404(SheetText.objects.select_related("fact_sheet", "written_by", "published_by"), pk=pk)
+    if request.method == "POST":
+        steps = {
+            "submit": actions.sheet_text_submit,
+            "return": actions.sheet_text_return,
+            "publish": actions.sheet_text_publish,
+        }
+        step = steps.get(request.POST.get("step", ""))
+        if step is None:
+            messages.error(request, _("Choose what to do with this version."))
+        else:
+            try:
+                step(by=_member(request), text=text)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                messages.success(request, _("Done."))
+            return redirect("rights:text_detail", pk=text.pk)
+    return render(
+        request,
+        "rights/text_detail.html",
+        {
+            "text": text,
+            "body": render_text(text.body),
+            "status": text.status(),
+            "status_notice": _status_notice(text.status()),
+            "is_writer": text.written_by_id == request.user.pk,
+        },
+    )

@@ -1,5 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from harbour.screening import views
 
 app_name = "screening"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("self-check/", views.self_check, name="self_check"),
+    path("members/screening/", views.worker, name="worker"),
+    path("members/screening/resume/", views.resume_screening, name="resume"),
+    path("members/screening/open-case/", views.open_case, name="open_case"),
+    path("members/screening/evaluate.json", views.evaluate_json, name="evaluate_json"),
+]

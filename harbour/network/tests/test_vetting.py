@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from harbour.network.models import Invitation, Member, Organisation, WorkingGroup
+from harbour.network import actions
+from harbour.network.models import Audience, Invitation, Member, Organisation, WorkingGroup
 from harbour.testing import Cast
 
 
@@ -133,6 +135,27 @@ def test_a_representative_must_belong_to_the_group(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
+def test_a_liaison_never_represents_a_city_group_nor_writes_to_it(cast: Cast) -> None:
+    cast.prairie_clinic.working_groups.clear()
+    response = coordinator(cast).post(
+        reverse("network:working_group_new"),
+        {
+            "name": "Winnipeg group",
+            "city": "Winnipeg",
+            "province": "MB",
+            "organisations": [cast.prairie_clinic.pk, cast.lee.organisation_id],
+            "representative": cast.lee.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not WorkingGroup.objects.exists()
+    # Even if a liaison were set as representative behind the form's back, they could not address the group.
+    group = WorkingGroup.objects.create(name="Winnipeg group", city="Winnipeg", province="MB", representative=cast.lee)
+    assert not actions.may_address(cast.lee, audience=Audience.WORKING_GROUP, working_group=group)
+    assert not actions.may_address_anything(cast.lee)
+
+
+@pytest.mark.django_db
 def test_the_demo_network_is_refused_outside_demo_mode(settings: Any) -> None:
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -141,3 +164,15 @@ def test_the_demo_network_is_refused_outside_demo_mode(settings: Any) -> None:
     with pytest.raises(CommandError, match="HARBOUR_DEMO"):
         call_command("load_demo")
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_home_page_offers_each_member_only_pages_they_can_open(cast: Cast) -> None:
+    for member in (cast.pat, cast.lee, cast.bob):
+        client = Client()
+        client.force_login(member)
+        home = client.get(reverse("network:dashboard")).content.decode()
+        links = set(re.findall(r'<a href="(/[^"?#]+)"', home))
+        assert links, member
+        for link in links:
+            assert client.get(link).status_code == 200, (member.email, link)

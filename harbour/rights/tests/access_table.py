@@ -5,13 +5,36 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from harbour.testing import Cast
+from harbour.rights.loading import load_content
+from harbour.rights.models import SheetText
+from harbour.testing import EVERYONE, VETTED_MEMBERS, Cast
+
+EDITORS = frozenset({"alice", "omar", "cora"})
 
 EXPECTED: dict[str, AbstractSet[str]] = {
-    # Not built yet: the page is not found for everyone.
-    "rights:fact_sheet": set(),
+    "rights:index": EVERYONE,
+    "rights:fact_sheet": EVERYONE,
+    "rights:package": EVERYONE,
+    "rights:library": EVERYONE,
+    "rights:resource_new": EDITORS,
+    "rights:course": VETTED_MEMBERS,
+    "rights:course_module": VETTED_MEMBERS,
+    "rights:course_records": frozenset({"alice", "omar"}),
+    "rights:editor": EDITORS,
+    "rights:sheet_history": EDITORS,
+    "rights:text_new": EDITORS,
+    "rights:text_detail": EDITORS,
 }
 
 
 def samples(cast: Cast) -> dict[str, dict[str, Any]]:
-    return {"rights:fact_sheet": {"slug": "temporary-resident-permit"}}
+    load_content()  # adds only what is missing, so calling it once per URL is cheap
+    text = SheetText.objects.get(fact_sheet__slug="temporary-resident-permit", language="en", state="published")
+    return {
+        "rights:fact_sheet": {"slug": "temporary-resident-permit"},
+        "rights:package": {"slug": "toronto"},
+        "rights:course_module": {"slug": "recognising-trafficking"},
+        "rights:sheet_history": {"slug": "temporary-resident-permit"},
+        "rights:text_new": {"slug": "temporary-resident-permit", "language": "es"},
+        "rights:text_detail": {"pk": text.pk},
+    }

@@ -5,11 +5,32 @@
   var exit = document.getElementById("quick-exit");
   if (!exit) { return; }
 
+  // The rights pages keep the fact sheets a person opened for offline reading
+  // (rights/offline.js): leaving erases them and that worker, waiting at most
+  // a moment so that a slow phone still leaves at once.
+  function forgetOfflinePages() {
+    var work = [];
+    try {
+      if (window.caches) {
+        work.push(caches.keys().then(function (keys) {
+          return Promise.all(keys.map(function (key) { return caches.delete(key); }));
+        }));
+      }
+      if (navigator.serviceWorker) {
+        work.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+          return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+        }));
+      }
+    } catch (ignored) { /* storage may be off */ }
+    var done = Promise.all(work).catch(function () { return null; });
+    return Promise.race([done, new Promise(function (resolve) { setTimeout(resolve, 400); })]);
+  }
+
   function leave(event) {
     if (event) { event.preventDefault(); }
     try { window.sessionStorage.clear(); } catch (ignored) { /* storage may be off */ }
     document.body.hidden = true;
-    window.location.replace(exit.href);
+    forgetOfflinePages().then(function () { window.location.replace(exit.href); });
   }
 
   exit.addEventListener("click", leave);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from harbour.core.tests.browser.conftest import (
+from harbour.core.tests.browser.harness import (
     LANGUAGE_CODES,
     axe_violations,
     public_pages,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from harbour.core.tests.browser.conftest import public_pages
+from harbour.core.tests.browser.harness import public_pages
 
 pytestmark = pytest.mark.browser
 

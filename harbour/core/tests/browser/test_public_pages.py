@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, Request, Response
 
-from harbour.core.tests.browser.conftest import (
+from harbour.core.tests.browser.harness import (
     LANGUAGE_CODES,
     PublicPage,
     harbour_origin,

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import BrowserContext, Page, expect
 
-from harbour.core.tests.browser.conftest import quick_exit_origin, serve_neutral_site
+from harbour.core.tests.browser.harness import quick_exit_origin, serve_neutral_site
 
 pytestmark = pytest.mark.browser
 

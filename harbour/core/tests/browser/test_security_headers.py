@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
-from harbour.core.tests.browser.conftest import harbour_origin, public_pages
+from harbour.core.tests.browser.harness import harbour_origin, public_pages
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from harbour.core.tests.browser.conftest import axe_violations
+from harbour.core.tests.browser.harness import axe_violations
 from harbour.network.models import Member
 from harbour.testing import CAST_PASSWORD, CAST_TOTP_SECRET, make_cast
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,21 @@ import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from harbour.cases.actions import case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
 from harbour.directory.demo_load import demo_directory_load
-from harbour.network.models import Member, Organisation, WorkingGroup
+from harbour.network.models import (
+    Announcement,
+    Meeting,
+    Member,
+    Organisation,
+    Recommendation,
+    RecommendationStatus,
+    Reply,
+    WorkingGroup,
+)
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_network.json"
 DEMO_PASSWORD = "harbour-demo-only"  # noqa: S105 - printed for anyone running the demo
@@ -41,6 +52,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load(data)
             created = True
+        # Announcements, meetings, profiles and tracker entries came later than the first demo
+        # network: they are added to a demo loaded before them too, once.
+        if not Announcement.objects.filter(is_demo=True).exists():
+            with transaction.atomic():
+                self._load_network_life(data)
         # The demo directory links its organisations to the demo network's, so it loads second.
         directory_services = demo_directory_load()
         if options["quiet"]:
@@ -88,6 +104,63 @@ class Command(BaseCommand):
             group.organisations.set([organisations[key] for key in row["organisations"]])
         for row in data["cases"]:
             case_open(by=members[row["created_by"]], summary=row["summary"])
+
+    def _load_network_life(self, data: dict[str, Any]) -> None:
+        """Demo organisation profiles, announcements with replies, meetings and tracker entries."""
+        members = {
+            row["key"]: Member.objects.get(email__iexact=row["email"]) for row in data["members"] if "key" in row
+        }
+        names = {row["key"]: row["name"] for row in data["organisations"]}
+        for key, profile in data.get("profiles", {}).items():
+            Organisation.objects.filter(name=names[key], is_demo=True).update(
+                **profile, profile_updated_at=timezone.now()
+            )
+        now = timezone.now()
+        for row in data.get("announcements", []):
+            group = WorkingGroup.objects.get(name=row["working_group"]) if row.get("working_group") else None
+            sent_at = now - timedelta(days=row["days_ago"])
+            announcement = Announcement.objects.create(
+                author=members[row["author"]],
+                audience=row["audience"],
+                working_group=group,
+                province=row.get("province", ""),
+                open_to_liaisons=row.get("open_to_liaisons", False),
+                subject=row["subject"],
+                body=row["body"],
+                sent_at=sent_at,
+                is_demo=True,
+            )
+            for number, reply in enumerate(row.get("replies", []), start=1):
+                Reply.objects.create(
+                    announcement=announcement,
+                    author=members[reply["author"]],
+                    body=reply["body"],
+                    posted_at=sent_at + timedelta(hours=number),
+                )
+        for row in data.get("meetings", []):
+            day = timezone.localtime(now + timedelta(days=row["in_days"]))
+            Meeting.objects.create(
+                title=row["title"],
+                audience=row["audience"],
+                working_group=WorkingGroup.objects.get(name=row["working_group"]) if row.get("working_group") else None,
+                starts_at=day.replace(hour=row["hour"], minute=0, second=0, microsecond=0),
+                place=row.get("place", ""),
+                online_link=row.get("online_link", ""),
+                agenda=row.get("agenda", ""),
+                minutes=row.get("minutes", ""),
+                created_by=members[row["created_by"]],
+                is_demo=True,
+            )
+        coordinator = next(m for m in members.values() if m.is_coordinator)
+        for row in data.get("recommendation_statuses", []):
+            RecommendationStatus.objects.create(
+                recommendation=Recommendation.objects.get(code=row["code"]),
+                status=row["status"],
+                date=date.fromisoformat(row["date"]),
+                evidence=row["evidence"],
+                recorded_by=coordinator,
+                is_demo=True,
+            )
 
     def _print(self, data: dict[str, Any], site_url: str, created: bool) -> None:
         write = self.stdout.write

@@ -1,0 +1,155 @@
+"""Writes of the rights app: editing fact sheets through draft, review and publication; the library; the course."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from harbour.network.models import Member
+from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Resource, SheetText, Tag
+
+
+def sheet_text_draft(
+    *,
+    by: Member,
+    fact_sheet: FactSheet,
+    language: str,
+    title: str,
+    summary: str,
+    body: str,
+    sources: list[dict[str, str]],
+    quality: str,
+    change_note: str,
+    checked_against_original: bool = False,
+) -> SheetText:
+    """A new draft version.
+
+    A translation stays tied to the original it was made from, unless the editor checked it against today's.
+    """
+    with transaction.atomic():
+        latest = (
+            SheetText.objects.select_for_update()
+            .filter(fact_sheet=fact_sheet, language=language)
+            .order_by("-number")
+            .first()
+        )
+        is_original = language == fact_sheet.source_language
+        source_print = ""
+        if not is_original:
+            source = fact_sheet.published_source()
+            if checked_against_original or latest is None:
+                source_print = source.fingerprint() if source else ""
+            else:
+                source_print = latest.source_fingerprint
+        return SheetText.objects.create(
+            fact_sheet=fact_sheet,
+            language=language,
+            number=(latest.number + 1) if latest else 1,
+            state=SheetText.State.DRAFT,
+            quality=SheetText.Quality.ORIGINAL if is_original else quality,
+            title=title,
+            summary=summary,
+            body=body,
+            sources=sources,
+            source_fingerprint=source_print,
+            change_note=change_note,
+            written_by=by,
+            reviewed_on=latest.reviewed_on if latest else None,
+            reviewer=latest.reviewer if latest else "",
+        )
+
+
+def sheet_text_submit(*, by: Member, text: SheetText) -> None:
+    """The writer asks for a review."""
+    if text.state != SheetText.State.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for review."))
+    text.state = SheetText.State.IN_REVIEW
+    text.save(update_fields=["state"])
+
+
+def sheet_text_return(*, by: Member, text: SheetText) -> None:
+    """A reviewer sends a version back to its writer as a draft."""
+    if text.state != SheetText.State.IN_REVIEW:
+        raise ValidationError(_("Only a version waiting for review can be sent back."))
+    text.state = SheetText.State.DRAFT
+    text.save(update_fields=["state"])
+
+
+def sheet_text_publish(*, by: Member, text: SheetText) -> None:
+    """A second editor reviews and publishes; the version it replaces stays in the history."""
+    if text.state != SheetText.State.IN_REVIEW:
+        raise ValidationError(_("Only a version waiting for review can be published."))
+    if text.written_by_id == by.pk:
+        raise PermissionDenied(_("Another editor must review and publish what you wrote."))
+    with transaction.atomic():
+        SheetText.objects.filter(
+            fact_sheet=text.fact_sheet, language=text.language, state=SheetText.State.PUBLISHED
+        ).update(state=SheetText.State.RETIRED)
+        text.state = SheetText.State.PUBLISHED
+        text.published_by = by
+        text.published_at = timezone.now()
+        text.reviewed_on = timezone.localdate()
+        text.reviewer = f"{by.full_name}, {by.organisation.name}"
+        text.save(update_fields=["state", "published_by", "published_at", "reviewed_on", "reviewer"])
+
+
+def resource_add(
+    *,
+    by: Member,
+    title: str,
+    kind: str,
+    description: str,
+    url: str,
+    file: UploadedFile | None,
+    audience: str,
+    language: str,
+    visibility: str,
+    tags: Sequence[str],
+    permission_wording: str = "",
+    permission_given: bool = False,
+) -> Resource:
+    """A library item, published at once; a personal story only with the teller's permission recorded."""
+    now = timezone.now()
+    with transaction.atomic():
+        resource = Resource(
+            title=title,
+            kind=kind,
+            description=description,
+            url=url,
+            audience=audience,
+            language=language,
+            visibility=visibility,
+            is_published=True,
+            added_by=by,
+        )
+        if kind == Resource.Kind.STORY and permission_given and permission_wording.strip():
+            resource.permission_wording = permission_wording.strip()
+            resource.permission_recorded_at = now
+            resource.permission_recorded_by = by
+        if file is not None:
+            resource.file.save(file.name or "upload", file, save=False)
+        resource.save()
+        resource.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+    return resource
+
+
+def course_quiz_submit(*, by: Member, module: CourseModule, answers: dict[int, int]) -> tuple[int, bool]:
+    """Marks a quiz; a pass is recorded once, with the best score kept."""
+    questions: list[dict[str, Any]] = module.words("en")["quiz"]
+    right = sum(1 for number, question in enumerate(questions) if answers.get(number) == question["answer"])
+    score = round(100 * right / len(questions))
+    passed = score >= module.pass_mark
+    if passed:
+        completion, created = CourseCompletion.objects.get_or_create(
+            member=by, module=module, defaults={"score": score}
+        )
+        if not created and score > completion.score:
+            completion.score = score
+            completion.save(update_fields=["score"])
+    return score, passed

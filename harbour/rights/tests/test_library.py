@@ -1,0 +1,192 @@
+"""The resource library: search, filters, uploads behind an access check, members-only items, stories' permission."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from harbour.rights import actions
+from harbour.rights.models import Resource
+from harbour.testing import Cast
+
+LIBRARY = "/en/rights/library/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def item(cast: Cast, title: str, **fields: Any) -> Resource:
+    values: dict[str, Any] = {
+        "kind": Resource.Kind.REPORT,
+        "description": "",
+        "url": "https://example.org/report",
+        "file": None,
+        "audience": Resource.Audience.FRONT_LINE,
+        "language": "en",
+        "visibility": Resource.Visibility.PUBLIC,
+        "tags": [],
+    }
+    values.update(fields)
+    return actions.resource_add(by=cast.alice, title=title, **values)
+
+
+def listing(client: Client, query: str = "") -> str:
+    response = client.get(LIBRARY + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def member_client(member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def test_a_story_cannot_be_published_without_the_tellers_recorded_permission(db) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resource.objects.create(
+            title="My story",
+            kind=Resource.Kind.STORY,
+            url="https://example.org/story",
+            audience=Resource.Audience.EVERYONE,
+            language="en",
+            visibility=Resource.Visibility.PUBLIC,
+            is_published=True,
+        )
+    # Unpublished, it may wait for the permission; with it recorded, it may be published.
+    story = Resource.objects.create(
+        title="My story",
+        kind=Resource.Kind.STORY,
+        url="https://example.org/story",
+        audience=Resource.Audience.EVERYONE,
+        language="en",
+        visibility=Resource.Visibility.PUBLIC,
+    )
+    story.permission_wording = "You can share my story without my name."
+    story.permission_recorded_at = timezone.now()
+    story.is_published = True
+    story.save()
+    assert list(Resource.objects.published()) == [story]
+
+
+def test_the_story_action_never_publishes_without_permission(cast: Cast) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        item(cast, "Story without permission", kind=Resource.Kind.STORY)
+    story = item(
+        cast,
+        "Story with permission",
+        kind=Resource.Kind.STORY,
+        permission_wording="Yes, members may read it.",
+        permission_given=True,
+    )
+    assert story.permission_recorded_by == cast.alice
+    assert story.permission_recorded_at is not None
+
+
+def test_the_form_refuses_a_story_without_permission_and_keeps_what_was_typed(cast: Cast) -> None:
+    response = member_client(cast.alice).post(
+        reverse("rights:resource_new"),
+        {
+            "title": "A worker's story",
+            "kind": "story",
+            "url": "https://example.org/s",
+            "audience": "everyone",
+            "language": "en",
+            "visibility": "public",
+            "tags": "",
+            "permission_wording": "",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "only with the teller" in html
+    assert "A worker&#x27;s story" in html or "A worker's story" in html
+    assert not Resource.objects.exists()
+
+
+def test_members_only_items_are_never_shown_to_visitors(cast: Cast) -> None:
+    item(cast, "Public report on recruitment fees", tags=["fees"])
+    item(cast, "Members-only response plan", visibility=Resource.Visibility.MEMBERS, tags=["fees"])
+    visitor = Client()
+    for query in ("", "?q=response", "?tag=fees", "?kind=report", "?audience=front_line&language=en"):
+        html = listing(visitor, query)
+        assert "Members-only response plan" not in html, query
+    assert "Public report on recruitment fees" in listing(visitor)
+    # A liaison is a member of a vetted organisation: members' items are for the network, not person data.
+    for member in (cast.bob, cast.lee):
+        assert "Members-only response plan" in listing(member_client(member))
+    # A member of an organisation waiting for vetting sees only public items.
+    assert "Members-only response plan" not in listing(member_client(cast.pat))
+
+
+def test_members_only_files_are_served_only_through_the_access_check(cast: Cast, media_root: Path) -> None:
+    upload = SimpleUploadedFile("names of workers.pdf", b"%PDF-1.4 members only", content_type="application/pdf")
+    private = item(cast, "Members-only guide", url="", file=upload, visibility=Resource.Visibility.MEMBERS)
+    stored = media_root / private.file.name
+    assert stored.is_file() and stored.suffix == ".pdf"
+    assert "names of workers" not in private.file.name  # the uploader's file name is not kept
+    download = f"{LIBRARY}?file={private.pk}"
+    assert Client().get(download).status_code == 404
+    assert member_client(cast.pat).get(download).status_code == 404
+    response = member_client(cast.bob).get(download)
+    assert response.status_code == 200
+    assert response.content == b"%PDF-1.4 members only"
+    assert "attachment" in response["Content-Disposition"]
+    # Never under the static URL, never under a media URL that something could serve.
+    assert Client().get(f"/media/{private.file.name}").status_code == 404
+    assert Client().get(f"/static/{private.file.name}").status_code == 404
+
+
+def test_public_files_download_for_everyone(cast: Cast) -> None:
+    upload = SimpleUploadedFile("leaflet.txt", b"Your rights at work", content_type="text/plain")
+    public = item(cast, "Leaflet", url="", file=upload)
+    response = Client().get(f"{LIBRARY}?file={public.pk}")
+    assert response.status_code == 200
+    assert response.content == b"Your rights at work"
+    assert Client().get(f"{LIBRARY}?file=not-a-number").status_code == 404
+
+
+def test_uploads_refuse_files_that_could_run(cast: Cast) -> None:
+    response = member_client(cast.alice).post(
+        reverse("rights:resource_new"),
+        {
+            "title": "Script",
+            "kind": "article",
+            "file": SimpleUploadedFile("x.html", b"<script>alert(1)</script>", content_type="text/html"),
+            "audience": "everyone",
+            "language": "en",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 200
+    assert "Harbour keeps only these kinds of file" in response.content.decode()
+    assert not Resource.objects.exists()
+
+
+def test_search_and_filters(cast: Cast) -> None:
+    item(cast, "Open work permits explained", kind=Resource.Kind.VIDEO, language="es", tags=["permits"])
+    item(cast, "Wage theft report", description="Unpaid wages in agriculture", tags=["wages"])
+    visitor = Client()
+    assert "Wage theft report" in listing(visitor, "?q=agriculture")
+    assert "Open work permits explained" not in listing(visitor, "?q=agriculture")
+    assert "Open work permits explained" in listing(visitor, "?kind=video")
+    assert "Wage theft report" not in listing(visitor, "?kind=video")
+    assert "Open work permits explained" in listing(visitor, "?language=es")
+    assert "Wage theft report" in listing(visitor, "?tag=wages")
+    assert "Wage theft report" in listing(visitor, "?q=wages")  # tags are searched too
+    assert "Nothing matches" in listing(visitor, "?q=nothing-like-this")
+
+
+def test_the_loaded_library_holds_public_and_members_items(rights_content) -> None:
+    assert Resource.objects.filter(visibility="public").exists()
+    assert Resource.objects.filter(visibility="members").exists()

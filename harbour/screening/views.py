@@ -1,0 +1,342 @@
+"""Screening pages: the worker's guided screening, its JSON twin, and the public self-check.
+
+Nothing here writes to the database. Answers travel between pages in POST
+bodies (never in a URL, which a shared phone's history would keep); pausing
+hands the worker an encrypted code instead of storing anything. The only write
+is opening a case, and only with the person's recorded consent (cases.actions).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from harbour.cases import actions as case_actions
+from harbour.cases.models import Consent
+from harbour.core import access
+from harbour.core.roles import Role
+from harbour.network.models import Member, Province
+from harbour.screening import catalogue as catalogue_module
+from harbour.screening import labels, resume
+from harbour.screening.answers import VALUES, Answers
+from harbour.screening.catalogue import Catalogue
+from harbour.screening.engine import COMBINATION_MET, Assessment, PayloadError, evaluate, evaluate_payload
+from harbour.screening.summary import screening_record
+
+FIELD_PREFIX = "q_"
+MAX_JSON_BYTES = 64 * 1024
+
+
+# --- reading what was posted ------------------------------------------------------
+
+
+def answers_from_post(data: QueryDict, catalogue: Catalogue) -> tuple[Answers, list[str]]:
+    """The answers in a posted form; values that are not a known choice are reported, not kept."""
+    answers: Answers = {}
+    problems: list[str] = []
+    for question in catalogue.questions:
+        value = data.get(FIELD_PREFIX + question.id, "")
+        if value == "":
+            continue
+        if value in VALUES:
+            answers[question.id] = value
+        else:
+            problems.append(
+                _("An answer could not be read; please choose it again: %(question)s") % {"question": _(question.text)}
+            )
+    return answers, problems
+
+
+def _province(data: QueryDict) -> str:
+    value = data.get("province", "")
+    return value if value in Province.values else ""
+
+
+def _postcode(data: QueryDict) -> str:
+    """Only the first three characters (the area): enough for a nearby search, and never stored."""
+    value = "".join(character for character in data.get("postcode", "") if character.isalnum()).upper()
+    return value[:3]
+
+
+# --- what the templates show ---------------------------------------------------------
+
+
+def _sections(catalogue: Catalogue, answers: Answers, opened: set[str]) -> list[dict[str, Any]]:
+    shown = []
+    for section in catalogue.sections:
+        questions = catalogue.questions_in(section.id)
+        if section.id not in opened and not any(q.id in answers for q in questions):
+            continue
+        shown.append(
+            {
+                "id": section.id,
+                "title": _(section.title),
+                "intro": _(section.intro),
+                "questions": [{"id": q.id, "text": _(q.text), "answer": answers.get(q.id, "")} for q in questions],
+            }
+        )
+    return shown
+
+
+def _closed_sections(catalogue: Catalogue, shown: list[dict[str, Any]]) -> list[dict[str, str]]:
+    ids = {section["id"] for section in shown}
+    return [{"id": s.id, "title": _(s.title)} for s in catalogue.sections if s.id not in ids]
+
+
+def _question_text(catalogue: Catalogue, question_id: str) -> str:
+    return _(catalogue.question_by_id[question_id].text)
+
+
+def _element_row(catalogue: Catalogue, element: dict[str, Any]) -> dict[str, Any]:
+    """An element or a s. 279.04(2) factor as the definitions panel shows it, with the answers behind it."""
+    return {
+        "label": _(element["label"]),
+        "cite": element["cite"],
+        "status": element["status"],
+        "status_label": labels.STATUS[element["status"]],
+        "because": [
+            {"question": _question_text(catalogue, row["question"]), "answer": labels.ANSWERS[row["answer"]]}
+            for row in element["because"]
+        ],
+    }
+
+
+def _directory_link(need: str, postcode: str) -> str:
+    query = {"need": need, **({"postcode": postcode} if postcode else {})}
+    return f"{reverse('directory:search')}?{urlencode(query)}"
+
+
+def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: str = "") -> dict[str, Any]:
+    """Everything a result page shows, already in the reader's language."""
+    sets: list[dict[str, Any]] = []
+    for reading in assessment.sets:
+        sets.append(
+            {
+                "name": labels.SET[reading.set_name],
+                "reading": labels.COMBINATION[reading.reading],
+                "met": reading.reading == COMBINATION_MET,
+                "dimensions": [
+                    {
+                        "label": _(dimension.dimension.label),
+                        "present": dimension.present,
+                        "indicators": [
+                            {
+                                "label": _(shown.indicator.label),
+                                "weight": labels.WEIGHT[shown.weight],
+                                "because": [_question_text(catalogue, q) for q in shown.because],
+                            }
+                            for shown in dimension.indicators
+                        ],
+                    }
+                    for dimension in reading.dimensions
+                ],
+            }
+        )
+    definitions: list[dict[str, Any]] = []
+    for definition in assessment.definitions:
+        definitions.append(
+            {
+                "id": definition.id,
+                "label": _(definition.label),
+                "source_title": definition.source_title,
+                "source_url": definition.source_url,
+                "status": definition.reading.value,
+                "reading": labels.READING[definition.reading.value],
+                "reading_plain": labels.READING_PLAIN[definition.reading.value],
+                "section": definition.extra.get("section", ""),
+                "notes": [labels.NOTE[note] for note in definition.notes],
+                "elements": [_element_row(catalogue, element.to_dict()) for element in definition.elements],
+                "factors": [_element_row(catalogue, factor) for factor in definition.extra.get("factors", [])],
+            }
+        )
+    # For the self-check: each sign once, by dimension, whichever sets were read.
+    signs: dict[str, list[str]] = {}
+    for reading_set in sets:
+        for dimension_row in reading_set["dimensions"]:
+            for indicator_row in dimension_row["indicators"]:
+                found = signs.setdefault(dimension_row["label"], [])
+                if indicator_row["label"] not in found:
+                    found.append(indicator_row["label"])
+    return {
+        "assessment": assessment,
+        "sets": sets,
+        "signs": [{"dimension": dimension, "indicators": found} for dimension, found in signs.items() if found],
+        "forced_labour": [{"label": _(label)} for _id, label, _because in assessment.forced_labour],
+        "definitions": definitions,
+        "needs": [{"label": labels.NEED[need], "url": _directory_link(need, postcode)} for need in assessment.needs],
+        "rights": [
+            {"label": labels.RIGHTS[slug], "url": reverse("rights:fact_sheet", kwargs={"slug": slug})}
+            for slug in assessment.rights
+        ],
+        "action_plan": assessment.action_plan,
+        "national_plan": assessment.national_plan,
+        "province_label": Province(assessment.province).label if assessment.province else "",
+        "counts": assessment.counts,
+        "answers": assessment.answers,
+    }
+
+
+def _form_context(catalogue: Catalogue, answers: Answers, opened: set[str], **extra: Any) -> dict[str, Any]:
+    sections = _sections(catalogue, answers, opened)
+    return {
+        "sections": sections,
+        "closed_sections": _closed_sections(catalogue, sections),
+        "choices": labels.ANSWER_CHOICES,
+        "provinces": Province.choices,
+        **extra,
+    }
+
+
+# --- the worker's screening -----------------------------------------------------------
+
+
+@access.person_data()
+def worker(request: HttpRequest) -> HttpResponse:
+    """The guided screening: core questions first, deeper sections on demand, a reading, next steps."""
+    catalogue = catalogue_module.load()
+    if request.method != "POST":
+        return render(request, "screening/worker.html", _form_context(catalogue, {}, {"core"}))
+    answers, problems = answers_from_post(request.POST, catalogue)
+    province, postcode = _province(request.POST), _postcode(request.POST)
+    action = request.POST.get("do", "")
+    opened = {"core"}
+    if action.startswith("open:"):
+        opened.add(action.removeprefix("open:"))
+    elif action == "all":
+        opened.update(section.id for section in catalogue.sections)
+    if problems or action not in ("result", "pause"):
+        context = _form_context(catalogue, answers, opened, problems=problems, province=province, postcode=postcode)
+        return render(request, "screening/worker.html", context)
+    member: Member = request.user  # type: ignore[assignment]
+    if action == "pause":
+        code = resume.code_make(answers, catalogue=catalogue, organisation_id=member.organisation_id)
+        return render(request, "screening/paused.html", {"code": code, "days": resume.LIFETIME_SECONDS // 86400})
+    assessment = evaluate(catalogue, answers, province=province)
+    context = result_context(assessment, catalogue, postcode=postcode)
+    context.update(
+        province=province,
+        postcode=postcode,
+        may_open_case=member.role in (Role.CASE_WORKER, Role.ORG_ADMIN),
+    )
+    return render(request, "screening/worker_result.html", context)
+
+
+@access.person_data()
+def resume_screening(request: HttpRequest) -> HttpResponse:
+    """Opens a paused screening from the code the worker kept."""
+    catalogue = catalogue_module.load()
+    code = request.POST.get("code", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        member: Member = request.user  # type: ignore[assignment]
+        try:
+            answers = resume.code_read(code, catalogue=catalogue, organisation_id=member.organisation_id)
+        except resume.ResumeCodeError:
+            error = _(
+                "This code cannot be opened. Check it for typing mistakes. Codes work for %(days)s days, "
+                "only within the organisation that made them, and only for the same version of the questions."
+            ) % {"days": resume.LIFETIME_SECONDS // 86400}
+            return render(request, "screening/resume.html", {"code": code, "error": error}, status=400)
+        context = _form_context(catalogue, answers, {"core"}, resumed=True)
+        return render(request, "screening/worker.html", context)
+    return render(request, "screening/resume.html", {"code": code})
+
+
+CONSENT_WORDING = gettext_noop(
+    "You can choose whether we open a file to coordinate help for you. It is known by a reference, not your name. "
+    "Only people at this organisation who work on it can read it, and every reading is recorded. "
+    "If you agree, we also keep your answers to these questions in it. "
+    "Nothing is shared with anyone else, including immigration or the police, unless you agree to that separately. "
+    "You can change your mind at any time."
+)
+
+
+@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@require_POST
+def open_case(request: HttpRequest) -> HttpResponse:
+    """Opens a case from a screening, only once the person's consent is recorded."""
+    catalogue = catalogue_module.load()
+    answers, problems = answers_from_post(request.POST, catalogue)
+    wording = _(CONSENT_WORDING)
+    # Both boxes start unticked: consent is something the person gives, never a default.
+    context: dict[str, Any] = {"answers": answers, "wording": wording, "problems": problems, "keep_answers": False}
+    if request.POST.get("stage") != "confirm" or problems:
+        return render(request, "screening/consent.html", context)
+    context["summary"] = request.POST.get("summary", "")
+    context["keep_answers"] = request.POST.get("keep_answers") == "on"
+    if request.POST.get("agreed") != "on":
+        context["problems"] = [_("A case is opened only when the person has agreed. Tick the box once they have.")]
+        return render(request, "screening/consent.html", context, status=400)
+    member: Member = request.user  # type: ignore[assignment]
+    scope = [Consent.Scope.CASE]
+    screening = None
+    if context["keep_answers"]:
+        scope.append(Consent.Scope.SCREENING)
+        screening = screening_record(evaluate(catalogue, answers))
+    case = case_actions.case_open(
+        by=member,
+        summary=context["summary"].strip() or _("Opened from a screening."),
+        screening=screening,
+        consent=case_actions.ConsentTerms(purpose=Consent.Purpose.OPEN_CASE, scope=tuple(scope), wording=wording),
+    )
+    messages.success(
+        request, _("Case %(reference)s is open, with the person's consent.") % {"reference": case.reference}
+    )
+    return redirect("cases:case_detail", reference=case.reference)
+
+
+@access.person_data()
+@require_POST
+def evaluate_json(request: HttpRequest) -> HttpResponse:
+    """The engine as JSON, for members' own tools: POST answers, get the full result.
+
+    Signed-in session plus Django's CSRF token (X-CSRFToken header), like every
+    other POST: not exempt, so no other site can make a member's browser call it.
+    """
+    if len(request.body) > MAX_JSON_BYTES:
+        return JsonResponse({"error": "the request is larger than 64 KB"}, status=413)
+    try:
+        payload = json.loads(request.body or b"null")
+    except ValueError:
+        return JsonResponse({"error": "the body is not JSON"}, status=400)
+    try:
+        assessment = evaluate_payload(payload, catalogue_module.load())
+    except PayloadError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(assessment.to_dict())
+
+
+# --- the public self-check --------------------------------------------------------------
+
+
+@access.public
+@csrf_exempt
+def self_check(request: HttpRequest) -> HttpResponse:
+    """A person exploring their own situation: no account, nothing stored, nothing logged.
+
+    Exempt from CSRF because there is nothing to forge: no session, no account, no
+    write. Exempting it also means the page sets no CSRF cookie.
+    """
+    catalogue = catalogue_module.load()
+    if request.method != "POST":
+        # Answers in a query string are ignored: a URL would keep them in the phone's history.
+        return render(request, "screening/self_check.html", _form_context(catalogue, {}, {"core"}))
+    answers, problems = answers_from_post(request.POST, catalogue)
+    province = _province(request.POST)
+    action = request.POST.get("do", "")
+    if problems or action != "result":
+        opened = {"core"} | ({section.id for section in catalogue.sections} if action == "all" else set())
+        context = _form_context(catalogue, answers, opened, problems=problems, province=province)
+        return render(request, "screening/self_check.html", context)
+    context = result_context(evaluate(catalogue, answers, province=province), catalogue)
+    context["province"] = province
+    return render(request, "screening/self_check_result.html", context)
