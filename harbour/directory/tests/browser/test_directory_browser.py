@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from harbour.core.tests.browser.conftest import CHROMIUM_ARGS, axe_violations  # noqa: F401
+from harbour.core.tests.browser.harness import axe_violations
 from harbour.directory import places
 from harbour.directory.models import Service
 from harbour.directory.tests.factories import service_make
