@@ -22,6 +22,7 @@ from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.forms import LibrarySearchForm, ResourceForm, SheetTextForm, sources_as_text
 from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, Resource, SheetText
+from harbour.rights.needs import PACKAGE_NEEDS
 from harbour.rights.text import render as render_text
 
 EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
@@ -151,19 +152,7 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
     search = reverse("directory:search")
     # The directory's need codes; it searches around the city's central postal area.
     place = {"postcode": city.postcode} if city.postcode else {}
-    needs = [
-        {"label": label, "url": f"{search}?{urlencode({'need': code, **place})}"}
-        for code, label in (
-            ("trafficking-support", _("Support for people who were trafficked")),
-            ("shelter", _("A safe place to stay")),
-            ("legal-immigration", _("Legal help with immigration")),
-            ("legal-labour", _("Help with work and pay")),
-            ("health", _("Health care")),
-            ("counselling", _("Counselling")),
-            ("settlement", _("Settlement services")),
-            ("interpretation", _("Interpretation")),
-        )
-    ]
+    needs = [{"label": label, "url": f"{search}?{urlencode({'need': code, **place})}"} for code, label in PACKAGE_NEEDS]
     return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})
 
 

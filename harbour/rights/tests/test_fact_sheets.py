@@ -287,5 +287,5 @@ def test_a_city_package_links_to_the_directory_by_need_around_the_city(rights_co
     html = page("/en/rights/help/toronto/")
     assert 'href="tel:18339001010"' in html
     search = reverse("directory:search")
-    assert f'href="{search}?need=legal-labour&amp;postcode=M5V"' in html
+    assert f'href="{search}?need=labour-rights&amp;postcode=M5V"' in html
     assert f'href="{search}?need=shelter&amp;postcode=M5V"' in html
