@@ -184,37 +184,78 @@ def library(request: HttpRequest) -> HttpResponse:
         if data["tag"]:
             items = items.filter(tags__name=data["tag"].strip().lower())
     items = items.distinct()
+    policy = access.policy_of(resource_form)
+    is_editor = policy is not None and isinstance(request.user, Member) and policy.allows(request.user)
+    # Only editors see what is not published, to change it or publish it again.
+    unpublished = (
+        Resource.objects.exclude(pk__in=Resource.objects.published()) if is_editor else Resource.objects.none()
+    )
     return render(
         request,
         "rights/library.html",
-        {"form": form, "items": items, "searched": bool(request.GET), "editor_roles": EDITOR_ROLES},
+        {
+            "form": form,
+            "items": items,
+            "searched": bool(request.GET),
+            "is_editor": is_editor,
+            "unpublished": unpublished,
+        },
     )
+
+
+RESOURCE_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "url",
+    "file",
+    "audience",
+    "language",
+    "visibility",
+    "tags",
+    "permission_wording",
+    "permission_given",
+    "is_published",
+)
+
+
+def _resource_initial(resource: Resource) -> dict[str, Any]:
+    return {
+        "title": resource.title,
+        "kind": resource.kind,
+        "description": resource.description,
+        "url": resource.url,
+        "audience": resource.audience,
+        "language": resource.language,
+        "visibility": resource.visibility,
+        "tags": ", ".join(tag.name for tag in resource.tags.all()),
+        "permission_wording": resource.permission_wording,
+        "permission_given": resource.permission_recorded_at is not None,
+        "is_published": resource.is_published,
+    }
 
 
 @access.members(*EDITOR_ROLES)
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
-    """Adding an item to the library: a link or a file; a personal story only with the teller's permission."""
-    form = ResourceForm(request.POST or None, request.FILES or None)
+def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Adding an item to the library, or changing or unpublishing one: a personal story only with permission."""
+    resource = get_object_or_404(Resource, pk=pk) if pk is not None else None
+    form = ResourceForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_resource_initial(resource) if resource else None,
+        has_file=bool(resource and resource.file),
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        actions.resource_add(
-            by=_member(request),
-            title=data["title"],
-            kind=data["kind"],
-            description=data["description"],
-            url=data["url"],
-            file=data["file"],
-            audience=data["audience"],
-            language=data["language"],
-            visibility=data["visibility"],
-            tags=data["tags"],
-            permission_wording=data["permission_wording"],
-            permission_given=data["permission_given"],
-        )
-        messages.success(request, _("The item is in the library."))
+        fields = {name: form.cleaned_data[name] for name in RESOURCE_FIELDS}
+        if resource is None:
+            actions.resource_add(by=_member(request), **fields)
+            messages.success(request, _("The item is in the library."))
+        else:
+            actions.resource_edit(by=_member(request), resource=resource, **fields)
+            messages.success(request, _("The item is saved."))
         return redirect("rights:library")
-    return render(request, "rights/resource_form.html", {"form": form})
+    return render(request, "rights/resource_form.html", {"form": form, "resource": resource})
 
 
 @access.members()
