@@ -124,7 +124,9 @@ def fact_sheet(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="harbour-{sheet.slug}-{text.language}.pdf"'
         return response
     response = render(request, "rights/fact_sheet.html", context)
-    response[OFFLINE_HEADER] = "keep"
+    if not request.user.is_authenticated:
+        # A member's page carries their name: it is never kept on the phone.
+        response[OFFLINE_HEADER] = "keep"
     return response
 
 

@@ -72,9 +72,12 @@ def test_a_story_cannot_be_published_without_the_tellers_recorded_permission(db)
         language="en",
         visibility=Resource.Visibility.PUBLIC,
     )
-    story.permission_wording = "You can share my story without my name."
+    # A date alone is not a permission: the teller's words must be recorded with it.
     story.permission_recorded_at = timezone.now()
     story.is_published = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        story.save()
+    story.permission_wording = "You can share my story without my name."
     story.save()
     assert list(Resource.objects.published()) == [story]
 
