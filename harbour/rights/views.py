@@ -337,7 +337,9 @@ def editor(request: HttpRequest) -> HttpResponse:
     languages = [code for code, _name in settings.LANGUAGES]
     for sheet in FactSheet.objects.prefetch_related("texts"):
         texts = list(sheet.texts.all())
-        source = next((t for t in texts if t.language == sheet.source_language and t.state == "published"), None)
+        source = next(
+            (t for t in texts if t.language == sheet.source_language and t.state == SheetText.State.PUBLISHED), None
+        )
         cells = []
         for code in languages:
             published = next((t for t in texts if t.language == code and t.state == SheetText.State.PUBLISHED), None)
