@@ -337,12 +337,11 @@ def editor(request: HttpRequest) -> HttpResponse:
     languages = [code for code, _name in settings.LANGUAGES]
     for sheet in FactSheet.objects.prefetch_related("texts"):
         texts = list(sheet.texts.all())
-        source = next(
-            (t for t in texts if t.language == sheet.source_language and t.state == SheetText.State.PUBLISHED), None
-        )
+        published_by_language = {t.language: t for t in texts if t.state == SheetText.State.PUBLISHED}
+        source = published_by_language.get(sheet.source_language)
         cells = []
         for code in languages:
-            published = next((t for t in texts if t.language == code and t.state == SheetText.State.PUBLISHED), None)
+            published = published_by_language.get(code)
             waiting = sum(1 for t in texts if t.language == code and t.state == SheetText.State.IN_REVIEW)
             cells.append({"code": code, "status": published.status(source) if published else "", "waiting": waiting})
         title = source.title if source else sheet.slug
