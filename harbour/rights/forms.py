@@ -108,7 +108,7 @@ class ResourceForm(forms.Form):
         required=False,
     )
     is_published = forms.BooleanField(
-        label=_("Published"),
+        label=_("Published in the library"),
         required=False,
         initial=True,
         help_text=_("Untick to take the item down: only editors see it until it is published again."),
