@@ -185,10 +185,14 @@ def _load_packages(path: Path, report: LoadReport) -> None:
 
 def _load_course(path: Path, report: LoadReport, update: bool = False) -> None:
     for order, raw in enumerate(_yaml(path) or [], start=1):
+        # Quizzes are marked against the English answers, whatever language a member reads.
+        english_answers = [question["answer"] for question in raw["content"]["en"]["quiz"]]
         for language, words in raw["content"].items():
             for question in words["quiz"]:
                 if not 0 <= question["answer"] < len(question["choices"]):
                     raise ContentError(f"{path}: {raw['slug']} [{language}]: an answer points at no choice")
+            if [question["answer"] for question in words["quiz"]] != english_answers:
+                raise ContentError(f"{path}: {raw['slug']} [{language}]: the answers differ from the English quiz")
         module, created = CourseModule.objects.get_or_create(
             slug=raw["slug"], defaults={"order": order, "content": raw["content"]}
         )

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 from harbour.rights.loading import CONTENT_DIR, ContentError, load_content
@@ -71,6 +72,17 @@ def test_update_brings_a_corrected_course_module_and_keeps_completions(db, tmp_p
     module.refresh_from_db()
     assert module.words("en")["title"] == "Protection, status"
     assert CourseCompletion.objects.filter(member=cast.bob, module=module).exists()
+
+
+def test_a_translated_quiz_whose_answers_differ_from_the_english_is_refused(db, tmp_path: Path) -> None:
+    content = copy_of_content(tmp_path)
+    course = content / "course.yaml"
+    modules = yaml.safe_load(course.read_text(encoding="utf-8"))
+    modules[0]["content"]["fr"]["quiz"][0]["answer"] = (modules[0]["content"]["en"]["quiz"][0]["answer"] + 1) % 2
+    course.write_text(yaml.safe_dump(modules, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="differ from the English"):
+        load_content(content)
+    assert not CourseModule.objects.exists()
 
 
 def test_the_command_says_nothing_was_loaded_on_an_error(db, tmp_path: Path, monkeypatch) -> None:
