@@ -34,15 +34,40 @@ DIRECTORY_NEED_CODES = frozenset(
     }
 )
 
+# How the rights pages name each need they link to.
+NEED_LABELS: dict[str, str | Promise] = {
+    "trafficking-support": _("Support for people who were trafficked"),
+    "shelter": _("A safe place to stay"),
+    "immigration-legal": _("Legal help with immigration"),
+    "labour-rights": _("Help with work and pay"),
+    "legal-aid": _("Legal aid"),
+    "health-care": _("Health care"),
+    "mental-health": _("Counselling"),
+    "settlement": _("Settlement services"),
+    "interpretation": _("Interpretation"),
+    "crisis-line": _("Crisis lines, day and night"),
+    "child-protection": _("Protection for children"),
+}
+
 # What a city's help package offers to find in the directory, in the order a person sees it.
-PACKAGE_NEEDS: tuple[tuple[str, str | Promise], ...] = (
-    ("trafficking-support", _("Support for people who were trafficked")),
-    ("shelter", _("A safe place to stay")),
-    ("immigration-legal", _("Legal help with immigration")),
-    ("labour-rights", _("Help with work and pay")),
-    ("legal-aid", _("Legal aid")),
-    ("health-care", _("Health care")),
-    ("mental-health", _("Counselling")),
-    ("settlement", _("Settlement services")),
-    ("interpretation", _("Interpretation")),
+PACKAGE_NEEDS: tuple[str, ...] = (
+    "trafficking-support",
+    "shelter",
+    "immigration-legal",
+    "labour-rights",
+    "legal-aid",
+    "health-care",
+    "mental-health",
+    "settlement",
+    "interpretation",
 )
+
+# Where a fact sheet of each topic (rights.models.Topic values) sends a reader in the directory.
+TOPIC_NEEDS: dict[str, tuple[str, ...]] = {
+    "employment": ("labour-rights", "legal-aid"),
+    "immigration": ("immigration-legal", "trafficking-support"),
+    "health": ("health-care", "mental-health"),
+    "privacy": (),
+    "emergency": ("crisis-line", "shelter", "trafficking-support"),
+    "children": ("child-protection",),
+}

@@ -22,7 +22,7 @@ from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.forms import LibrarySearchForm, ResourceForm, SheetTextForm, sources_as_text
 from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, Resource, SheetText
-from harbour.rights.needs import PACKAGE_NEEDS
+from harbour.rights.needs import NEED_LABELS, PACKAGE_NEEDS, TOPIC_NEEDS
 from harbour.rights.text import render as render_text
 
 EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
@@ -95,7 +95,17 @@ def _sheet_context(request: HttpRequest, sheet: FactSheet) -> dict[str, Any]:
             if code != text.language
         ],
         "pdf_url": f"{path}?format=pdf",
+        "directory_links": _directory_links(TOPIC_NEEDS.get(sheet.topic, ())),
     }
+
+
+def _directory_links(codes: tuple[str, ...], postcode: str = "") -> list[dict[str, str]]:
+    """Links to the directory's search for each need (codes from rights.needs), around a postal area if given."""
+    search = reverse("directory:search")
+    place = {"postcode": postcode} if postcode else {}
+    return [
+        {"label": str(NEED_LABELS[code]), "url": f"{search}?{urlencode({'need': code, **place})}"} for code in codes
+    ]
 
 
 @access.public
@@ -151,10 +161,8 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(Package, slug=slug)
     notes = _package_notes()
     entries = [{"entry": entry, "note": notes.get(entry.note_key, "")} for entry in city.entries.all()]
-    search = reverse("directory:search")
-    # The directory's need codes; it searches around the city's central postal area.
-    place = {"postcode": city.postcode} if city.postcode else {}
-    needs = [{"label": label, "url": f"{search}?{urlencode({'need': code, **place})}"} for code, label in PACKAGE_NEEDS]
+    # The directory searches around the city's central postal area.
+    needs = _directory_links(PACKAGE_NEEDS, postcode=city.postcode)
     return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})
 
 
