@@ -61,9 +61,10 @@ class Command(BaseCommand):
         directory_services = demo_directory_load()
         if options["quiet"]:
             return
-        self._print(data, options["site_url"], created)
         if directory_services:
             self.stdout.write(f"Demo directory loaded: {directory_services} services.")
+        # Last, so the URL and the logins are what a newcomer sees when the server starts.
+        self._print(data, options["site_url"], created)
 
     def _load(self, data: dict[str, Any]) -> None:
         organisations: dict[str, Organisation] = {}
