@@ -27,10 +27,11 @@ translations: $(VENV)/.runtime
 	$(PY) manage.py build_translations
 
 run: $(VENV)/.runtime var/secret-key var/master-key translations
+	@scripts/system-deps --runtime || echo "Harbour runs, but fact-sheet PDFs need Debian's Pango and Noto fonts: run scripts/system-deps --runtime as root"
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
-	HARBOUR_DEMO=true $(PY) manage.py load_demo --site-url http://127.0.0.1:$(PORT)
 	$(PY) manage.py load_rights_content
+	HARBOUR_DEMO=true $(PY) manage.py load_demo --site-url http://127.0.0.1:$(PORT)
 	HARBOUR_DEMO=true HARBOUR_SITE_URL=http://127.0.0.1:$(PORT) HARBOUR_BIND=127.0.0.1:$(PORT) \
 		$(VENV)/bin/gunicorn --config harbour/gunicorn.conf.py harbour.wsgi
 
@@ -78,7 +79,7 @@ bench-directory: $(VENV)/.runtime var/secret-key var/master-key translations
 	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
 		$(BENCH_DIRECTORY) --output var/bench/directory-postgres.json'
 
-bench: bench-weight bench-directory
+bench: bench-weight bench-screening bench-directory
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+import datetime
+from collections.abc import Iterable
 
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from harbour.core.mail import email_send
+from harbour.core.models import AuditEntry
+from harbour.core.roles import Role
 from harbour.directory.confidential import protect_location
-from harbour.directory.models import Location
+from harbour.directory.models import BedAvailability, Location, Service
 from harbour.network.models import Member
+
+# A service not verified for this long is out of date; its administrators are reminded.
+VERIFY_EVERY = datetime.timedelta(days=183)
+# After the first reminder, another one every this many days until someone verifies.
+REMIND_AGAIN_EVERY_DAYS = 30
 
 
 def location_make_confidential(*, by: Member | None, location: Location) -> Location:
@@ -18,3 +32,92 @@ def location_make_confidential(*, by: Member | None, location: Location) -> Loca
         location.save(update_fields=["confidential", "modified_at"])
         protect_location(location)
     return location
+
+
+def confidential_addresses_view(*, by: Member, locations: Iterable[Location]) -> None:
+    """Writes to the audit log that `by` was shown these confidential locations' addresses.
+
+    Each entry belongs to the shelter's network organisation when it has one, so its
+    administrators see who looked; otherwise to the reader's own organisation.
+    """
+    entries = []
+    for location in locations:
+        organization = location.organization
+        owner = organization.network_organisation_id if organization is not None else None
+        entries.append(
+            AuditEntry(
+                actor=by,
+                actor_role=by.role,
+                organisation_id=owner or by.organisation_id,
+                action=AuditEntry.Action.VIEW,
+                record_type="directory.confidentialaddress",
+                record_id=str(location.id),
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
+
+
+def service_update(*, by: Member, service: Service, fields: dict[str, object]) -> Service:
+    """Saves an administrator's changes to their organisation's service; changing it also verifies it."""
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.search_text = service.compute_search_text()
+    service.assured_date = timezone.localdate()
+    service.modified_at = timezone.now()
+    service.save()
+    return service
+
+
+def service_verify(*, by: Member, service: Service) -> Service:
+    """Records that an administrator checked the service and it is still right today."""
+    service.assured_date = timezone.localdate()
+    service.modified_at = timezone.now()
+    service.save(update_fields=["assured_date", "modified_at"])
+    return service
+
+
+def beds_post(*, by: Member, location: Location, places_available: int) -> BedAvailability:
+    """A shelter posts how many places it has tonight."""
+    with transaction.atomic():
+        return BedAvailability.objects.create(location=location, places_available=places_available, updated_by=by)
+
+
+def _reminder_due(assured: datetime.date | None, today: datetime.date) -> bool:
+    if assured is None:
+        return False
+    overdue = (today - assured) - VERIFY_EVERY
+    return overdue >= datetime.timedelta(0) and overdue.days % REMIND_AGAIN_EVERY_DAYS == 0
+
+
+def verification_reminders_send(*, today: datetime.date | None = None, site_url: str = "") -> int:
+    """Emails each organisation administrator whose services reach six months without verification today.
+
+    Meant to run once a day: a reminder goes on the day a service becomes out of date and
+    every thirty days after, until someone verifies it. Returns how many emails were sent.
+    """
+    today = today or timezone.localdate()
+    due: dict[int, list[Service]] = {}
+    stale = Service.objects.active().filter(
+        organization__network_organisation__isnull=False, assured_date__lte=today - VERIFY_EVERY
+    )
+    for service in stale.select_related("organization").order_by("name"):
+        if _reminder_due(service.assured_date, today) and service.organization is not None:
+            organisation_id = service.organization.network_organisation_id
+            if organisation_id is not None:
+                due.setdefault(organisation_id, []).append(service)
+    sent = 0
+    link = (site_url or settings.HARBOUR_SITE_URL).rstrip("/")
+    for organisation_id, services in due.items():
+        admins = Member.objects.filter(organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True)
+        for admin in admins:
+            with translation.override(admin.preferred_language or settings.LANGUAGE_CODE):
+                names = "\n".join(f"- {service.name}" for service in services)
+                body = _(
+                    "These services of your organisation have not been verified for six months or more:\n\n"
+                    "%(names)s\n\n"
+                    "People and hotline operators rely on them. Please check each one and press "
+                    '"Still correct" or correct it: %(link)s'
+                ) % {"names": names, "link": link + reverse("directory:my_services")}
+                email_send(to=admin.email, subject=_("Harbour directory: please verify your services"), body=body)
+            sent += 1
+    return sent

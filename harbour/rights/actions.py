@@ -113,29 +113,73 @@ def resource_add(
     tags: Sequence[str],
     permission_wording: str = "",
     permission_given: bool = False,
+    is_published: bool = True,
 ) -> Resource:
-    """A library item, published at once; a personal story only with the teller's permission recorded."""
-    now = timezone.now()
+    """A library item; a personal story is published only with the teller's permission recorded."""
+    return resource_edit(
+        by=by,
+        resource=Resource(added_by=by),
+        title=title,
+        kind=kind,
+        description=description,
+        url=url,
+        file=file,
+        audience=audience,
+        language=language,
+        visibility=visibility,
+        tags=tags,
+        permission_wording=permission_wording,
+        permission_given=permission_given,
+        is_published=is_published,
+    )
+
+
+def resource_edit(
+    *,
+    by: Member,
+    resource: Resource,
+    title: str,
+    kind: str,
+    description: str,
+    url: str,
+    file: UploadedFile | None,
+    audience: str,
+    language: str,
+    visibility: str,
+    tags: Sequence[str],
+    permission_wording: str,
+    permission_given: bool,
+    is_published: bool,
+) -> Resource:
+    """An editor changes a library item or takes it down (`is_published=False`); a new link or file replaces the old."""
+    wording = permission_wording.strip()
     with transaction.atomic():
-        resource = Resource(
-            title=title,
-            kind=kind,
-            description=description,
-            url=url,
-            audience=audience,
-            language=language,
-            visibility=visibility,
-            is_published=True,
-            added_by=by,
-        )
-        if kind == Resource.Kind.STORY and permission_given and permission_wording.strip():
-            resource.permission_wording = permission_wording.strip()
-            resource.permission_recorded_at = now
-            resource.permission_recorded_by = by
+        resource.title, resource.kind, resource.description = title, kind, description
+        resource.audience, resource.language, resource.visibility = audience, language, visibility
+        resource.is_published = is_published
+        if kind == Resource.Kind.STORY and permission_given and wording:
+            if wording != resource.permission_wording or resource.permission_recorded_at is None:
+                resource.permission_wording = wording
+                resource.permission_recorded_at = timezone.now()
+                resource.permission_recorded_by = by
+        else:
+            # Not a story, or no permission: nothing of the teller's words is kept, and the database
+            # refuses to publish a story in this state.
+            resource.permission_wording = ""
+            resource.permission_recorded_at = None
+            resource.permission_recorded_by = None
+        replaced = resource.file.name if resource.file and (file is not None or url) else ""
         if file is not None:
             resource.file.save(file.name or "upload", file, save=False)
+            resource.url = ""
+        elif url:
+            resource.file = ""
+            resource.url = url
         resource.save()
         resource.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+        if replaced:
+            storage = resource.file.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
     return resource
 
 

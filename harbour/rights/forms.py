@@ -107,6 +107,19 @@ class ResourceForm(forms.Form):
         label=_("The teller gave this permission to publish their story, for the audience chosen above"),
         required=False,
     )
+    is_published = forms.BooleanField(
+        label=_("Published in the library"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to take the item down: only editors see it until it is published again."),
+    )
+
+    def __init__(self, *args: Any, has_file: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # When changing an item that has a file, the file stays unless a link or another file replaces it.
+        self.has_file = has_file
+        if has_file:
+            self.fields["file"].help_text = _("The item has a file: it stays unless you give a link or another file.")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -126,7 +139,7 @@ class ResourceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("url") and not data.get("file"):
+        if not data.get("url") and not data.get("file") and not self.has_file:
             raise forms.ValidationError(_("Give a link or a file."))
         if data.get("url") and data.get("file"):
             raise forms.ValidationError(_("Give a link or a file, not both."))

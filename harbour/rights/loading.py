@@ -183,13 +183,23 @@ def _load_packages(path: Path, report: LoadReport) -> None:
             )
 
 
-def _load_course(path: Path, report: LoadReport) -> None:
+def _load_course(path: Path, report: LoadReport, update: bool = False) -> None:
     for order, raw in enumerate(_yaml(path) or [], start=1):
+        # Quizzes are marked against the English answers, whatever language a member reads.
+        english_answers = [question["answer"] for question in raw["content"]["en"]["quiz"]]
         for language, words in raw["content"].items():
             for question in words["quiz"]:
                 if not 0 <= question["answer"] < len(question["choices"]):
                     raise ContentError(f"{path}: {raw['slug']} [{language}]: an answer points at no choice")
-        CourseModule.objects.get_or_create(slug=raw["slug"], defaults={"order": order, "content": raw["content"]})
+            if [question["answer"] for question in words["quiz"]] != english_answers:
+                raise ContentError(f"{path}: {raw['slug']} [{language}]: the answers differ from the English quiz")
+        module, created = CourseModule.objects.get_or_create(
+            slug=raw["slug"], defaults={"order": order, "content": raw["content"]}
+        )
+        if update and not created and (module.order, module.content) != (order, raw["content"]):
+            # Completions stay: they record that a member passed the module, whatever its words today.
+            module.order, module.content = order, raw["content"]
+            module.save(update_fields=["order", "content"])
         report.modules += 1
 
 
@@ -219,13 +229,12 @@ def load_content(directory: Path = CONTENT_DIR, *, update: bool = False) -> Load
         for folder in sorted((directory / "fact_sheets").iterdir()):
             if folder.is_dir():
                 _load_sheet(folder, report, update)
-        for name, loader in (
-            ("packages.yaml", _load_packages),
-            ("course.yaml", _load_course),
-            ("library.yaml", _load_library),
-        ):
-            if (directory / name).exists():
-                loader(directory / name, report)
+        if (directory / "packages.yaml").exists():
+            _load_packages(directory / "packages.yaml", report)
+        if (directory / "course.yaml").exists():
+            _load_course(directory / "course.yaml", report, update)
+        if (directory / "library.yaml").exists():
+            _load_library(directory / "library.yaml", report)
     except (KeyError, TypeError, ValueError) as error:
         raise ContentError(f"{directory}: {error!r}") from None
     return report

@@ -205,7 +205,8 @@ class Tag(models.Model):
 class ResourceQuerySet(models.QuerySet["Resource"]):
     def published(self) -> ResourceQuerySet:
         # A story without the teller's recorded permission is never shown, whatever its flags say.
-        return self.filter(is_published=True).exclude(kind=Resource.Kind.STORY, permission_recorded_at__isnull=True)
+        without_permission = Q(permission_recorded_at__isnull=True) | Q(permission_wording="")
+        return self.filter(is_published=True).exclude(Q(kind=Resource.Kind.STORY) & without_permission)
 
     def visible_to(self, user: Any) -> ResourceQuerySet:
         published = self.published()
@@ -265,7 +266,9 @@ class Resource(models.Model):
         ordering = ["-created_at", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="story") | Q(is_published=False) | Q(permission_recorded_at__isnull=False),
+                condition=~Q(kind="story")
+                | Q(is_published=False)
+                | (Q(permission_recorded_at__isnull=False) & ~Q(permission_wording="")),
                 name="rights_story_published_only_with_permission",
             ),
             models.CheckConstraint(

@@ -32,28 +32,29 @@ def _inline(text: str) -> str:
     return STRONG.sub(r"<strong>\1</strong>", html)
 
 
+def _is_list(lines: list[str]) -> bool:
+    return bool(lines) and all(line.lstrip().startswith("- ") for line in lines)
+
+
+def _list(lines: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_inline(line.lstrip()[2:].strip())}</li>" for line in lines) + "</ul>"
+
+
 def render(source: str, heading_level: int = 2) -> SafeString:
     """HTML for a text in the fact-sheet format; `## ` headings become <h{heading_level}>."""
     blocks: list[str] = []
     for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n").strip()):
         lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if lines[0].startswith("## ") and len(lines) == 1:
-            blocks.append(f"<h{heading_level}>{_inline(lines[0][3:].strip())}</h{heading_level}>")
-            continue
-        if all(line.lstrip().startswith("- ") for line in lines):
-            items = "".join(f"<li>{_inline(line.lstrip()[2:].strip())}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
-            continue
-        if lines[0].startswith("## "):
+        # A block may start with a heading; what follows it is a list or a paragraph.
+        if lines and lines[0].startswith("## "):
             blocks.append(f"<h{heading_level}>{_inline(lines[0][3:].strip())}</h{heading_level}>")
             lines = lines[1:]
-            if all(line.lstrip().startswith("- ") for line in lines):
-                items = "".join(f"<li>{_inline(line.lstrip()[2:].strip())}</li>" for line in lines)
-                blocks.append(f"<ul>{items}</ul>")
-                continue
-        blocks.append(f"<p>{_inline(' '.join(line.strip() for line in lines))}</p>")
+        if not lines:
+            continue
+        if _is_list(lines):
+            blocks.append(_list(lines))
+        else:
+            blocks.append(f"<p>{_inline(' '.join(line.strip() for line in lines))}</p>")
     return mark_safe("\n".join(blocks))  # noqa: S308 - every piece of text above went through escape()
 
 

@@ -22,6 +22,7 @@ from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.forms import LibrarySearchForm, ResourceForm, SheetTextForm, sources_as_text
 from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, Resource, SheetText
+from harbour.rights.needs import NEED_LABELS, PACKAGE_NEEDS, TOPIC_NEEDS
 from harbour.rights.text import render as render_text
 
 EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
@@ -94,7 +95,17 @@ def _sheet_context(request: HttpRequest, sheet: FactSheet) -> dict[str, Any]:
             if code != text.language
         ],
         "pdf_url": f"{path}?format=pdf",
+        "directory_links": _directory_links(TOPIC_NEEDS.get(sheet.topic, ())),
     }
+
+
+def _directory_links(codes: tuple[str, ...], postcode: str = "") -> list[dict[str, str]]:
+    """Links to the directory's search for each need (codes from rights.needs), around a postal area if given."""
+    search = reverse("directory:search")
+    place = {"postcode": postcode} if postcode else {}
+    return [
+        {"label": str(NEED_LABELS[code]), "url": f"{search}?{urlencode({'need': code, **place})}"} for code in codes
+    ]
 
 
 @access.public
@@ -123,7 +134,9 @@ def fact_sheet(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="harbour-{sheet.slug}-{text.language}.pdf"'
         return response
     response = render(request, "rights/fact_sheet.html", context)
-    response[OFFLINE_HEADER] = "keep"
+    if not request.user.is_authenticated:
+        # A member's page carries their name: it is never kept on the phone.
+        response[OFFLINE_HEADER] = "keep"
     return response
 
 
@@ -148,22 +161,8 @@ def package(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(Package, slug=slug)
     notes = _package_notes()
     entries = [{"entry": entry, "note": notes.get(entry.note_key, "")} for entry in city.entries.all()]
-    search = reverse("directory:search")
-    # The directory's need codes; it searches around the city's central postal area.
-    place = {"postcode": city.postcode} if city.postcode else {}
-    needs = [
-        {"label": label, "url": f"{search}?{urlencode({'need': code, **place})}"}
-        for code, label in (
-            ("trafficking-support", _("Support for people who were trafficked")),
-            ("shelter", _("A safe place to stay")),
-            ("legal-immigration", _("Legal help with immigration")),
-            ("legal-labour", _("Help with work and pay")),
-            ("health", _("Health care")),
-            ("counselling", _("Counselling")),
-            ("settlement", _("Settlement services")),
-            ("interpretation", _("Interpretation")),
-        )
-    ]
+    # The directory searches around the city's central postal area.
+    needs = _directory_links(PACKAGE_NEEDS, postcode=city.postcode)
     return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})
 
 
@@ -195,37 +194,78 @@ def library(request: HttpRequest) -> HttpResponse:
         if data["tag"]:
             items = items.filter(tags__name=data["tag"].strip().lower())
     items = items.distinct()
+    policy = access.policy_of(resource_form)
+    is_editor = policy is not None and isinstance(request.user, Member) and policy.allows(request.user)
+    # Only editors see what is not published, to change it or publish it again.
+    unpublished = (
+        Resource.objects.exclude(pk__in=Resource.objects.published()) if is_editor else Resource.objects.none()
+    )
     return render(
         request,
         "rights/library.html",
-        {"form": form, "items": items, "searched": bool(request.GET), "editor_roles": EDITOR_ROLES},
+        {
+            "form": form,
+            "items": items,
+            "searched": bool(request.GET),
+            "is_editor": is_editor,
+            "unpublished": unpublished,
+        },
     )
+
+
+RESOURCE_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "url",
+    "file",
+    "audience",
+    "language",
+    "visibility",
+    "tags",
+    "permission_wording",
+    "permission_given",
+    "is_published",
+)
+
+
+def _resource_initial(resource: Resource) -> dict[str, Any]:
+    return {
+        "title": resource.title,
+        "kind": resource.kind,
+        "description": resource.description,
+        "url": resource.url,
+        "audience": resource.audience,
+        "language": resource.language,
+        "visibility": resource.visibility,
+        "tags": ", ".join(tag.name for tag in resource.tags.all()),
+        "permission_wording": resource.permission_wording,
+        "permission_given": resource.permission_recorded_at is not None,
+        "is_published": resource.is_published,
+    }
 
 
 @access.members(*EDITOR_ROLES)
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
-    """Adding an item to the library: a link or a file; a personal story only with the teller's permission."""
-    form = ResourceForm(request.POST or None, request.FILES or None)
+def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Adding an item to the library, or changing or unpublishing one: a personal story only with permission."""
+    resource = get_object_or_404(Resource, pk=pk) if pk is not None else None
+    form = ResourceForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_resource_initial(resource) if resource else None,
+        has_file=bool(resource and resource.file),
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        actions.resource_add(
-            by=_member(request),
-            title=data["title"],
-            kind=data["kind"],
-            description=data["description"],
-            url=data["url"],
-            file=data["file"],
-            audience=data["audience"],
-            language=data["language"],
-            visibility=data["visibility"],
-            tags=data["tags"],
-            permission_wording=data["permission_wording"],
-            permission_given=data["permission_given"],
-        )
-        messages.success(request, _("The item is in the library."))
+        fields = {name: form.cleaned_data[name] for name in RESOURCE_FIELDS}
+        if resource is None:
+            actions.resource_add(by=_member(request), **fields)
+            messages.success(request, _("The item is in the library."))
+        else:
+            actions.resource_edit(by=_member(request), resource=resource, **fields)
+            messages.success(request, _("The item is saved."))
         return redirect("rights:library")
-    return render(request, "rights/resource_form.html", {"form": form})
+    return render(request, "rights/resource_form.html", {"form": form, "resource": resource})
 
 
 @access.members()
@@ -305,10 +345,11 @@ def editor(request: HttpRequest) -> HttpResponse:
     languages = [code for code, _name in settings.LANGUAGES]
     for sheet in FactSheet.objects.prefetch_related("texts"):
         texts = list(sheet.texts.all())
-        source = next((t for t in texts if t.language == sheet.source_language and t.state == "published"), None)
+        published_by_language = {t.language: t for t in texts if t.state == SheetText.State.PUBLISHED}
+        source = published_by_language.get(sheet.source_language)
         cells = []
         for code in languages:
-            published = next((t for t in texts if t.language == code and t.state == SheetText.State.PUBLISHED), None)
+            published = published_by_language.get(code)
             waiting = sum(1 for t in texts if t.language == code and t.state == SheetText.State.IN_REVIEW)
             cells.append({"code": code, "status": published.status(source) if published else "", "waiting": waiting})
         title = source.title if source else sheet.slug

@@ -54,7 +54,7 @@ backward = _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD})
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0003_modified_at_on_every_save'),
+        ('directory', '0004_search_indexes'),
     ]
 
     operations = [

@@ -7,9 +7,26 @@ from typing import Any
 
 from harbour.testing import EVERYONE, Cast
 
+# Confidential addresses and beds: the front line of vetted organisations and coordinators;
+# never a liaison or a researcher.
+FRONT_LINE = frozenset({"alice", "bob", "hana", "carol", "omar", "cora"})
+
 EXPECTED: dict[str, AbstractSet[str]] = {
-    # Not built yet: the page is not found for everyone.
-    "directory:search": set(),
+    # --- Pages for people: search, services, hotline, beds, upkeep, coverage (branch `directory-find`).
+    "directory:search": EVERYONE,
+    "directory:service": EVERYONE,
+    "directory:member_search": FRONT_LINE,
+    "directory:member_service": FRONT_LINE,
+    "directory:hotline": FRONT_LINE,
+    "directory:beds": frozenset({"alice", "bob", "hana", "carol", "omar"}),
+    "directory:my_services": frozenset({"alice", "omar"}),
+    # Scoped to the administrator's own organisation: the sample is Harbour House's service.
+    "directory:service_edit": frozenset({"alice"}),
+    "directory:service_verify": frozenset({"alice"}),
+    "directory:stale": frozenset({"cora"}),
+    "directory:gaps": frozenset({"cora"}),
+    "directory:gaps_csv": frozenset({"cora"}),
+    # --- end of the pages for people
     # --- The HSDS 3.0 API (branch `directory`): published directory data, no person data.
     "hsds:root": EVERYONE,
     "hsds:openapi": EVERYONE,
@@ -51,5 +68,17 @@ def _hsds_samples() -> dict[str, dict[str, Any]]:
     }
 
 
+def _page_samples(cast: Cast) -> dict[str, dict[str, Any]]:
+    from harbour.directory.tests.factories import service_make
+
+    service = service_make(name="Access walk shelter", organisation=cast.harbour_house, confidential=True)
+    return {
+        "directory:service": {"service_id": service.id},
+        "directory:member_service": {"service_id": service.id},
+        "directory:service_edit": {"service_id": service.id},
+        "directory:service_verify": {"service_id": service.id},
+    }
+
+
 def samples(cast: Cast) -> dict[str, dict[str, Any]]:
-    return {**_hsds_samples()}
+    return {**_hsds_samples(), **_page_samples(cast)}

@@ -6,7 +6,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from harbour.rights.loading import load_content
-from harbour.rights.models import SheetText
+from harbour.rights.models import Resource, SheetText
 from harbour.testing import EVERYONE, VETTED_MEMBERS, Cast
 
 EDITORS = frozenset({"alice", "omar", "cora"})
@@ -17,6 +17,7 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "rights:package": EVERYONE,
     "rights:library": EVERYONE,
     "rights:resource_new": EDITORS,
+    "rights:resource_edit": EDITORS,
     "rights:course": VETTED_MEMBERS,
     "rights:course_module": VETTED_MEMBERS,
     "rights:course_records": frozenset({"alice", "omar"}),
@@ -30,7 +31,10 @@ EXPECTED: dict[str, AbstractSet[str]] = {
 def samples(cast: Cast) -> dict[str, dict[str, Any]]:
     load_content()  # adds only what is missing, so calling it once per URL is cheap
     text = SheetText.objects.get(fact_sheet__slug="temporary-resident-permit", language="en", state="published")
+    resource = Resource.objects.filter(is_published=True).first()
+    assert resource is not None
     return {
+        "rights:resource_edit": {"pk": resource.pk},
         "rights:fact_sheet": {"slug": "temporary-resident-permit"},
         "rights:package": {"slug": "toronto"},
         "rights:course_module": {"slug": "recognising-trafficking"},

@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 from harbour.rights.loading import CONTENT_DIR, ContentError, load_content
-from harbour.rights.models import CourseModule, FactSheet, Package, SheetText
+from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, SheetText
 from harbour.rights.text import render
 
 
@@ -55,6 +56,33 @@ def test_update_publishes_a_changed_file_as_a_new_version_and_makes_translations
     assert sheet.texts.filter(language="en").count() == 2
     spanish = sheet.published("es")
     assert spanish is not None and spanish.status() == SheetText.OUT_OF_DATE
+
+
+def test_update_brings_a_corrected_course_module_and_keeps_completions(db, tmp_path, cast) -> None:
+    content = copy_of_content(tmp_path)
+    load_content(content)
+    module = CourseModule.objects.get(slug="protection-paths")
+    CourseCompletion.objects.create(member=cast.bob, module=module, score=100)
+    course = content / "course.yaml"
+    course.write_text(course.read_text(encoding="utf-8").replace("Protection and status", "Protection, status"))
+    load_content(content)
+    module.refresh_from_db()
+    assert module.words("en")["title"] == "Protection and status"  # without --update, nothing changes
+    load_content(content, update=True)
+    module.refresh_from_db()
+    assert module.words("en")["title"] == "Protection, status"
+    assert CourseCompletion.objects.filter(member=cast.bob, module=module).exists()
+
+
+def test_a_translated_quiz_whose_answers_differ_from_the_english_is_refused(db, tmp_path: Path) -> None:
+    content = copy_of_content(tmp_path)
+    course = content / "course.yaml"
+    modules = yaml.safe_load(course.read_text(encoding="utf-8"))
+    modules[0]["content"]["fr"]["quiz"][0]["answer"] = (modules[0]["content"]["en"]["quiz"][0]["answer"] + 1) % 2
+    course.write_text(yaml.safe_dump(modules, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="differ from the English"):
+        load_content(content)
+    assert not CourseModule.objects.exists()
 
 
 def test_the_command_says_nothing_was_loaded_on_an_error(db, tmp_path: Path, monkeypatch) -> None:

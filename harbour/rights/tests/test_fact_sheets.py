@@ -11,6 +11,7 @@ from django.utils import translation
 
 from harbour.rights import actions, topics
 from harbour.rights.models import FactSheet, SheetText
+from harbour.rights.views import OFFLINE_HEADER
 from harbour.testing import Cast
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -287,5 +288,21 @@ def test_a_city_package_links_to_the_directory_by_need_around_the_city(rights_co
     html = page("/en/rights/help/toronto/")
     assert 'href="tel:18339001010"' in html
     search = reverse("directory:search")
-    assert f'href="{search}?need=legal-labour&amp;postcode=M5V"' in html
+    assert f'href="{search}?need=labour-rights&amp;postcode=M5V"' in html
     assert f'href="{search}?need=shelter&amp;postcode=M5V"' in html
+
+
+def test_only_a_visitors_fact_sheet_is_marked_for_the_offline_worker(rights_content, cast: Cast) -> None:
+    sheet = reverse("rights:fact_sheet", kwargs={"slug": topics.TEMPORARY_RESIDENT_PERMIT})
+    assert Client().get(sheet)[OFFLINE_HEADER] == "keep"
+    member = Client()
+    member.force_login(cast.bob)
+    assert OFFLINE_HEADER not in member.get(sheet)
+    # Nothing else a visitor opens is kept: the index, a city's help, the library, a PDF.
+    for path in (
+        reverse("rights:index"),
+        reverse("rights:package", kwargs={"slug": "toronto"}),
+        reverse("rights:library"),
+        sheet + "?format=pdf",
+    ):
+        assert OFFLINE_HEADER not in Client().get(path), path

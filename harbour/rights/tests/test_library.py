@@ -72,9 +72,12 @@ def test_a_story_cannot_be_published_without_the_tellers_recorded_permission(db)
         language="en",
         visibility=Resource.Visibility.PUBLIC,
     )
-    story.permission_wording = "You can share my story without my name."
+    # A date alone is not a permission: the teller's words must be recorded with it.
     story.permission_recorded_at = timezone.now()
     story.is_published = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        story.save()
+    story.permission_wording = "You can share my story without my name."
     story.save()
     assert list(Resource.objects.published()) == [story]
 
@@ -190,3 +193,115 @@ def test_search_and_filters(cast: Cast) -> None:
 def test_the_loaded_library_holds_public_and_members_items(rights_content) -> None:
     assert Resource.objects.filter(visibility="public").exists()
     assert Resource.objects.filter(visibility="members").exists()
+
+
+def edit_post(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "Recruitment fees report",
+        "kind": "report",
+        "description": "",
+        "url": "https://example.org/report",
+        "audience": "front_line",
+        "language": "en",
+        "visibility": "public",
+        "tags": "fees",
+        "permission_wording": "",
+        "is_published": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_an_editor_changes_an_item_and_the_library_shows_the_new_words(cast: Cast) -> None:
+    report = item(cast, "Recruitment fees report", tags=["fees"])
+    edit = reverse("rights:resource_edit", kwargs={"pk": report.pk})
+    form = member_client(cast.cora).get(edit).content.decode()
+    assert 'value="Recruitment fees report"' in form and "fees" in form  # the form starts from the item
+    response = member_client(cast.cora).post(edit, edit_post(title="Recruitment fees in 2026", tags="fees, agents"))
+    assert response.status_code == 302
+    html = listing(Client())
+    assert "Recruitment fees in 2026" in html and "Recruitment fees report" not in html
+    assert "#agents" in html
+
+
+def test_an_unpublished_item_is_shown_to_no_one_but_editors(cast: Cast) -> None:
+    upload = SimpleUploadedFile("guide.pdf", b"%PDF-1.4 taken down", content_type="application/pdf")
+    guide = item(cast, "Guide taken down", url="", file=upload, tags=["fees"])
+    edit = reverse("rights:resource_edit", kwargs={"pk": guide.pk})
+    response = member_client(cast.omar).post(edit, edit_post(title="Guide taken down", url="", is_published=None))
+    assert response.status_code == 302
+    guide.refresh_from_db()
+    assert not guide.is_published and guide.file  # the file stays, for when it is published again
+    for client in (Client(), member_client(cast.bob), member_client(cast.pat)):
+        for query in ("", "?q=guide", "?tag=fees", "?kind=report"):
+            assert "Guide taken down" not in listing(client, query), query
+        assert client.get(f"{LIBRARY}?file={guide.pk}").status_code == 404
+    editor_view = listing(member_client(cast.alice))
+    assert "Not published" in editor_view and "Guide taken down" in editor_view
+    # Publishing it again puts it back for everyone.
+    member_client(cast.alice).post(edit, edit_post(title="Guide taken down", url=""))
+    assert "Guide taken down" in listing(Client())
+    assert Client().get(f"{LIBRARY}?file={guide.pk}").status_code == 200
+
+
+def test_non_editors_see_no_edit_links_and_cannot_change_items(cast: Cast) -> None:
+    report = item(cast, "Recruitment fees report")
+    edit = reverse("rights:resource_edit", kwargs={"pk": report.pk})
+    assert edit not in listing(Client())
+    assert edit not in listing(member_client(cast.bob))
+    assert edit in listing(member_client(cast.alice))
+    assert member_client(cast.bob).post(edit, edit_post(title="Changed")).status_code in (403, 404)
+    report.refresh_from_db()
+    assert report.title == "Recruitment fees report"
+
+
+def test_a_link_replacing_a_file_deletes_the_stored_file(
+    cast: Cast, media_root: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    upload = SimpleUploadedFile("old.pdf", b"%PDF-1.4 old", content_type="application/pdf")
+    guide = item(cast, "Guide", url="", file=upload)
+    stored = media_root / guide.file.name
+    assert stored.is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.resource_edit(
+            by=cast.alice,
+            resource=guide,
+            title="Guide",
+            kind="report",
+            description="",
+            file=None,
+            tags=[],
+            url="https://example.org/guide",
+            audience="everyone",
+            language="en",
+            visibility="public",
+            permission_wording="",
+            permission_given=False,
+            is_published=True,
+        )
+    guide.refresh_from_db()
+    assert guide.url == "https://example.org/guide" and not guide.file
+    assert not stored.exists()
+
+
+def test_changing_a_story_keeps_its_permission_and_refuses_to_drop_it(cast: Cast) -> None:
+    story = item(
+        cast,
+        "A worker's story",
+        kind=Resource.Kind.STORY,
+        permission_wording="You may share my story without my name.",
+        permission_given=True,
+    )
+    recorded_at = story.permission_recorded_at
+    assert recorded_at is not None
+    edit = reverse("rights:resource_edit", kwargs={"pk": story.pk})
+    form = member_client(cast.cora).get(edit).content.decode()
+    assert "You may share my story without my name." in form
+    keep = {"kind": "story", "title": "A worker's story", "permission_wording": story.permission_wording}
+    member_client(cast.cora).post(edit, edit_post(**keep, description="Shorter", permission_given="on"))
+    story.refresh_from_db()
+    assert story.description == "Shorter" and story.permission_recorded_at == recorded_at
+    response = member_client(cast.cora).post(edit, edit_post(**{**keep, "permission_wording": ""}))
+    assert response.status_code == 200 and "only with the teller" in response.content.decode()
+    story.refresh_from_db()
+    assert story.permission_recorded_at == recorded_at and story.is_published

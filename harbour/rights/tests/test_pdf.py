@@ -17,9 +17,9 @@ from harbour.rights.pdf import RefusingFetcher
 PHRASES = {
     "en": ("temporary-resident-permit", "You do not have to testify against anyone"),
     "fr": ("temporary-resident-permit", "Vous n’avez pas à témoigner"),
-    "zh-hans": ("temporary-resident-permit", "人口贩卖受害者"),
+    "zh-hans": ("temporary-resident-permit", "遭受人口贩卖的人"),
     # Text extraction may put a pre-base vowel sign (ਿ) in visual order: the phrase has none.
-    "pa": ("temporary-resident-permit", "ਤਸਕਰੀ ਦੇ ਪੀੜਤਾਂ ਲਈ ਕੈਨੇਡਾ"),
+    "pa": ("temporary-resident-permit", "ਲੰਘੇ ਲੋਕਾਂ ਲਈ ਕੈਨੇਡਾ"),
     "ar": ("temporary-resident-permit", "تصريح"),
     "th": ("temporary-resident-permit", "ใบอนุญาต"),
     "uk": ("emergency-help", "Небезпека зараз"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from harbour.cases.actions import case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
+from harbour.directory.demo_load import demo_directory_load
 from harbour.network.models import (
     Announcement,
     Meeting,
@@ -56,8 +57,13 @@ class Command(BaseCommand):
         if not Announcement.objects.filter(is_demo=True).exists():
             with transaction.atomic():
                 self._load_network_life(data)
+        # The demo directory links its organisations to the demo network's, so it loads second.
+        directory_services = demo_directory_load()
         if options["quiet"]:
             return
+        if directory_services:
+            self.stdout.write(f"Demo directory loaded: {directory_services} services.")
+        # Last, so the URL and the logins are what a newcomer sees when the server starts.
         self._print(data, options["site_url"], created)
 
     def _load(self, data: dict[str, Any]) -> None:

@@ -1,0 +1,123 @@
+"""Coverage gaps: for each city, which needs and populations have no service within a distance.
+
+The cities are where the network works (working groups and vetted member
+organisations) and where the directory has services. For each, the services
+within reach are found with the same bounding-box prefilter as the search, then
+exact distances; their needs and populations are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from harbour.directory import places, vocabulary
+from harbour.directory.models import Address, Attribute, Service, ServiceAtLocation
+from harbour.network.models import Organisation, WorkingGroup
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # "need", "population" or "combination"
+    term: vocabulary.Term
+    count: int
+
+
+@dataclass
+class Row:
+    city: places.Place
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.count == 0 and cell.kind != "combination"]
+
+    @property
+    def combination(self) -> Cell | None:
+        return next((cell for cell in self.cells if cell.kind == "combination"), None)
+
+
+@dataclass
+class Coverage:
+    radius_km: float
+    rows: list[Row]
+    combination: tuple[vocabulary.Term, vocabulary.Term] | None = None
+
+    @property
+    def terms(self) -> int:
+        return len(vocabulary.NEEDS) + len(vocabulary.POPULATIONS)
+
+
+def network_cities() -> list[places.Place]:
+    """Cities of working groups, vetted organisations and the directory's own addresses, each once."""
+    names: set[tuple[str, str]] = set()
+    names |= set(WorkingGroup.objects.values_list("city", "province"))
+    names |= set(
+        Organisation.objects.filter(vetting_status=Organisation.Vetting.VETTED).values_list("city", "province")
+    )
+    names |= {
+        (str(city), province or "")
+        for city, province in Address.objects.exclude(city__isnull=True)
+        .exclude(city="")
+        .values_list("city", "state_province")
+        .distinct()
+    }
+    found: dict[tuple[str, str], places.Place] = {}
+    for name, province in names:
+        place = places.city_place(name, province or None) or places.city_place(name)
+        if place is not None:
+            found[(place.name, place.province)] = place
+    return sorted(found.values(), key=lambda p: (p.province, p.name))
+
+
+def _services_near(point: places.Point, radius_km: float) -> set[str]:
+    box = places.bounding_box(point, radius_km)
+    rows = ServiceAtLocation.objects.filter(
+        service__status=Service.Status.ACTIVE,
+        location__latitude__gte=box.min_latitude,
+        location__latitude__lte=box.max_latitude,
+        location__longitude__gte=box.min_longitude,
+        location__longitude__lte=box.max_longitude,
+    ).values_list("service_id", "location__latitude", "location__longitude")
+    return {
+        str(service_id)
+        for service_id, latitude, longitude in rows
+        if latitude is not None
+        and longitude is not None
+        and places.distance_km(point, places.Point(latitude, longitude)) <= radius_km
+    }
+
+
+def coverage(
+    *,
+    radius_km: float,
+    need: str | None = None,
+    population: str | None = None,
+    cities: list[places.Place] | None = None,
+) -> Coverage:
+    """How many services within `radius_km` of each city serve each need and population."""
+    combination = None
+    need_term = vocabulary.need(need) if need else None
+    population_term = vocabulary.population(population) if population else None
+    if need_term and population_term:
+        combination = (need_term, population_term)
+    wanted = [*vocabulary.NEEDS, *vocabulary.POPULATIONS]
+    wanted_ids = [term.id for term in wanted]
+    rows = []
+    for city in cities if cities is not None else network_cities():
+        near = _services_near(city.point, radius_km)
+        terms_of: dict[str, set[str]] = {}
+        if near:
+            links = Attribute.objects.filter(Q(link_id__in=near), taxonomy_term_id__in=wanted_ids)
+            for link_id, term_id in links.values_list("link_id", "taxonomy_term_id"):
+                terms_of.setdefault(str(link_id), set()).add(str(term_id))
+        row = Row(city)
+        for term in wanted:
+            kind = "need" if term.taxonomy is vocabulary.NEEDS_TAXONOMY else "population"
+            row.cells.append(Cell(kind, term, sum(1 for ids in terms_of.values() if term.id in ids)))
+        if combination:
+            both = {combination[0].id, combination[1].id}
+            row.cells.append(Cell("combination", combination[0], sum(1 for ids in terms_of.values() if both <= ids)))
+        rows.append(row)
+    return Coverage(radius_km, rows, combination)

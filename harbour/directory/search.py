@@ -1,0 +1,555 @@
+"""The one directory search every page uses: the public search, the members' search and the hotline.
+
+How it stays fast at 100,000 services: the database does the narrowing and the
+ordering. A bounding box around the place uses the index on the location's
+latitude and longitude; each filter is an EXISTS on an indexed link; distance
+for ordering is an equirectangular approximation written in plain arithmetic
+(no trigonometry in SQL, so SQLite and PostgreSQL run the same query), grouped
+per service so a service with many locations appears once, at its nearest one.
+Only the page of results being shown is then loaded in full, and its distances
+are recomputed exactly (haversine) in Python.
+
+Nothing here logs or stores the place searched from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import heapq
+import math
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from harbour.directory import places, vocabulary
+from harbour.directory import query as query_layer
+from harbour.directory.models import (
+    Address,
+    Attribute,
+    BedAvailability,
+    ConfidentialAddress,
+    CostOption,
+    Language,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+from harbour.directory.places import Point
+
+KM_PER_DEGREE = math.pi * places.EARTH_RADIUS_KM / 180
+DEFAULT_RADIUS_KM = 50.0
+RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 250, 500)
+MAX_RADIUS_KM = 1000.0
+# A confidential location's public point is its postal area's or city's centre; its
+# real point may lie this far away, so members' searches look this much wider.
+CONFIDENTIAL_MARGIN_KM = 30.0
+BEDS_FRESH_FOR = datetime.timedelta(days=1)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# HSDS gives a schedule's time zone as a UTC offset; in Canada each standard offset names
+# one zone, whose clock (with daylight time) is what a service's hours are written in.
+ZONES_BY_OFFSET = {
+    -3.5: "America/St_Johns",
+    -4.0: "America/Halifax",
+    -5.0: "America/Toronto",
+    -6.0: "America/Winnipeg",
+    -7.0: "America/Edmonton",
+    -8.0: "America/Vancouver",
+}
+# Schedules without a time zone are read in Harbour's own (settings.TIME_ZONE).
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What someone asks for. Empty values mean "any"; kinds of filter combine with AND."""
+
+    text: str = ""
+    origin: Point | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    needs: frozenset[str] = frozenset()
+    populations: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    free: bool = False
+    open_now: bool = False
+    always_open: bool = False
+    status_safe: bool = False
+    has_place_now: bool = False
+    # Members only: rank confidential locations by their real point and return their addresses.
+    include_confidential: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing asked: no place, no text, no filter."""
+        return (
+            self.origin is None
+            and not self.text.strip()
+            and not (self.needs or self.populations or self.languages)
+            and not (self.free or self.open_now or self.always_open or self.status_safe or self.has_place_now)
+        )
+
+
+@dataclass
+class Beds:
+    places_available: int | None  # None: unknown (never posted, or older than a day)
+    updated_at: datetime.datetime | None
+
+
+@dataclass
+class Result:
+    """One service, at its nearest location, with everything needed to reach it."""
+
+    service: Service
+    location: Location | None
+    distance_km: float | None
+    phones: list[Phone]
+    schedules: list[Schedule]
+    # The street address, or None when the location is confidential and the reader may not see it.
+    address: str | None
+    confidential: bool
+    confidential_address: ConfidentialAddress | None
+    city: str
+    needs: list[vocabulary.Term]
+    populations: list[vocabulary.Term]
+    status_safe: bool
+    free: bool
+    always_open: bool
+    open_now: bool
+    languages: list[str]
+    beds: Beds | None = None
+    other_locations: int = 0
+
+    @property
+    def website(self) -> str | None:
+        return self.service.url or (self.service.organization.website if self.service.organization else None)
+
+
+@dataclass
+class SearchResults:
+    results: list[Result]
+    total: int
+    query: SearchQuery
+    offset: int = 0
+    limit: int = 20
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+# --- filters --------------------------------------------------------------------------
+
+
+def _term_ids(taxonomy: vocabulary.Taxonomy, codes: Iterable[str]) -> list[str]:
+    return [term.id for code in codes if (term := vocabulary.term_by_code(taxonomy.key, code))]
+
+
+def _has_term(term_ids: Sequence[str], ref: str, *, by_place: bool) -> Q:
+    """Rows whose service carries one of these terms.
+
+    Searched by place, the bounding box drives and each candidate probes the
+    (taxonomy_term, link_id) index (EXISTS); searched without a place, the
+    services holding the term drive (IN), instead of probing every service.
+    """
+    if by_place:
+        return Q(Exists(Attribute.objects.filter(link_id=OuterRef(ref), taxonomy_term_id__in=term_ids)))
+    return Q(**{f"{ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_id")})
+
+
+def _is_free(ref: str = "service_id") -> Q:
+    free = Exists(CostOption.objects.filter(service_id=OuterRef(ref), amount=0))
+    paid = Exists(CostOption.objects.filter(service_id=OuterRef(ref), amount__gt=0))
+    return Q(free) & ~Q(paid)
+
+
+def _always_open_schedules() -> Q:
+    days = Q()
+    for day in WEEKDAYS:
+        days &= Q(byday__contains=day)
+    until_midnight = Q(closes_at__startswith="23:59") | Q(closes_at__startswith="24:00")
+    return days & Q(opens_at__startswith="00:00") & until_midnight
+
+
+def _open_at_schedules(now: datetime.datetime) -> Q:
+    """Schedules open at `now`, each read in its own time zone's local clock."""
+    condition = Q()
+    for offset, zone in [*ZONES_BY_OFFSET.items(), (None, None)]:
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(zone) if zone else None)
+        clock = local.strftime("%H:%M:%S")
+        day = WEEKDAYS[local.weekday()]
+        same_day = Q(opens_at__lte=clock) & (Q(closes_at__gt=clock) | Q(closes_at__startswith="23:59"))
+        in_zone = Q(timezone__isnull=True) if offset is None else Q(timezone=offset)
+        condition |= in_zone & Q(byday__contains=day) & same_day
+    return condition
+
+
+def _schedule_exists(condition: Q, service_ref: str, location_ref: str | None) -> Q:
+    by_service = Exists(Schedule.objects.filter(condition, service_id=OuterRef(service_ref)))
+    if location_ref is None:
+        return Q(by_service)
+    by_location = Exists(Schedule.objects.filter(condition, location_id=OuterRef(location_ref)))
+    return Q(by_service) | Q(by_location)
+
+
+def _text_filter(text: str, prefix: str) -> Q:
+    """Every word is in the service's names or descriptions (either language, as the API matches them),
+    or in its organisation's name."""
+    condition = Q()
+    for word in query_layer.words(text):
+        folded = places.fold(word)
+        condition &= Q(**{f"{prefix}search_text__contains": folded}) | Q(
+            **{f"{prefix}organization__name__icontains": word}
+        )
+    return condition
+
+
+def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: str | None) -> Q:
+    """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched."""
+    by_place = location_ref is not None
+    condition = Q(**{f"{prefix}status": Service.Status.ACTIVE})
+    if query.text.strip():
+        condition &= _text_filter(query.text, prefix)
+    if query.needs:
+        condition &= _has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), ref, by_place=by_place)
+    if query.populations:
+        condition &= _has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), ref, by_place=by_place)
+    if query.status_safe:
+        for term in vocabulary.SAFETY:
+            condition &= _has_term([term.id], ref, by_place=by_place)
+    if query.languages:
+        condition &= Q(Exists(Language.objects.filter(service_id=OuterRef(ref), code__in=sorted(query.languages))))
+    if query.free:
+        condition &= _is_free(ref)
+    if query.always_open:
+        condition &= _schedule_exists(_always_open_schedules(), ref, location_ref)
+    if query.open_now:
+        condition &= _schedule_exists(_open_at_schedules(timezone.now()), ref, location_ref)
+    return condition
+
+
+def _latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
+    latest = BedAvailability.objects.filter(location_id=OuterRef(location_ref)).order_by("-updated_at")
+    return Subquery(latest.values("places_available")[:1]), Subquery(latest.values("updated_at")[:1])
+
+
+# --- the search ---------------------------------------------------------------------------
+
+
+def _box_q(origin: Point, radius_km: float, prefix: str) -> Q:
+    box = places.bounding_box(origin, radius_km)
+    return Q(
+        **{
+            f"{prefix}latitude__gte": box.min_latitude,
+            f"{prefix}latitude__lte": box.max_latitude,
+            f"{prefix}longitude__gte": box.min_longitude,
+            f"{prefix}longitude__lte": box.max_longitude,
+        }
+    )
+
+
+def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocation]:
+    """One row per service at a location within reach, each with its squared approximate distance (km²)."""
+    radius = min(max(query.radius_km, 1.0), MAX_RADIUS_KM)
+    rows = ServiceAtLocation.objects.filter(service__isnull=False, location__isnull=False)
+    latitude: Combinable
+    longitude: Combinable
+    if query.include_confidential:
+        rows = rows.filter(
+            _box_q(origin, radius, "location__")
+            | (Q(location__confidential=True) & _box_q(origin, radius + CONFIDENTIAL_MARGIN_KM, "location__"))
+        )
+        latitude = Coalesce(F("location__confidential_address__latitude"), F("location__latitude"))
+        longitude = Coalesce(F("location__confidential_address__longitude"), F("location__longitude"))
+    else:
+        rows = rows.filter(_box_q(origin, radius, "location__"))
+        latitude, longitude = F("location__latitude"), F("location__longitude")
+    rows = rows.filter(_service_filters(query, "service_id", "service__", "location_id"))
+    if query.has_place_now:
+        places_now, updated_at = _latest_beds("location_id")
+        rows = rows.annotate(places_now=places_now, beds_updated_at=updated_at).filter(
+            places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR
+        )
+    # Equirectangular: exact enough to order places within a few hundred kilometres.
+    scale = math.cos(math.radians(origin.latitude))
+    dy = ExpressionWrapper((latitude - Value(origin.latitude)) * Value(KM_PER_DEGREE), output_field=FloatField())
+    dx = ExpressionWrapper(
+        (longitude - Value(origin.longitude)) * Value(KM_PER_DEGREE * scale), output_field=FloatField()
+    )
+    return rows.annotate(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())).filter(
+        d2__lte=radius * radius
+    )
+
+
+def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchResults:
+    """Services matching `query`, nearest first (by name without a place), one result per service."""
+    limit = max(1, min(limit, 100))
+    offset = max(0, offset)
+    if query.origin is not None:
+        # One pass over the rows within reach: each service's nearest location, then the page.
+        # (Grouping and counting in SQL would read the same rows twice.)
+        best: dict[str, float] = {}
+        rows = _nearby_rows(query, query.origin).values_list("service_id", "d2")  # type: ignore[misc]
+        for service_id, d2 in rows.iterator(5000):
+            if d2 < best.get(service_id, math.inf):
+                best[service_id] = d2
+        total = len(best)
+        nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
+        page_ids = [service_id for service_id, _d2 in nearest[offset:]]
+    else:
+        services = Service.objects.filter(_service_filters(query, "id", "", None))
+        if query.has_place_now:
+            places_now, updated_at = _latest_beds("location_id")
+            fresh = (
+                ServiceAtLocation.objects.filter(service_id=OuterRef("id"))
+                .annotate(places_now=places_now, beds_updated_at=updated_at)
+                .filter(places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR)
+            )
+            services = services.filter(Exists(fresh))
+        services = services.order_by("name", "id")
+        total = services.count()
+        page_ids = list(services.values_list("id", flat=True)[offset : offset + limit])
+    return SearchResults(
+        results=results_for(page_ids, query),
+        total=total,
+        query=query,
+        offset=offset,
+        limit=limit,
+    )
+
+
+# --- reading a page of results in full ---------------------------------------------------------
+
+
+def _is_always_open(schedules: Iterable[Schedule]) -> bool:
+    for schedule in schedules:
+        days = set((schedule.byday or "").replace(" ", "").split(","))
+        opens, closes = schedule.opens_at or "", schedule.closes_at or ""
+        if set(WEEKDAYS) <= days and opens.startswith("00:00") and closes[:5] in {"23:59", "24:00"}:
+            return True
+    return False
+
+
+def _is_open_at(schedules: Iterable[Schedule], now: datetime.datetime) -> bool:
+    for schedule in schedules:
+        zone_name = ZONES_BY_OFFSET.get(float(schedule.timezone)) if schedule.timezone is not None else None
+        if schedule.timezone is not None and zone_name is None:
+            continue
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(zone_name) if zone_name else None)
+        clock = local.strftime("%H:%M:%S")
+        days = set((schedule.byday or "").replace(" ", "").split(","))
+        opens, closes = schedule.opens_at or "", schedule.closes_at or ""
+        if WEEKDAYS[local.weekday()] in days and opens and opens <= clock and (closes > clock or closes[:5] == "23:59"):
+            return True
+    return False
+
+
+def _address_line(addresses: Sequence[Address]) -> str | None:
+    if not addresses:
+        return None
+    address = addresses[0]
+    parts = [address.address_1, address.address_2, address.city, address.state_province, address.postal_code]
+    return ", ".join(part for part in parts if part)
+
+
+@functools.lru_cache(maxsize=4096)
+def _city_near(latitude: float, longitude: float) -> str:
+    place = places.nearest_city(Point(latitude, longitude))
+    return place.name if place else ""
+
+
+def _public_city(location: Location, addresses: Sequence[Address]) -> str:
+    """The city a reader may be told: from the public address, else the nearest city to the public point."""
+    if addresses and addresses[0].city:
+        return str(addresses[0].city)
+    if location.latitude is not None and location.longitude is not None:
+        return _city_near(round(location.latitude, 3), round(location.longitude, 3))
+    return ""
+
+
+def location_point(location: Location, *, include_confidential: bool) -> Point | None:
+    if include_confidential and location.confidential:
+        secret = getattr(location, "confidential_address", None)
+        if secret is not None and secret.latitude is not None and secret.longitude is not None:
+            return Point(secret.latitude, secret.longitude)
+    if location.latitude is None or location.longitude is None:
+        return None
+    return Point(location.latitude, location.longitude)
+
+
+def beds_from(places_available: int | None, updated_at: datetime.datetime | None) -> Beds:
+    """A posted count, or unknown (None) when none was posted or it is older than a day."""
+    if places_available is None or updated_at is None or timezone.now() - updated_at > BEDS_FRESH_FOR:
+        return Beds(None, updated_at)
+    return Beds(places_available, updated_at)
+
+
+class _Details:
+    """Everything hanging on a page of services, read with one query per table and grouped by owner.
+
+    (Django's prefetch_related builds a queryset per object; for a page of
+    results that costs more than the queries themselves.)
+    """
+
+    def __init__(self, service_ids: Sequence[str], query: SearchQuery) -> None:
+        sal_related = ["location", "location__organization"]
+        if query.include_confidential:
+            sal_related.append("location__confidential_address")
+        self.services = {s.id: s for s in Service.objects.filter(id__in=service_ids).select_related("organization")}
+        sals = (
+            ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
+            .select_related(*sal_related)
+            .order_by("id")
+        )
+        if query.include_confidential:
+            places_now, updated_at = _latest_beds("location_id")
+            sals = sals.annotate(beds_places=places_now, beds_updated_at=updated_at)
+        self.sals: dict[str, list[ServiceAtLocation]] = {}
+        for sal in sals:
+            self.sals.setdefault(str(sal.service_id), []).append(sal)
+        sal_ids = [sal.id for group in self.sals.values() for sal in group]
+        location_ids = [str(sal.location_id) for group in self.sals.values() for sal in group]
+        owners = Q(service_id__in=service_ids) | Q(service_at_location_id__in=sal_ids) | Q(location_id__in=location_ids)
+        self.phones = self._grouped(Phone.objects.filter(owners).order_by("id"))
+        self.schedules = self._grouped(Schedule.objects.filter(owners).order_by("id"))
+        self.addresses: dict[str, list[Address]] = {}
+        for address in Address.objects.filter(location_id__in=location_ids).order_by("id"):
+            self.addresses.setdefault(str(address.location_id), []).append(address)
+        self.languages: dict[str, list[str]] = {}
+        for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list("service_id", "code"):
+            if code:
+                self.languages.setdefault(str(service_id), []).append(code)
+        self.costs: dict[str, list[float | None]] = {}
+        for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list(
+            "service_id", "amount"
+        ):
+            self.costs.setdefault(str(service_id), []).append(amount)
+        self.terms: dict[str, set[str]] = {}
+        for link_id, term_id in Attribute.objects.filter(link_id__in=service_ids).values_list(
+            "link_id", "taxonomy_term_id"
+        ):
+            self.terms.setdefault(str(link_id), set()).add(str(term_id))
+
+    @staticmethod
+    def _grouped(rows: Iterable[Phone | Schedule]) -> dict[tuple[str, str], list[Any]]:
+        grouped: dict[tuple[str, str], list[Any]] = {}
+        for row in rows:
+            for kind in ("service_id", "service_at_location_id", "location_id"):
+                owner = getattr(row, kind)
+                if owner is not None:
+                    grouped.setdefault((kind, str(owner)), []).append(row)
+        return grouped
+
+    def of(self, table: dict[tuple[str, str], list[Any]], service_id: str, sal: ServiceAtLocation | None) -> list[Any]:
+        found = list(table.get(("service_id", service_id), []))
+        if sal is not None:
+            found += table.get(("service_at_location_id", str(sal.id)), [])
+            found += table.get(("location_id", str(sal.location_id)), [])
+        return found
+
+
+def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_location: bool = False) -> list[Result]:
+    """The full results for these services, in this order, each at its location nearest to the query's place.
+
+    With `every_location`, one result per location of each service instead (for a service's own page).
+    """
+    if not service_ids:
+        return []
+    details = _Details(service_ids, query)
+    now = timezone.now()
+    results = []
+    for service_id in service_ids:
+        service = details.services.get(service_id)
+        if service is None:
+            continue
+        candidates = details.sals.get(service_id, [])
+        measured: list[tuple[float | None, ServiceAtLocation | None]] = []
+        for sal in candidates:
+            if sal.location is None:
+                continue
+            point = location_point(sal.location, include_confidential=query.include_confidential)
+            distance = places.distance_km(query.origin, point) if query.origin and point else None
+            measured.append((distance, sal))
+        measured.sort(key=lambda pair: (pair[0] is None, pair[0] or 0.0))
+        chosen: list[tuple[float | None, ServiceAtLocation | None]] = list(measured) or [(None, None)]
+        if not every_location:
+            chosen = chosen[:1]
+        for distance, at in chosen:
+            results.append(_result(service, at, distance, details, query, now, len(candidates)))
+    return results
+
+
+def _result(
+    service: Service,
+    sal: ServiceAtLocation | None,
+    distance: float | None,
+    details: _Details,
+    query: SearchQuery,
+    now: datetime.datetime,
+    location_count: int,
+) -> Result:
+    location = sal.location if sal else None
+    schedules = details.of(details.schedules, service.id, sal)
+    phones = details.of(details.phones, service.id, sal)
+    addresses = details.addresses.get(str(location.id), []) if location is not None else []
+    ids = details.terms.get(service.id, set())
+    costs = details.costs.get(service.id, [])
+    confidential = bool(location and location.confidential)
+    secret = None
+    if confidential and query.include_confidential and location is not None:
+        secret = getattr(location, "confidential_address", None)
+    return Result(
+        service=service,
+        location=location,
+        distance_km=distance,
+        phones=phones,
+        schedules=schedules,
+        address=None if confidential or location is None else _address_line(addresses),
+        confidential=confidential,
+        confidential_address=secret,
+        city=_public_city(location, addresses) if location else "",
+        needs=[t for t in vocabulary.NEEDS if t.id in ids],
+        populations=[t for t in vocabulary.POPULATIONS if t.id in ids],
+        status_safe=all(t.id in ids for t in vocabulary.SAFETY),
+        free=bool(costs) and all((amount or 0) == 0 for amount in costs),
+        always_open=_is_always_open(schedules),
+        open_now=_is_open_at(schedules, now),
+        languages=sorted(set(details.languages.get(service.id, []))),
+        beds=(
+            beds_from(getattr(sal, "beds_places", None), getattr(sal, "beds_updated_at", None))
+            if sal is not None and query.include_confidential
+            else None
+        ),
+        other_locations=max(0, location_count - 1),
+    )
+
+
+__all__ = [
+    "DEFAULT_RADIUS_KM",
+    "RADIUS_CHOICES_KM",
+    "Result",
+    "SearchQuery",
+    "SearchResults",
+    "search",
+]
