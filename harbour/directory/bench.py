@@ -268,8 +268,14 @@ def run_in_process(search: Search) -> int:
 
 
 def _sql_text(words: list[str], alias: str = "s") -> tuple[str, list[Any]]:
-    parts = [f"{alias}.search_text LIKE %s" for _word in words]
-    return " AND ".join(parts), [f"%{places.fold(w)}%" for w in words]
+    """On PostgreSQL LIKE reads the pg_trgm index; on SQLite the FTS5 trigram table is asked for the quoted words."""
+    folded = [places.fold(w) for w in words]
+    if connection.vendor == "sqlite":
+        match = " AND ".join(f'"{w}"' for w in folded)
+        sql = f"{alias}.rowid IN (SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s)"  # noqa: S608
+        return sql, [match]
+    parts = [f"{alias}.search_text LIKE %s" for _word in folded]
+    return " AND ".join(parts), [f"%{w}%" for w in folded]
 
 
 def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
@@ -321,7 +327,10 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
             f"((l.latitude - {point.latitude}) * (l.latitude - {point.latitude}) + "
             f"(l.longitude - {point.longitude}) * {k} * (l.longitude - {point.longitude}) * {k})"
         )
+        box_cells = query.cells(box)
+        assert box_cells is not None  # noqa: S101 - the searches' radii are small
         where += [
+            f"l.cell IN ({', '.join(map(str, box_cells))})",
             f"l.latitude BETWEEN {box.min_latitude} AND {box.max_latitude}",
             f"l.longitude BETWEEN {box.min_longitude} AND {box.max_longitude}",
             f"{d2} <= {(radius / query.KM_PER_DEGREE) ** 2}",

@@ -259,6 +259,7 @@ def root_node(kind: str) -> Node:
     return _build(load_schema(ROOT_SCHEMAS[kind]))
 
 
+@cache  # nodes are built once (root_node) and compared by identity
 def child_link(parent: Node, child: Node) -> str | None:
     """The link property by which a record nested in an array points to its parent."""
     if child.table == "attribute":
@@ -314,9 +315,12 @@ def flatten(
     merged.update(row)
     merged["extra"].update(extra)
     for key, sub in node.arrays.items():
-        link = child_link(node, sub)
-        for item in obj.get(key) or ():
-            flatten(item, sub, rows, {link: obj["id"]} if link else None, conflicts)
+        items = obj.get(key)
+        if items:
+            link = child_link(node, sub)
+            implied = {link: obj["id"]} if link else None
+            for item in items:
+                flatten(item, sub, rows, implied, conflicts)
     for key, sub in node.objects.items():
         if isinstance(obj.get(key), dict):
             flatten(obj[key], sub, rows, None, conflicts)

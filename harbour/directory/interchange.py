@@ -24,7 +24,7 @@ from tqdm import tqdm
 from harbour.directory import hsds
 from harbour.directory.confidential import protect_confidential_locations
 from harbour.directory.hsds import Problem, Rows
-from harbour.directory.models import HSDS_MODELS, HSDSRecord, Location, Service
+from harbour.directory.models import HSDS_MODELS, HSDSRecord, Location, Service, search_text_for
 
 BATCH = 1000
 
@@ -120,12 +120,17 @@ def _check_values(model: type[HSDSRecord], row: dict[str, Any]) -> list[tuple[st
 
 def record_problems(obj: Any, *, kind: str, file: str, label: str) -> list[Problem]:
     """Everything wrong with one JSON record (schema, values, a record nested twice with different values)."""
+    return checked_rows(obj, kind=kind, file=file, label=label)[0]
+
+
+def checked_rows(obj: Any, *, kind: str, file: str, label: str) -> tuple[list[Problem], Rows]:
+    """The problems of one JSON record and, when it has none, its rows (flattened once for both)."""
     where = _label(label, obj)
     if isinstance(obj, _NotJSON):
-        return [Problem(file, where, "", f"not JSON: {obj.message}")]
+        return [Problem(file, where, "", f"not JSON: {obj.message}")], {}
     found = hsds.schema_problems(obj, hsds.ROOT_SCHEMAS[kind], file=file, record=where)
     if found:
-        return found
+        return found, {}
     rows: Rows = {}
     conflicts: list[tuple[str, str, str]] = []
     hsds.flatten(obj, hsds.root_node(kind), rows, None, conflicts)
@@ -136,7 +141,22 @@ def record_problems(obj: Any, *, kind: str, file: str, label: str) -> list[Probl
         for record_id, row in by_id.items():
             for field_name, reason in _check_values(model, row):
                 found.append(Problem(file, f"{where}: {hsds.TABLE_OF_MODEL[model]} {record_id}", field_name, reason))
-    return found
+    return found, rows
+
+
+def _merge(rows: Rows, more: Rows) -> None:
+    """Add one record's rows to a chunk's, as `hsds.flatten` would have (later values win, extras merge)."""
+    for model, by_id in more.items():
+        into = rows.setdefault(model, {})
+        for record_id, row in by_id.items():
+            merged = into.get(record_id)
+            if merged is None:
+                into[record_id] = row
+            else:
+                extra = merged["extra"]
+                merged.update(row)
+                merged["extra"] = extra
+                extra.update(row["extra"])
 
 
 def check_json(path: Path, *, kind: str = "service", quiet: bool = True) -> int:
@@ -161,24 +181,45 @@ def rows_from_json(path: Path, *, kind: str = "service", quiet: bool = True) -> 
 
 
 def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk: int = 2000) -> ImportResult:
-    """Check the whole file first, then write it in chunks inside one transaction (all or nothing)."""
-    total = check_json(path, kind=kind, quiet=quiet)
-    node = hsds.root_node(kind)
-    result = ImportResult()
-    if connection.vendor == "sqlite" and total > chunk:
-        # A large import touches index pages all over: a bigger page cache for this connection only.
+    """Check every record and write the file in chunks inside one transaction (all or nothing).
+
+    One pass: each record is read, checked and flattened once. Once a problem is found nothing more is
+    written, the rest of the file is still checked (every problem is reported), and the transaction is
+    rolled back.
+    """
+    cache_size = None
+    if connection.vendor == "sqlite":
+        # A large import touches index pages all over: a bigger page cache for this import only.
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            cache_size = int(cursor.fetchone()[0])
             cursor.execute("PRAGMA cache_size = -131072")
+    try:
+        return _import_checked(path, kind=kind, quiet=quiet, chunk=chunk)
+    finally:
+        if cache_size is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {cache_size}")
+
+
+def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> ImportResult:
+    result = ImportResult()
+    problems: list[Problem] = []
     with transaction.atomic():
         rows: Rows = {}
         pending = 0
-        progress = _progress(read_json(path), quiet=quiet, total=total, desc="importing")
-        for _, obj in progress:
-            hsds.flatten(obj, node, rows)
+        for label, obj in _progress(read_json(path), quiet=quiet, desc="importing"):
+            found, record_rows = checked_rows(obj, kind=kind, file=str(path), label=label)
+            problems.extend(found)
+            if problems:
+                continue
+            _merge(rows, record_rows)
             pending += 1
             if pending >= chunk:
                 result.add(save_rows(rows))
                 rows, pending = {}, 0
+        if problems:
+            raise ImportFailed(problems)
         if rows:
             result.add(save_rows(rows))
     return result
@@ -272,7 +313,7 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
     """
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    fields = list(model._meta.concrete_fields)
+    fields = [f for f in model._meta.concrete_fields if not f.generated]  # the database computes the others
     by_name = {f.attname: f.column for f in fields}
     links = {by_name[attr] for attr in model.hsds_links.values()}
     hsds_columns = {by_name[name] for name in model.hsds_fields} | {"extra", "modified_at"}
@@ -283,6 +324,13 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
             updates.append(f"{column} = COALESCE(excluded.{column}, {table}.{column})")
         elif f.column in hsds_columns:
             updates.append(f"{column} = excluded.{column}")
+    if model is Service:
+        # The search text comes computed from the file's names and description (search_text_of); a service
+        # with French text keeps its own until _refresh_search_text recomputes it with the French.
+        updates.append(
+            f"{qn('search_text')} = CASE WHEN {table}.{qn('name_fr')} = '' AND {table}.{qn('description_fr')} = '' "
+            f"THEN excluded.{qn('search_text')} ELSE {table}.{qn('search_text')} END"
+        )
     # Table and column names come from the models; values are parameters.
     sql = (
         f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
@@ -338,6 +386,8 @@ def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
                 for f, attname, converts, is_given, fixed in plans:
                     if attname == "modified_at":
                         out.append(stamp)
+                    elif attname == "search_text" and model is Service:
+                        out.append(search_text_of(values))
                     elif not is_given:
                         out.append(fixed)
                     elif attname == "extra" and not values["extra"]:
@@ -363,13 +413,22 @@ def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
     return result
 
 
+def search_text_of(values: dict[str, Any]) -> str:
+    """`Service.compute_search_text` for a service without French text, from its imported values."""
+    return search_text_for(values.get("name"), values.get("alternate_name"), values.get("description"))
+
+
 def _refresh_search_text(ids: list[str]) -> None:
-    """Recompute the folded search text of these services (their French text is kept across imports)."""
+    """Recompute the folded search text of those of these services that have French text (kept across imports).
+
+    The others got theirs with the upsert.
+    """
     fields = ("id", "name", "alternate_name", "description", "name_fr", "description_fr")
     table = connection.ops.quote_name(Service._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
-            services = Service.objects.filter(id__in=ids[start : start + BATCH]).only(*fields)
+            chunk = ids[start : start + BATCH]
+            services = Service.objects.filter(id__in=chunk).exclude(name_fr="", description_fr="").only(*fields)
             updates = [(s.compute_search_text(), s.id) for s in services]
             cursor.executemany(f"UPDATE {table} SET search_text = %s WHERE id = %s", updates)  # noqa: S608
 

@@ -24,6 +24,8 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -186,10 +188,21 @@ class Service(HSDSRecord):
         return self.assured_date
 
     def compute_search_text(self) -> str:
-        from harbour.directory.places import fold
+        return search_text_for(self.name, self.alternate_name, self.description, self.name_fr, self.description_fr)
 
-        parts = (self.name, self.alternate_name, self.description, self.name_fr, self.description_fr)
-        return " " + " ".join(fold(p) for p in parts if p) + " "
+
+def search_text_for(*parts: str | None) -> str:
+    """`Service.search_text` for these texts: folded, space-separated, with a space at each end."""
+    from harbour.directory.places import fold
+
+    return " " + " ".join(fold(p) for p in parts if p) + " "
+
+
+# Grid cells for nearby searches: a cell is 1 / CELLS_PER_DEGREE degrees on each side; its number is
+# floor(latitude * CELLS_PER_DEGREE) * CELL_ROW + floor(longitude * CELLS_PER_DEGREE) (CELL_ROW exceeds
+# the 1,441 longitude cells, so every cell has its own number).
+CELLS_PER_DEGREE = 4
+CELL_ROW = 2000
 
 
 class Location(HSDSRecord):
@@ -214,6 +227,16 @@ class Location(HSDSRecord):
         default=False,
         help_text=_("The street address and exact point are shown only to vetted members of the network."),
     )
+    # The grid cell of the point (CELL_DEGREES of latitude by CELL_DEGREES of longitude), computed by the
+    # database: a nearby search reads only the cells around its centre (harbour/directory/query.py).
+    cell = models.GeneratedField(
+        expression=Cast(
+            Floor(F("latitude") * CELLS_PER_DEGREE) * CELL_ROW + Floor(F("longitude") * CELLS_PER_DEGREE),
+            models.IntegerField(),
+        ),
+        output_field=models.IntegerField(null=True),
+        db_persist=True,
+    )
 
     hsds_fields = (
         "location_type",
@@ -230,7 +253,10 @@ class Location(HSDSRecord):
     hsds_links = {"organization_id": "organization_id"}
 
     class Meta:
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["latitude", "longitude"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["latitude", "longitude"]),
+            models.Index(fields=["cell", "latitude", "longitude"]),
+        ]
 
 
 class ConfidentialAddress(models.Model):

@@ -1,9 +1,12 @@
 """Finding services: the query layer under the HSDS API (and reusable by the search pages).
 
-Every filter narrows the result (filters combine with AND). Distance uses an
-indexed bounding box first, then orders by an equirectangular distance computed
+Every filter narrows the result (filters combine with AND). Distance reads the
+grid cells around the centre (`Location.cell`, indexed with the point) and the
+bounding box within them, then orders by an equirectangular distance computed
 in SQL (accurate to well under 1% at the distances a person travels), so a
-nearby search never reads the whole table.
+nearby search reads neither the whole table nor a whole latitude band.
+Text search reads a trigram index (SQLite FTS5, PostgreSQL pg_trgm; migration
+0020_search_speed) for every word of three letters or more.
 """
 
 from __future__ import annotations
@@ -13,11 +16,21 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
-from django.db.models.expressions import ExpressionWrapper
+from django.db import connection
+from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import ExpressionWrapper, RawSQL
+from django.db.models.lookups import In
 
 from harbour.directory import places
-from harbour.directory.models import Attribute, Organization, Service, ServiceAtLocation, TaxonomyTerm
+from harbour.directory.models import (
+    CELL_ROW,
+    CELLS_PER_DEGREE,
+    Attribute,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from harbour.directory.places import Point, fold
 
 KM_PER_DEGREE = math.pi * places.EARTH_RADIUS_KM / 180
@@ -42,17 +55,50 @@ class ServiceFilter:
     active_only: bool = False
 
 
+# A trigram index answers substrings of at least three characters.
+MIN_INDEXED_WORD = 3
+# Beyond this many grid cells (a radius of several hundred km) the bounding box alone is used.
+MAX_CELLS = 400
+
+
 def words(text: str) -> list[str]:
     return [w for w in text.split() if w][:8]
+
+
+class _RowId(Func):
+    """The SQLite rowid of the service row a `search_text` column reference belongs to.
+
+    Compiled from the column itself, so it follows the query's table alias (in a join or a subquery).
+    """
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        column = connection.ops.quote_name("search_text")
+        if not sql.endswith(column):
+            raise ValueError(f"not a search_text column: {sql}")
+        return sql[: -len(column)] + "rowid", list(params)
 
 
 def text_condition(text: str, prefix: str = "") -> Q:
     """Every word appears in the service's name, other name or description (English or French).
 
-    Words are matched folded (lower case, without accents) against `Service.search_text`.
+    Words are matched folded (lower case, without accents) against `Service.search_text`, as a
+    substring ("shelter" finds "shelters"). On PostgreSQL the trigram index serves `LIKE` directly. On
+    SQLite the words of three letters or more are found in the FTS5 trigram table (a quoted word there
+    matches exactly where it is a substring of the text), the shorter ones are checked on the rows found.
     """
     condition = Q()
-    for word in words(fold(text)):
+    folded = words(fold(text))
+    indexed = [w for w in folded if len(w) >= MIN_INDEXED_WORD]
+    if indexed and connection.vendor == "sqlite":
+        # fold() leaves only letters, digits and spaces: the quoted words are safe in an FTS5 query.
+        match = " AND ".join(f'"{w}"' for w in indexed)
+        found = RawSQL("SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s", [match])  # noqa: S611 - the query is a parameter
+        condition &= Q(In(_RowId(F(f"{prefix}search_text")), found))
+        folded = [w for w in folded if len(w) < MIN_INDEXED_WORD]
+    for word in folded:
         condition &= Q(**{f"{prefix}search_text__contains": word})
     return condition
 
@@ -99,12 +145,27 @@ def squared_distance(point: Point, prefix: str = "") -> ExpressionWrapper[Any]:
     return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
+def cells(box: places.BoundingBox) -> list[int] | None:
+    """The numbers of the grid cells (`Location.cell`) covering a box; None if there are too many."""
+    rows = range(math.floor(box.min_latitude * CELLS_PER_DEGREE), math.floor(box.max_latitude * CELLS_PER_DEGREE) + 1)
+    columns = range(
+        math.floor(box.min_longitude * CELLS_PER_DEGREE), math.floor(box.max_longitude * CELLS_PER_DEGREE) + 1
+    )
+    if len(rows) * len(columns) > MAX_CELLS:
+        return None
+    return [row * CELL_ROW + column for row in rows for column in columns]
+
+
 def _near_conditions(near: Near, prefix: str) -> list[Any]:
     box = places.bounding_box(near.point, near.radius_km)
-    return [
+    conditions = [
         Q(**{f"{prefix}latitude__gte": box.min_latitude, f"{prefix}latitude__lte": box.max_latitude}),
         Q(**{f"{prefix}longitude__gte": box.min_longitude, f"{prefix}longitude__lte": box.max_longitude}),
     ]
+    box_cells = cells(box)
+    if box_cells is not None:
+        conditions.insert(0, Q(**{f"{prefix}cell__in": box_cells}))
+    return conditions
 
 
 def services(f: ServiceFilter) -> QuerySet[Service]:
