@@ -213,26 +213,32 @@ def check_course_content(where: str, content: Any) -> dict[str, Any]:
     return result
 
 
-def _publish_from_file(subject: Package | CourseModule, content: dict[str, Any], update: bool) -> bool:
-    """The first version comes from the file, published; with `update`, a changed file makes a new published version."""
-    published = subject.versions.filter(state=ContentVersion.State.PUBLISHED).first()
-    if published is not None and (not update or published.content == content):
-        return False
-    if published is None and subject.versions.exists() and not update:
-        return False  # an editor's draft waits for review: the file does not jump ahead of it
+def _publish(subject: Package | CourseModule, content: dict[str, Any]) -> None:
     version = content_version_draft(by=None, subject=subject, content=content, change_note="Content files")
     content_version_publish(by=None, text=version)
-    return True
+
+
+def _publish_from_file(subject: Package | CourseModule, content: dict[str, Any], created: bool, update: bool) -> None:
+    """The first version is published with the load; with `update`, a changed file makes a new published version."""
+    if not subject.versions.exists():
+        # A package or module loaded before versions existed starts its history with what is shown today.
+        if created:
+            _publish(subject, content)
+        else:
+            _publish(subject, subject.entries_content() if isinstance(subject, Package) else subject.content)
+    published = subject.versions.filter(state=ContentVersion.State.PUBLISHED).first()
+    if update and (published is None or published.content != content):
+        _publish(subject, content)
 
 
 def _load_packages(path: Path, report: LoadReport, update: bool = False) -> None:
     for raw in _yaml(path) or []:
-        package, _created = Package.objects.get_or_create(
+        package, created = Package.objects.get_or_create(
             slug=raw["slug"],
             defaults={"city": raw["city"], "province": raw["province"], "postcode": raw.get("postcode", "")},
         )
         content = check_package_content(f"{path}: {raw['slug']}", {"entries": raw["entries"]})
-        _publish_from_file(package, content, update)
+        _publish_from_file(package, content, created, update)
         report.packages += 1
 
 
@@ -246,7 +252,7 @@ def _load_course(path: Path, report: LoadReport, update: bool = False) -> None:
             module.order = order
             module.save(update_fields=["order"])
         # Completions stay: they record that a member passed the module, whatever its words today.
-        _publish_from_file(module, content, update)
+        _publish_from_file(module, content, created, update)
         report.modules += 1
 
 

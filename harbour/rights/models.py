@@ -166,6 +166,15 @@ class Package(models.Model):
     def __str__(self) -> str:
         return self.city
 
+    def entries_content(self) -> dict[str, Any]:
+        """The entries visitors read today, as a `ContentVersion` holds them."""
+        return {
+            "entries": [
+                {"kind": e.kind, "name": e.name, "phone": e.phone, "website": e.website, "note": e.note_key}
+                for e in self.entries.all()
+            ]
+        }
+
 
 class PackageEntry(models.Model):
     class Kind(models.TextChoices):

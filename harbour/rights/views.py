@@ -503,12 +503,7 @@ def version_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if latest is not None:
         start = latest.content
     elif isinstance(subject, Package):
-        start = {
-            "entries": [
-                {"kind": e.kind, "name": e.name, "phone": e.phone, "website": e.website, "note": e.note_key}
-                for e in subject.entries.all()
-            ]
-        }
+        start = subject.entries_content()
     else:
         start = subject.content
     form = ContentVersionForm(request.POST or None, initial={"content": content_as_text(start)}, kind=kind)

@@ -142,3 +142,16 @@ def test_update_makes_a_new_published_version_from_a_changed_file(db, tmp_path: 
     load_content(content, update=True)
     assert [(v.number, v.state) for v in package.versions.all()] == [(2, "published"), (1, "retired")]
     assert package.entries.filter(name="Changed in the file").exists()
+
+
+def test_a_module_loaded_before_versions_keeps_its_words_as_its_first_version(rights_content) -> None:
+    module = CourseModule.objects.get(slug=MODULE)
+    module.versions.all().delete()
+    older = copy.deepcopy(module.content)
+    older["en"]["title"] = "The words members read today"
+    module.content = older
+    module.save()
+    load_content()
+    module.refresh_from_db()
+    assert module.words("en")["title"] == "The words members read today"
+    assert [(v.number, v.state, v.content) for v in module.versions.all()] == [(1, "published", older)]
