@@ -1,4 +1,5 @@
-"""Writes of the rights app: editing fact sheets through draft, review and publication; the library; the course."""
+"""Writes of the rights app: editing fact sheets, help packages and course modules through draft, review and
+publication; the library; the course."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.network.models import Member
-from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Resource, SheetText, Tag
+from harbour.rights.models import (
+    ContentVersion,
+    CourseCompletion,
+    CourseModule,
+    FactSheet,
+    Package,
+    PackageEntry,
+    Resource,
+    SheetText,
+    Tag,
+)
 
 
 def sheet_text_draft(
@@ -65,28 +76,44 @@ def sheet_text_draft(
         )
 
 
-def sheet_text_submit(*, by: Member, text: SheetText) -> None:
-    """The writer asks for a review."""
+# The review steps are shared by fact-sheet texts (`SheetText`) and package and module versions (`ContentVersion`).
+Reviewed = SheetText | ContentVersion
+
+
+def _submit(text: Reviewed) -> None:
     if text.state != SheetText.State.DRAFT:
         raise ValidationError(_("Only a draft can be sent for review."))
     text.state = SheetText.State.IN_REVIEW
     text.save(update_fields=["state"])
 
 
-def sheet_text_return(*, by: Member, text: SheetText) -> None:
-    """A reviewer sends a version back to its writer as a draft."""
+def _return(text: Reviewed) -> None:
     if text.state != SheetText.State.IN_REVIEW:
         raise ValidationError(_("Only a version waiting for review can be sent back."))
     text.state = SheetText.State.DRAFT
     text.save(update_fields=["state"])
 
 
-def sheet_text_publish(*, by: Member, text: SheetText) -> None:
-    """A second editor reviews and publishes; the version it replaces stays in the history."""
+def _check_publish(*, by: Member, text: Reviewed) -> None:
     if text.state != SheetText.State.IN_REVIEW:
         raise ValidationError(_("Only a version waiting for review can be published."))
     if text.written_by_id == by.pk:
         raise PermissionDenied(_("Another editor must review and publish what you wrote."))
+
+
+def sheet_text_submit(*, by: Member, text: SheetText) -> None:
+    """The writer asks for a review."""
+    _submit(text)
+
+
+def sheet_text_return(*, by: Member, text: SheetText) -> None:
+    """A reviewer sends a version back to its writer as a draft."""
+    _return(text)
+
+
+def sheet_text_publish(*, by: Member, text: SheetText) -> None:
+    """A second editor reviews and publishes; the version it replaces stays in the history."""
+    _check_publish(by=by, text=text)
     with transaction.atomic():
         SheetText.objects.filter(
             fact_sheet=text.fact_sheet, language=text.language, state=SheetText.State.PUBLISHED
@@ -97,6 +124,64 @@ def sheet_text_publish(*, by: Member, text: SheetText) -> None:
         text.reviewed_on = timezone.localdate()
         text.reviewer = f"{by.full_name}, {by.organisation.name}"
         text.save(update_fields=["state", "published_by", "published_at", "reviewed_on", "reviewer"])
+
+
+def content_version_draft(
+    *, by: Member | None, subject: Package | CourseModule, content: dict[str, Any], change_note: str
+) -> ContentVersion:
+    """A new draft version of a help package's entries or a course module's words (`by` None: the content files)."""
+    with transaction.atomic():
+        owner: dict[str, Package | CourseModule] = (
+            {"package": subject} if isinstance(subject, Package) else {"module": subject}
+        )
+        latest = ContentVersion.objects.select_for_update().filter(**owner).order_by("-number").first()
+        return ContentVersion.objects.create(
+            **owner,
+            number=(latest.number + 1) if latest else 1,
+            content=content,
+            change_note=change_note,
+            written_by=by,
+        )
+
+
+def content_version_submit(*, by: Member, text: ContentVersion) -> None:
+    """The writer asks for a review."""
+    _submit(text)
+
+
+def content_version_return(*, by: Member, text: ContentVersion) -> None:
+    """A reviewer sends a version back to its writer as a draft."""
+    _return(text)
+
+
+def content_version_publish(*, by: Member | None, text: ContentVersion) -> None:
+    """A second editor publishes (`by` None: the content files); visitors and members then read this version.
+
+    A module keeps its row, so members' completions stay whatever its words become.
+    """
+    if by is not None:
+        _check_publish(by=by, text=text)
+    with transaction.atomic():
+        text.siblings().filter(state=SheetText.State.PUBLISHED).update(state=SheetText.State.RETIRED)
+        text.state = SheetText.State.PUBLISHED
+        text.published_by = by
+        text.published_at = timezone.now()
+        text.save(update_fields=["state", "published_by", "published_at"])
+        if text.package is not None:
+            text.package.entries.all().delete()
+            for order, entry in enumerate(text.content["entries"]):
+                PackageEntry.objects.create(
+                    package=text.package,
+                    order=order,
+                    kind=entry["kind"],
+                    name=entry["name"],
+                    phone=entry.get("phone", ""),
+                    website=entry.get("website", ""),
+                    note_key=entry.get("note", ""),
+                )
+        elif text.module is not None:
+            text.module.content = text.content
+            text.module.save(update_fields=["content"])
 
 
 def resource_add(

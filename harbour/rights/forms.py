@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+import yaml
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from harbour.rights.loading import ContentError, check_course_content, check_package_content
 from harbour.rights.models import Resource, SheetText
 
 # Files members may upload to the library; what a phone can open, nothing that runs.
@@ -150,3 +152,36 @@ class ResourceForm(forms.Form):
                 _("A personal story is published only with the teller's permission: write it down and confirm it.")
             )
         return data
+
+
+class ContentVersionForm(forms.Form):
+    """A new version of a help package or a course module, written as in the content files (YAML)."""
+
+    content = forms.CharField(
+        label=_("Content"),
+        widget=forms.Textarea(attrs={"rows": 30, "dir": "auto"}),
+        help_text=_("Written as in the content files (YAML): keep the same keys, change the words."),
+    )
+    change_note = forms.CharField(label=_("What changed"), max_length=300)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean_content(self) -> dict[str, Any]:
+        try:
+            data = yaml.safe_load(self.cleaned_data["content"])
+        except yaml.YAMLError as error:
+            raise forms.ValidationError(
+                _("This cannot be read: %(error)s"), params={"error": str(error).splitlines()[0]}
+            ) from None
+        check = check_package_content if self.kind == "help" else check_course_content
+        try:
+            return check(str(_("content")), data)
+        except ContentError as error:
+            raise forms.ValidationError(_("This cannot be used: %(error)s"), params={"error": str(error)}) from None
+
+
+def content_as_text(content: dict[str, Any]) -> str:
+    text: str = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
+    return text

@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from harbour.network.models import Province
+from harbour.rights.actions import content_version_draft, content_version_publish
 from harbour.rights.models import (
+    ContentVersion,
     CourseModule,
     FactSheet,
     Package,
@@ -162,44 +164,95 @@ def _load_sheet(folder: Path, report: LoadReport, update: bool) -> None:
             report.texts_added.append(f"{sheet.slug}:{language}")
 
 
-def _load_packages(path: Path, report: LoadReport) -> None:
+def check_package_content(where: str, content: Any) -> dict[str, Any]:
+    """A package's entries as a file or an editor writes them: {"entries": [{"kind", "name", ...}]}."""
+    entries = content.get("entries") if isinstance(content, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ContentError(f"{where}: a list of entries is needed")
+    checked = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
+            raise ContentError(f"{where}: entry {number} has no name")
+        if entry.get("kind") not in PackageEntry.Kind.values:
+            raise ContentError(f"{where}: entry {number} has an unknown kind {entry.get('kind')!r}")
+        checked.append(
+            {
+                "kind": entry["kind"],
+                "name": str(entry["name"]).strip(),
+                "phone": str(entry.get("phone", "") or ""),
+                "website": str(entry.get("website", "") or ""),
+                "note": str(entry.get("note", "") or ""),
+            }
+        )
+    return {"entries": checked}
+
+
+def check_course_content(where: str, content: Any) -> dict[str, Any]:
+    """A module's words per language; quizzes are marked against the English answers, whatever language is read."""
+    try:
+        english_answers = [question["answer"] for question in content["en"]["quiz"]]
+        for language, words in content.items():
+            if language not in LANGUAGE_CODES:
+                raise ContentError(f"{where}: {language} is not one of Harbour's languages")
+            for key in ("title", "intro"):
+                if not isinstance(words[key], str):
+                    raise ContentError(f"{where} [{language}]: {key} must be text")
+            for lesson in words["lessons"]:
+                if not isinstance(lesson["title"], str) or not isinstance(lesson["body"], str):
+                    raise ContentError(f"{where} [{language}]: a lesson needs a title and a body")
+            for question in words["quiz"]:
+                if not 0 <= question["answer"] < len(question["choices"]) or not isinstance(question["why"], str):
+                    raise ContentError(f"{where} [{language}]: an answer points at no choice")
+            if [question["answer"] for question in words["quiz"]] != english_answers:
+                raise ContentError(f"{where} [{language}]: the answers differ from the English quiz")
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ContentError(f"{where}: missing or wrong {error}") from None
+    if not english_answers:
+        raise ContentError(f"{where}: the quiz has no questions")
+    result: dict[str, Any] = content
+    return result
+
+
+def _publish(subject: Package | CourseModule, content: dict[str, Any]) -> None:
+    version = content_version_draft(by=None, subject=subject, content=content, change_note="Content files")
+    content_version_publish(by=None, text=version)
+
+
+def _publish_from_file(subject: Package | CourseModule, content: dict[str, Any], created: bool, update: bool) -> None:
+    """The first version is published with the load; with `update`, a changed file makes a new published version."""
+    if not subject.versions.exists():
+        # A package or module loaded before versions existed starts its history with what is shown today.
+        if created:
+            _publish(subject, content)
+        else:
+            _publish(subject, subject.entries_content() if isinstance(subject, Package) else subject.content)
+    published = subject.versions.filter(state=ContentVersion.State.PUBLISHED).first()
+    if update and (published is None or published.content != content):
+        _publish(subject, content)
+
+
+def _load_packages(path: Path, report: LoadReport, update: bool = False) -> None:
     for raw in _yaml(path) or []:
         package, created = Package.objects.get_or_create(
             slug=raw["slug"],
             defaults={"city": raw["city"], "province": raw["province"], "postcode": raw.get("postcode", "")},
         )
+        content = check_package_content(f"{path}: {raw['slug']}", {"entries": raw["entries"]})
+        _publish_from_file(package, content, created, update)
         report.packages += 1
-        if not created:
-            continue
-        for order, entry in enumerate(raw["entries"]):
-            PackageEntry.objects.create(
-                package=package,
-                order=order,
-                kind=entry["kind"],
-                name=entry["name"],
-                phone=entry.get("phone", ""),
-                website=entry.get("website", ""),
-                note_key=entry.get("note", ""),
-            )
 
 
 def _load_course(path: Path, report: LoadReport, update: bool = False) -> None:
     for order, raw in enumerate(_yaml(path) or [], start=1):
-        # Quizzes are marked against the English answers, whatever language a member reads.
-        english_answers = [question["answer"] for question in raw["content"]["en"]["quiz"]]
-        for language, words in raw["content"].items():
-            for question in words["quiz"]:
-                if not 0 <= question["answer"] < len(question["choices"]):
-                    raise ContentError(f"{path}: {raw['slug']} [{language}]: an answer points at no choice")
-            if [question["answer"] for question in words["quiz"]] != english_answers:
-                raise ContentError(f"{path}: {raw['slug']} [{language}]: the answers differ from the English quiz")
+        content = check_course_content(f"{path}: {raw['slug']}", raw["content"])
         module, created = CourseModule.objects.get_or_create(
-            slug=raw["slug"], defaults={"order": order, "content": raw["content"]}
+            slug=raw["slug"], defaults={"order": order, "content": content}
         )
-        if update and not created and (module.order, module.content) != (order, raw["content"]):
-            # Completions stay: they record that a member passed the module, whatever its words today.
-            module.order, module.content = order, raw["content"]
-            module.save(update_fields=["order", "content"])
+        if update and module.order != order:
+            module.order = order
+            module.save(update_fields=["order"])
+        # Completions stay: they record that a member passed the module, whatever its words today.
+        _publish_from_file(module, content, created, update)
         report.modules += 1
 
 
@@ -230,7 +283,7 @@ def load_content(directory: Path = CONTENT_DIR, *, update: bool = False) -> Load
             if folder.is_dir():
                 _load_sheet(folder, report, update)
         if (directory / "packages.yaml").exists():
-            _load_packages(directory / "packages.yaml", report)
+            _load_packages(directory / "packages.yaml", report, update)
         if (directory / "course.yaml").exists():
             _load_course(directory / "course.yaml", report, update)
         if (directory / "library.yaml").exists():

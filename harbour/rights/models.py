@@ -1,5 +1,8 @@
 """Fact sheets and their versions in many languages, help packages by city, the resource library and the course.
 
+Help packages and course modules are versioned too (`ContentVersion`), through the same draft, review and
+publish steps; their published version is copied to `PackageEntry` rows and `CourseModule.content`.
+
 A fact sheet's text lives in versions (`SheetText`), one row per edit and per
 language. Visitors only ever see the one published version of a language.
 A translation remembers a fingerprint of the source text it was made from:
@@ -163,6 +166,15 @@ class Package(models.Model):
     def __str__(self) -> str:
         return self.city
 
+    def entries_content(self) -> dict[str, Any]:
+        """The entries visitors read today, as a `ContentVersion` holds them."""
+        return {
+            "entries": [
+                {"kind": e.kind, "name": e.name, "phone": e.phone, "website": e.website, "note": e.note_key}
+                for e in self.entries.all()
+            ]
+        }
+
 
 class PackageEntry(models.Model):
     class Kind(models.TextChoices):
@@ -314,3 +326,67 @@ class CourseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.module}"
+
+
+class ContentVersion(models.Model):
+    """One version of a help package's entries or of a course module's words, through the fact sheets' workflow.
+
+    Exactly one of `package` and `module` is set. Publishing copies the content to the package's entries
+    or the module's `content`, which is all visitors and members read: a draft is never shown.
+    Package content: {"entries": [{"kind", "name", "phone", "website", "note"}]};
+    module content: {"en": {"title", "intro", "lessons", "quiz"}, ...}.
+    """
+
+    State = SheetText.State
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, null=True, blank=True, related_name="versions")
+    module = models.ForeignKey(CourseModule, on_delete=models.CASCADE, null=True, blank=True, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=12, choices=SheetText.State.choices, default=SheetText.State.DRAFT)
+    content = models.JSONField(_("content"))
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(package__isnull=False, module__isnull=True) | Q(package__isnull=True, module__isnull=False),
+                name="rights_version_of_one_thing",
+            ),
+            models.UniqueConstraint(fields=["package", "number"], name="rights_package_version_number"),
+            models.UniqueConstraint(fields=["module", "number"], name="rights_module_version_number"),
+            models.UniqueConstraint(
+                fields=["package"], condition=Q(state="published"), name="rights_package_one_published"
+            ),
+            models.UniqueConstraint(
+                fields=["module"], condition=Q(state="published"), name="rights_module_one_published"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} v{self.number}"
+
+    @property
+    def subject(self) -> Package | CourseModule:
+        subject = self.package or self.module
+        if subject is None:  # the database refuses such a row (rights_version_of_one_thing)
+            raise ValueError(self.pk)
+        return subject
+
+    @property
+    def kind(self) -> str:
+        """The URL word for what this is a version of."""
+        return "help" if self.package_id else "course"
+
+    def siblings(self) -> models.QuerySet[ContentVersion]:
+        if self.package_id:
+            return ContentVersion.objects.filter(package_id=self.package_id)
+        return ContentVersion.objects.filter(module_id=self.module_id)

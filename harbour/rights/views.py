@@ -20,8 +20,23 @@ from harbour.core import access
 from harbour.core.roles import Role
 from harbour.network.models import Member
 from harbour.rights import actions
-from harbour.rights.forms import LibrarySearchForm, ResourceForm, SheetTextForm, sources_as_text
-from harbour.rights.models import CourseCompletion, CourseModule, FactSheet, Package, Resource, SheetText
+from harbour.rights.forms import (
+    ContentVersionForm,
+    LibrarySearchForm,
+    ResourceForm,
+    SheetTextForm,
+    content_as_text,
+    sources_as_text,
+)
+from harbour.rights.models import (
+    ContentVersion,
+    CourseCompletion,
+    CourseModule,
+    FactSheet,
+    Package,
+    Resource,
+    SheetText,
+)
 from harbour.rights.needs import NEED_LABELS, PACKAGE_NEEDS, TOPIC_NEEDS
 from harbour.rights.text import render as render_text
 
@@ -355,7 +370,18 @@ def editor(request: HttpRequest) -> HttpResponse:
         title = source.title if source else sheet.slug
         rows.append({"sheet": sheet, "title": title, "cells": cells})
     in_review = SheetText.objects.filter(state=SheetText.State.IN_REVIEW).select_related("fact_sheet", "written_by")
-    return render(request, "rights/editor.html", {"rows": rows, "languages": languages, "waiting": in_review})
+    versions_in_review = ContentVersion.objects.filter(state=SheetText.State.IN_REVIEW).select_related(
+        "package", "module", "written_by"
+    )
+    context = {
+        "rows": rows,
+        "languages": languages,
+        "waiting": in_review,
+        "versions_waiting": versions_in_review,
+        "packages": Package.objects.all(),
+        "modules": CourseModule.objects.all(),
+    }
+    return render(request, "rights/editor.html", context)
 
 
 @access.members(*EDITOR_ROLES)
@@ -410,6 +436,20 @@ def text_new(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     )
 
 
+def _review_step(request: HttpRequest, steps: dict[str, Any], text: SheetText | ContentVersion) -> None:
+    """Runs the review step the editor chose (send for review, send back, publish) and says how it went."""
+    step = steps.get(request.POST.get("step", ""))
+    if step is None:
+        messages.error(request, _("Choose what to do with this version."))
+        return
+    try:
+        step(by=_member(request), text=text)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Done."))
+
+
 @access.members(*EDITOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -421,17 +461,8 @@ def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "return": actions.sheet_text_return,
             "publish": actions.sheet_text_publish,
         }
-        step = steps.get(request.POST.get("step", ""))
-        if step is None:
-            messages.error(request, _("Choose what to do with this version."))
-        else:
-            try:
-                step(by=_member(request), text=text)
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            else:
-                messages.success(request, _("Done."))
-            return redirect("rights:text_detail", pk=text.pk)
+        _review_step(request, steps, text)
+        return redirect("rights:text_detail", pk=text.pk)
     return render(
         request,
         "rights/text_detail.html",
@@ -441,5 +472,77 @@ def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": text.status(),
             "status_notice": _status_notice(text.status()),
             "is_writer": text.written_by_id == request.user.pk,
+            "new_url": reverse("rights:text_new", kwargs={"slug": text.fact_sheet.slug, "language": text.language}),
+        },
+    )
+
+
+def _subject(kind: str, slug: str) -> Package | CourseModule:
+    """A help package (`help`) or a course module (`course`), the things edited as `ContentVersion`s."""
+    if kind == "help":
+        return get_object_or_404(Package, slug=slug)
+    if kind == "course":
+        return get_object_or_404(CourseModule, slug=slug)
+    raise Http404
+
+
+@access.members(*EDITOR_ROLES)
+def version_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """Every version of a help package or a course module, newest first."""
+    subject = _subject(kind, slug)
+    versions = subject.versions.select_related("written_by", "published_by").order_by("-number")
+    return render(request, "rights/version_history.html", {"subject": subject, "kind": kind, "versions": versions})
+
+
+@access.members(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def version_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """A new draft, starting from the latest version (or from what is published, when there is no version yet)."""
+    subject = _subject(kind, slug)
+    latest = subject.versions.order_by("-number").first()
+    if latest is not None:
+        start = latest.content
+    elif isinstance(subject, Package):
+        start = subject.entries_content()
+    else:
+        start = subject.content
+    form = ContentVersionForm(request.POST or None, initial={"content": content_as_text(start)}, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        version = actions.content_version_draft(
+            by=_member(request),
+            subject=subject,
+            content=form.cleaned_data["content"],
+            change_note=form.cleaned_data["change_note"],
+        )
+        messages.success(request, _("Draft saved. Send it for review when it is ready."))
+        return redirect("rights:version_detail", pk=version.pk)
+    return render(request, "rights/version_form.html", {"subject": subject, "kind": kind, "form": form})
+
+
+@access.members(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version of a help package or a course module, with the next step of its review."""
+    version = get_object_or_404(
+        ContentVersion.objects.select_related("package", "module", "written_by", "published_by"), pk=pk
+    )
+    if request.method == "POST":
+        steps = {
+            "submit": actions.content_version_submit,
+            "return": actions.content_version_return,
+            "publish": actions.content_version_publish,
+        }
+        _review_step(request, steps, version)
+        return redirect("rights:version_detail", pk=version.pk)
+    slug = version.subject.slug
+    return render(
+        request,
+        "rights/version_detail.html",
+        {
+            "text": version,
+            "kind": version.kind,
+            "content": content_as_text(version.content),
+            "is_writer": version.written_by_id == request.user.pk,
+            "new_url": reverse("rights:version_new", kwargs={"kind": version.kind, "slug": slug}),
         },
     )
