@@ -218,10 +218,8 @@ def _text_filter(text: str, prefix: str) -> Q:
     or in its organisation's name."""
     condition = Q()
     for word in query_layer.words(text):
-        folded = places.fold(word)
-        condition &= Q(**{f"{prefix}search_text__contains": folded}) | Q(
-            **{f"{prefix}organization__name__icontains": word}
-        )
+        # The API's text condition, so the pages use the same text index (FTS5 or pg_trgm).
+        condition &= query_layer.text_condition(word, prefix) | Q(**{f"{prefix}organization__name__icontains": word})
     return condition
 
 
@@ -259,7 +257,7 @@ def _latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
 
 def _box_q(origin: Point, radius_km: float, prefix: str) -> Q:
     box = places.bounding_box(origin, radius_km)
-    return Q(
+    condition = Q(
         **{
             f"{prefix}latitude__gte": box.min_latitude,
             f"{prefix}latitude__lte": box.max_latitude,
@@ -267,6 +265,11 @@ def _box_q(origin: Point, radius_km: float, prefix: str) -> Q:
             f"{prefix}longitude__lte": box.max_longitude,
         }
     )
+    # The indexed grid cells narrow the box first, as in the API (none when the box is too wide).
+    box_cells = query_layer.cells(box)
+    if box_cells is not None:
+        condition &= Q(**{f"{prefix}cell__in": box_cells})
+    return condition
 
 
 def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocation]:
