@@ -1,9 +1,8 @@
 """The directory's need codes the rights pages link to (`directory:search?need=<code>`).
 
-The source of truth is the directory's vocabulary (`harbour/directory/vocabulary.py`,
-`NEEDS`): its codes are a published contract that never changes. This copy lets
-the rights app check, in its tests, that it links only to codes the directory
-knows; when the directory adds a code, add it here before linking to it.
+The codes come from the directory's vocabulary (`harbour/directory/vocabulary.py`),
+a published contract that never changes; the rights tests check that every link
+uses one of them.
 """
 
 from __future__ import annotations
@@ -11,28 +10,9 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-DIRECTORY_NEED_CODES = frozenset(
-    {
-        "shelter",
-        "trafficking-support",
-        "labour-rights",
-        "immigration-legal",
-        "legal-aid",
-        "interpretation",
-        "health-care",
-        "mental-health",
-        "crisis-line",
-        "food",
-        "clothing",
-        "employment-help",
-        "settlement",
-        "transportation",
-        "housing-help",
-        "child-protection",
-        "language-classes",
-        "identity-documents",
-    }
-)
+from harbour.directory.vocabulary import NEED_CODES
+
+DIRECTORY_NEED_CODES = NEED_CODES
 
 # How the rights pages name each need they link to.
 NEED_LABELS: dict[str, str | Promise] = {

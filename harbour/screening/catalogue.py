@@ -15,31 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harbour.directory.vocabulary import NEED_CODES
 from harbour.rights import topics
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 WEIGHTS = ("strong", "medium", "weak")
 SETS = ("adult_labour", "adult_sexual", "child_labour", "child_sexual")
-# The directory's need vocabulary (shared with harbour/directory).
-NEED_CODES = frozenset(
-    {
-        "shelter",
-        "trafficking-support",
-        "labour-rights",
-        "immigration-legal",
-        "legal-aid",
-        "interpretation",
-        "health-care",
-        "mental-health",
-        "crisis-line",
-        "food",
-        "clothing",
-        "employment-help",
-        "settlement",
-        "transportation",
-    }
-)
 
 
 class CatalogueError(ValueError):
