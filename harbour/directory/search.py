@@ -247,7 +247,7 @@ def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: st
     return condition
 
 
-def _latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
+def latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
     latest = BedAvailability.objects.filter(location_id=OuterRef(location_ref)).order_by("-updated_at")
     return Subquery(latest.values("places_available")[:1]), Subquery(latest.values("updated_at")[:1])
 
@@ -290,7 +290,7 @@ def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocatio
         latitude, longitude = F("location__latitude"), F("location__longitude")
     rows = rows.filter(_service_filters(query, "service_id", "service__", "location_id"))
     if query.has_place_now:
-        places_now, updated_at = _latest_beds("location_id")
+        places_now, updated_at = latest_beds("location_id")
         rows = rows.annotate(places_now=places_now, beds_updated_at=updated_at).filter(
             places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR
         )
@@ -323,7 +323,7 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
     else:
         services = Service.objects.filter(_service_filters(query, "id", "", None))
         if query.has_place_now:
-            places_now, updated_at = _latest_beds("location_id")
+            places_now, updated_at = latest_beds("location_id")
             fresh = (
                 ServiceAtLocation.objects.filter(service_id=OuterRef("id"))
                 .annotate(places_now=places_now, beds_updated_at=updated_at)
@@ -426,7 +426,7 @@ class _Details:
             .order_by("id")
         )
         if query.include_confidential:
-            places_now, updated_at = _latest_beds("location_id")
+            places_now, updated_at = latest_beds("location_id")
             sals = sals.annotate(beds_places=places_now, beds_updated_at=updated_at)
         self.sals: dict[str, list[ServiceAtLocation]] = {}
         for sal in sals:

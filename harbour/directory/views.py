@@ -106,7 +106,6 @@ def _search_page(request: HttpRequest, *, members: bool) -> HttpResponse:
         "origin_label": form.origin_label if form.is_bound else "",
         "page_links": _page_links(request, results) if results else {},
         "wider_link": _wider_link(request, query.radius_km) if results and query and query.origin else None,
-        "need_fields": ("need", "population", "language"),
     }
     return render(request, "directory/search.html", context)
 
@@ -132,9 +131,8 @@ def search_members(request: HttpRequest) -> HttpResponse:
 
 def _service_or_404(service_id: str) -> Service:
     return get_object_or_404(
-        Service.objects.select_related("organization").prefetch_related(
-            "phones", "schedules", "languages", "cost_options"
-        ),
+        # The page's phones, hours and languages come from search.results_for, which reads them itself.
+        Service.objects.select_related("organization"),
         id=service_id,
     )
 
@@ -199,10 +197,13 @@ def hotline(request: HttpRequest) -> HttpResponse:
 
 
 def _own_shelter_locations(member: Member) -> list[Location]:
+    """The member's organisation's shelter locations, each with its latest count (`beds_places`, `beds_updated_at`)."""
+    places_now, updated_at = search.latest_beds("id")
     return list(
         Location.objects.filter(organization__network_organisation=member.organisation)
         .filter(Q(confidential=True) | Q(bed_availability__isnull=False) | _shelter_service_q())
         .distinct()
+        .annotate(beds_places=places_now, beds_updated_at=updated_at)
         .order_by("name", "id")
     )
 
@@ -237,17 +238,10 @@ def beds(request: HttpRequest) -> HttpResponse:
             )
             return redirect("directory:beds")
         messages.error(request, _("Type a number of places from 0 to 500."))
-    rows = []
-    for location in locations:
-        latest = location.bed_availability.order_by("-updated_at").first()
-        rows.append(
-            {
-                "location": location,
-                "beds": search.beds_from(
-                    latest.places_available if latest else None, latest.updated_at if latest else None
-                ),
-            }
-        )
+    rows = [
+        {"location": location, "beds": search.beds_from(location.beds_places, location.beds_updated_at)}  # type: ignore[attr-defined]
+        for location in locations
+    ]
     return render(request, "directory/beds.html", {"rows": rows, "choices": range(7)})
 
 

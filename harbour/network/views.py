@@ -699,11 +699,10 @@ def partners(request: HttpRequest) -> HttpResponse:
             found = found.filter(city__iexact=form.cleaned_data["city"].strip())
         if form.cleaned_data["kind"]:
             found = found.filter(kind=form.cleaned_data["kind"])
-        language = form.cleaned_data["language"].strip().lower()
-        if language:
-            # A JSON list; matched in Python so SQLite and PostgreSQL agree.
-            found = found.filter(pk__in=[o.pk for o in found if language in o.languages])
-    return render(request, "network/partners.html", {"form": form, "organisations": found})
+    language = form.cleaned_data["language"].strip().lower() if form.is_valid() else ""
+    # Languages are a JSON list, matched in Python (one query) so SQLite and PostgreSQL agree.
+    organisations = [organisation for organisation in found if not language or language in organisation.languages]
+    return render(request, "network/partners.html", {"form": form, "organisations": organisations})
 
 
 @access.members()

@@ -72,21 +72,21 @@ def _status_notice(status: str) -> str:
     return notices.get(status, "")
 
 
+def _text_for(texts: dict[str, SheetText], language: str) -> SheetText | None:
+    """The published text in the visitor's language, else in English, else in French."""
+    return texts.get(language) or next((texts[code] for code in FALLBACK_LANGUAGES if code in texts), None)
+
+
 def _sheet_context(request: HttpRequest, sheet: FactSheet) -> dict[str, Any]:
     language = get_language()
-    text = sheet.published(language)
-    fallback_from = None
-    if text is None:
-        for candidate in FALLBACK_LANGUAGES:
-            text = sheet.published(candidate)
-            if text is not None:
-                fallback_from = language
-                break
+    # One query for every published text: the one shown, its original and the list of languages.
+    texts = {text.language: text for text in sheet.texts.filter(state=SheetText.State.PUBLISHED)}
+    text = _text_for(texts, language)
     if text is None:
         raise Http404
-    source = sheet.published_source()
-    status = text.status(source)
-    published = sheet.published_languages()
+    fallback_from = language if text.language != language else None
+    status = text.status(texts.get(sheet.source_language))
+    published = sorted(texts)
     path = request.path
     return {
         "sheet": sheet,
@@ -130,7 +130,7 @@ def index(request: HttpRequest) -> HttpResponse:
     sheets = []
     for sheet in FactSheet.objects.with_published_text().prefetch_related("texts"):
         texts = {text.language: text for text in sheet.texts.all() if text.state == SheetText.State.PUBLISHED}
-        text = texts.get(language) or next((texts[code] for code in FALLBACK_LANGUAGES if code in texts), None)
+        text = _text_for(texts, language)
         if text is not None:
             sheets.append({"sheet": sheet, "text": text, "in_language": text.language == language})
     return render(request, "rights/index.html", {"sheets": sheets, "packages": Package.objects.all()})
@@ -463,14 +463,15 @@ def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         _review_step(request, steps, text)
         return redirect("rights:text_detail", pk=text.pk)
+    status = text.status()  # a translation's status reads its source: once
     return render(
         request,
         "rights/text_detail.html",
         {
             "text": text,
             "body": render_text(text.body),
-            "status": text.status(),
-            "status_notice": _status_notice(text.status()),
+            "status": status,
+            "status_notice": _status_notice(status),
             "is_writer": text.written_by_id == request.user.pk,
             "new_url": reverse("rights:text_new", kwargs={"slug": text.fact_sheet.slug, "language": text.language}),
         },

@@ -130,12 +130,13 @@ def public_pages_with_parameters(cast: Cast, languages: list[str] | None = None)
     actions.password_reset_send(email=cast.bob.email)
     links["network:password_reset_confirm"] = _path_from_last_email()
     # Other apps' public pages with parameters: the sample arguments of their access tables.
+    with_parameters = public_page_names_with_parameters()
     for table in app_access_tables():
         samples = table.samples(cast) if hasattr(table, "samples") else {}
         for name, kwargs in samples.items():
-            if name in public_page_names_with_parameters():
+            if name in with_parameters:
                 links[name] = reverse(name, kwargs=kwargs)
-    uncovered = public_page_names_with_parameters() - links.keys()
+    uncovered = with_parameters - links.keys()
     assert not uncovered, f"make a real link to {sorted(uncovered)} in public_pages_with_parameters"
     return [
         PublicPage(name, language, translate_url(path, language))
