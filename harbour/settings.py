@@ -149,9 +149,16 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{STATE_DIR / 'harbour.sqlite3'}"),
-        conn_max_age=env_int("HARBOUR_DB_CONN_MAX_AGE", 0),
+        # Each web worker thread keeps its connection for a minute instead of opening one per
+        # request (a new PostgreSQL connection costs more than most searches); checked before reuse.
+        conn_max_age=env_int("HARBOUR_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Harbour's queries are short: compiling one with LLVM (PostgreSQL's JIT, on by default) costs
+    # more than running it, and its cost estimate triggers on every count over the directory.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web workers read while one writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -137,7 +137,10 @@ def _renderer(kind: str, trim: Callable[[dict[str, Any]], dict[str, Any]] | None
     return render
 
 
-def _listing(request: HttpRequest, params: Params, qs: QuerySet[Any], render: Renderer) -> HttpResponse:
+def _listing(
+    request: HttpRequest, params: Params, qs: QuerySet[Any], render: Renderer, *, one_pass: bool = False
+) -> HttpResponse:
+    """A page of `qs` in the standard's envelope; `one_pass` when the database must sort every match anyway."""
     per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = params.integer("page", 1, 1, 10_000_000)
     fmt = params.format()
@@ -146,9 +149,9 @@ def _listing(request: HttpRequest, params: Params, qs: QuerySet[Any], render: Re
     if fmt == "ndjson":
         # Streamed (every result, no pages); the access policy's view type names HttpResponse only.
         return cast(HttpResponse, StreamingHttpResponse(_stream(qs, render), content_type=NDJSON))
-    total = qs.count()
-    rows = list(qs[(page - 1) * per_page : page * per_page]) if (page - 1) * per_page < total else []
-    contents = render(rows)
+    total, ids = query.count_and_page(qs, (page - 1) * per_page, per_page, one_pass=one_pass)
+    by_id = qs.model._default_manager.in_bulk(ids)
+    contents = render([by_id[i] for i in ids])
     pages = math.ceil(total / per_page)
     body = {
         "total_items": total,
@@ -216,9 +219,10 @@ def services(request: HttpRequest) -> HttpResponse:
     full = params.boolean("full")
     minimal = params.boolean("minimal")
     qs = query.services(service_filter)
+    one_pass = query.sorts_every_match(service_filter)
     if minimal:
-        return _listing(request, params, qs, _renderer("service_list", _only_scalars))
-    return _listing(request, params, qs, _renderer("service" if full else "service_list"))
+        return _listing(request, params, qs, _renderer("service_list", _only_scalars), one_pass=one_pass)
+    return _listing(request, params, qs, _renderer("service" if full else "service_list"), one_pass=one_pass)
 
 
 @access.public
@@ -269,7 +273,8 @@ def service_at_locations(request: HttpRequest) -> HttpResponse:
         elif proximity is not None:
             service_filter.near = query.Near(point, proximity / 1000)
     qs = query.service_at_locations(service_filter)
-    return _listing(request, params, qs, _renderer("service_at_location" if full else "service_at_location_list"))
+    render = _renderer("service_at_location" if full else "service_at_location_list")
+    return _listing(request, params, qs, render, one_pass=query.sorts_every_match(service_filter))
 
 
 @access.public

@@ -261,9 +261,7 @@ def run_in_process(search: Search) -> int:
             assert point is not None  # noqa: S101 - the searches name known postal areas
             f.near = query.Near(point, int(search.params.get("proximity", "100000")) / 1000)
         qs = query.service_at_locations(f)
-    total = int(qs.count())
-    if (page - 1) * PER_PAGE < total:  # as the API does: no page to fetch past the end
-        list(qs.values_list("id", flat=True)[(page - 1) * PER_PAGE : page * PER_PAGE])
+    total, _ids = query.count_and_page(qs, (page - 1) * PER_PAGE, PER_PAGE, one_pass=query.sorts_every_match(f))
     return total
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Window
 from django.db.models.expressions import ExpressionWrapper, RawSQL
 from django.db.models.lookups import In
 
@@ -186,6 +186,33 @@ def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:
     qs = qs.annotate(d2=squared_distance(f.near.point, "location__"))
     limit = (f.near.radius_km / KM_PER_DEGREE) ** 2
     return qs.filter(d2__lte=limit).order_by("d2", "id")
+
+
+def sorts_every_match(f: ServiceFilter) -> bool:
+    """Whether the database reads and orders every match before it can return a page.
+
+    A distance order sorts every location within reach; on SQLite a text search reads every
+    matching row from the text index before ordering by id. The total then comes with the page
+    (`count_and_page`) instead of costing a second pass. Otherwise the id index serves a page in
+    order and stops after it, so a separate count is cheaper than sorting every match.
+    """
+    return f.near is not None or (bool(f.search.strip()) and connection.vendor == "sqlite")
+
+
+def count_and_page(qs: QuerySet[Any], offset: int, limit: int, *, one_pass: bool = False) -> tuple[int, list[str]]:
+    """The number of matches and the ids of those from `offset` to `offset + limit`, in order.
+
+    With `one_pass`, the page's query also counts every match (`COUNT(*) OVER ()`, computed before
+    LIMIT) and the database sorts ids, not whole rows; only a page past the end, which has no row to
+    carry the count, asks for it again.
+    """
+    if not one_pass:
+        total = qs.count()
+        return total, list(qs.values_list("id", flat=True)[offset : offset + limit]) if offset < total else []
+    rows = list(qs.annotate(matches=Window(Count("*"))).values_list("id", "matches")[offset : offset + limit])
+    if rows:
+        return int(rows[0][1]), [row_id for row_id, _matches in rows]
+    return (qs.count() if offset else 0), []
 
 
 def organizations(search: str = "") -> QuerySet[Organization]:

@@ -143,6 +143,12 @@ def test_nearby_searches_find_what_a_brute_force_finds_in_the_same_order(radius_
     assert 0 < len(found) < 400 or radius_km == 2000
     services = list(query.services(query.ServiceFilter(near=near)).values_list("id", flat=True))
     assert services == (["svc-0001"] if expected else [])
+    # The API's page and total, in one pass (a window count) and in two, agree with the order above.
+    qs = query.service_at_locations(query.ServiceFilter(near=near))
+    for offset in sorted({0, 7, max(len(expected) - 1, 0), len(expected), len(expected) + 20}):
+        want = (len(expected), expected[offset : offset + 5])
+        assert query.count_and_page(qs, offset, 5, one_pass=True) == want
+        assert query.count_and_page(qs, offset, 5, one_pass=False) == want
 
 
 def test_an_import_writes_the_search_text_and_a_reimport_keeps_the_french_in_it(tmp_path):
