@@ -244,23 +244,10 @@ SEARCHES = [
 
 
 def run_in_process(search: Search) -> int:
-    """What the API does before rendering: the query layer's count and first page of ids."""
-    f = query.ServiceFilter(
-        search=search.params.get("search", ""),
-        taxonomy_term_ids=[t for t in search.params.get("taxonomy_term_id", "").split(",") if t],
-        organization_id=search.params.get("organization_id", ""),
-    )
-    if "modified_after" in search.params:
-        f.modified_after = datetime.datetime.fromisoformat(search.params["modified_after"])
+    """What the API does before rendering: the query layer's count and page of ids."""
+    f = _filter(search)
     page = int(search.params.get("page", "1"))
-    if search.path == "services":
-        qs: Any = query.services(f)
-    else:
-        if "postcode" in search.params:
-            point = places.postcode_point(search.params["postcode"])
-            assert point is not None  # noqa: S101 - the searches name known postal areas
-            f.near = query.Near(point, int(search.params.get("proximity", "100000")) / 1000)
-        qs = query.service_at_locations(f)
+    qs: Any = query.services(f) if search.path == "services" else query.service_at_locations(f)
     total, _ids = query.count_and_page(qs, (page - 1) * PER_PAGE, PER_PAGE, one_pass=query.sorts_every_match(f))
     return total
 
@@ -290,10 +277,10 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
     for term in terms:
         if "postcode" in p:
             where.append(
-                "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_id = s.id AND a.taxonomy_term_id = %s)"
+                "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_key = s.key AND a.taxonomy_term_id = %s)"
             )
         else:
-            where.append(f"{alias}.id IN (SELECT a.link_id FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
+            where.append(f"{alias}.key IN (SELECT a.link_key FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
         params.append(term)
     if p.get("organization_id"):
         where.append(f"{alias}.organization_id = %s")
@@ -303,16 +290,20 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         params.append("2000-01-01 00:00:00")
     page = int(p.get("page", "1"))
     offset = (page - 1) * PER_PAGE
+    # Where the database sorts every match anyway, the page query counts them too (as the API does).
+    window = ", COUNT(*) OVER ()" if _one_pass(search) else ""
     if search.path == "services":
         cond = " AND ".join(where) or "1=1"
         base = f"FROM directory_service s WHERE {cond}"
         return (
             f"SELECT COUNT(*) {base}",
             params,
-            f"SELECT s.id {base} ORDER BY s.id LIMIT {PER_PAGE} OFFSET {offset}",
+            f"SELECT s.id{window} {base} ORDER BY s.key LIMIT {PER_PAGE} OFFSET {offset}",
             params,
         )
-    joins = "FROM directory_serviceatlocation sal JOIN directory_service s ON s.id = sal.service_id"
+    joins = "FROM directory_serviceatlocation sal"
+    if where:  # conditions on the service
+        joins += " JOIN directory_service s ON s.id = sal.service_id"
     order = "sal.id"
     if "postcode" in p:
         point = places.postcode_point(p["postcode"])
@@ -339,14 +330,38 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
     return (
         f"SELECT COUNT(*) {base}",  # noqa: S608 - numbers and placeholders only
         params,
-        f"SELECT sal.id {base} ORDER BY {order} LIMIT {PER_PAGE} OFFSET {offset}",  # noqa: S608
+        f"SELECT sal.id{window} {base} ORDER BY {order} LIMIT {PER_PAGE} OFFSET {offset}",  # noqa: S608
         params,
     )
+
+
+def _filter(search: Search) -> query.ServiceFilter:
+    f = query.ServiceFilter(
+        search=search.params.get("search", ""),
+        taxonomy_term_ids=[t for t in search.params.get("taxonomy_term_id", "").split(",") if t],
+        organization_id=search.params.get("organization_id", ""),
+    )
+    if "modified_after" in search.params:
+        f.modified_after = datetime.datetime.fromisoformat(search.params["modified_after"])
+    if "postcode" in search.params:
+        point = places.postcode_point(search.params["postcode"])
+        assert point is not None  # noqa: S101 - the searches name known postal areas
+        f.near = query.Near(point, int(search.params.get("proximity", "100000")) / 1000)
+    return f
+
+
+def _one_pass(search: Search) -> bool:
+    return query.sorts_every_match(_filter(search))
 
 
 def run_sql(search: Search) -> int:
     count_sql, count_params, page_sql, page_params = sql_for(search)
     with connection.cursor() as cursor:
+        if _one_pass(search):
+            cursor.execute(page_sql, page_params)
+            rows = cursor.fetchall()
+            if rows or int(search.params.get("page", "1")) == 1:
+                return int(rows[0][1]) if rows else 0
         cursor.execute(count_sql, count_params)
         total = cursor.fetchone()[0]
         if (int(search.params.get("page", "1")) - 1) * PER_PAGE < total:

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from harbour.directory import hsds
 from harbour.directory.confidential import protect_confidential_locations
 from harbour.directory.hsds import Problem, Rows
-from harbour.directory.models import HSDS_MODELS, HSDSRecord, Location, Service, search_text_for
+from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, Service, key_for, search_text_for
 
 BATCH = 1000
 
@@ -320,7 +320,7 @@ def _upsert_sql(model: type[HSDSRecord]) -> tuple[str, list[Any]]:
     updates = []
     for f in fields:
         column = qn(f.column)
-        if f.column in links:
+        if f.column in links or isinstance(f, KeyOf):  # a key follows the id or link it is made from
             updates.append(f"{column} = COALESCE(excluded.{column}, {table}.{column})")
         elif f.column in hsds_columns:
             updates.append(f"{column} = excluded.{column}")
@@ -388,6 +388,8 @@ def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
                         out.append(stamp)
                     elif attname == "search_text" and model is Service:
                         out.append(search_text_of(values))
+                    elif isinstance(f, KeyOf):
+                        out.append(key_for(values.get(f.source)))
                     elif not is_given:
                         out.append(fixed)
                     elif attname == "extra" and not values["extra"]:

@@ -15,11 +15,15 @@ Harbour's own additions (never exported as HSDS properties unless noted):
   `ConfidentialAddress`; the public row keeps the city, province and a coarse
   point only (see `harbour.directory.places`).
 - `BedAvailability`: places available tonight at a location.
+- `Service.key` and `Attribute.link_key`: search keys, whole numbers derived
+  from the ids (`key_of`), so the database intersects needs and populations
+  and orders results by comparing numbers instead of 36-character strings.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -36,6 +40,40 @@ def _text() -> Any:
 
 def _number() -> Any:
     return models.FloatField(null=True, blank=True)
+
+
+def key_of(record_id: str) -> int:
+    """A record's search key: the first 63 bits of a BLAKE2b hash of its id (a positive 64-bit integer).
+
+    It depends on the id alone, so it is the same in every database, after every import and after a
+    VACUUM, and needs no sequence. Two ids sharing a key would be refused by `Service.key`'s unique
+    index; among a million records the chance of that is below one in ten million.
+    """
+    return int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=8).digest(), "big") >> 1
+
+
+class KeyOf(models.BigIntegerField):  # type: ignore[type-arg]
+    """A search key computed from another field on every save (`key_of`); None when that field is."""
+
+    def __init__(self, *args: Any, source: str = "id", **kwargs: Any) -> None:
+        self.source = source
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> int | None:
+        value = key_for(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def key_for(record_id: str | None) -> int | None:
+    return None if record_id is None else key_of(record_id)
 
 
 def _link(to: str, related_name: str, on_delete: Any = models.CASCADE) -> Any:
@@ -153,6 +191,9 @@ class Service(HSDSRecord):
     alert = _text()
     # As given by the source (an ISO date-time string); Harbour's own clock is `modified_at`.
     last_modified = _text()
+    # Search key (key_of(id)): filters and pages compare it instead of the id. Every save and import
+    # sets it; null is allowed only so that SQLite could add the column without rebuilding the table.
+    key = KeyOf(source="id", null=True, blank=True)
     # Names and descriptions in both languages, folded (lower case, no accents) for one-column text search.
     # Whoever changes those texts sets it: `service.search_text = service.compute_search_text()`.
     search_text = models.TextField(default="", blank=True, editable=False)
@@ -182,6 +223,11 @@ class Service(HSDSRecord):
         "last_modified",
     )
     hsds_links = {"organization_id": "organization_id", "program_id": "program_id"}
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["key"], name="directory_service_key_unique")
+        ]
 
     @property
     def last_verified(self) -> datetime.date | None:
@@ -524,6 +570,8 @@ class Attribute(HSDSRecord):
     """Links a taxonomy term (a need, a population, a language...) to any record, by its id."""
 
     link_id = models.CharField(max_length=64, null=True, blank=True)
+    # key_of(link_id): the linked service's `Service.key`, for intersecting terms by number.
+    link_key = KeyOf(source="link_id", null=True, blank=True)
     taxonomy_term = _link("directory.TaxonomyTerm", "attributes")
     link_type = _text()
     link_entity = models.CharField(max_length=64, null=True, blank=True)
@@ -535,7 +583,7 @@ class Attribute(HSDSRecord):
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["link_id"]),
-            models.Index(fields=["taxonomy_term", "link_id"]),
+            models.Index(fields=["taxonomy_term", "link_key"]),
         ]
 
 

@@ -104,8 +104,8 @@ def text_condition(text: str, prefix: str = "") -> Q:
 
 
 def with_term(term_id: str) -> QuerySet[Attribute, Any]:
-    """Ids of the records carrying this taxonomy term (read from the (term, link) index)."""
-    return Attribute.objects.filter(taxonomy_term_id=term_id).values("link_id")
+    """Keys of the records carrying this taxonomy term, in key order (read from the (term, link_key) index)."""
+    return Attribute.objects.filter(taxonomy_term_id=term_id).values("link_key")
 
 
 def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
@@ -117,15 +117,16 @@ def _service_conditions(f: ServiceFilter, prefix: str = "", correlated: bool = F
     conditions: list[Any] = []
     if f.search.strip():
         conditions.append(text_condition(f.search, prefix))
-    # Without a place, one "id IN (ids with this term)" per term is fastest (the term index drives);
-    # near a place the location index drives and each candidate is checked with EXISTS
-    # (both measured on SQLite and PostgreSQL, docs/performance.md).
+    # Without a place, one "key IN (keys with this term)" per term is fastest: each term's keys come
+    # sorted from the (term, link_key) index, so the database merges them as numbers and a page ordered
+    # by key stops early. Near a place the location index drives and each candidate is checked with
+    # EXISTS (both measured on SQLite and PostgreSQL, docs/performance.md).
     for term in sorted(set(f.taxonomy_term_ids)):
         if correlated:
-            attributes = Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id=term)
+            attributes = Attribute.objects.filter(link_key=OuterRef(f"{prefix}key"), taxonomy_term_id=term)
             conditions.append(Exists(attributes))
         else:
-            conditions.append(Q(**{f"{prefix}id__in": with_term(term)}))
+            conditions.append(Q(**{f"{prefix}key__in": with_term(term)}))
     if f.taxonomy_id:
         conditions.append(with_taxonomy(f.taxonomy_id, prefix))
     if f.organization_id:
@@ -169,12 +170,15 @@ def _near_conditions(near: Near, prefix: str) -> list[Any]:
 
 
 def services(f: ServiceFilter) -> QuerySet[Service]:
-    """Services matching every filter, by id. With `near`, only services offered within the radius."""
+    """Services matching every filter, in key order (stable, and a number to sort: `Service.key`).
+
+    With `near`, only services offered within the radius.
+    """
     qs = Service.objects.filter(*_service_conditions(f))
     if f.near is not None:
         nearby = service_at_locations(ServiceFilter(near=f.near)).filter(service_id=OuterRef("id"))
         qs = qs.filter(Exists(nearby))
-    return qs.order_by("id")
+    return qs.order_by("key")
 
 
 def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:

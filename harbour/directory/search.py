@@ -166,16 +166,16 @@ def _term_ids(taxonomy: vocabulary.Taxonomy, codes: Iterable[str]) -> list[str]:
     return [term.id for code in codes if (term := vocabulary.term_by_code(taxonomy.key, code))]
 
 
-def _has_term(term_ids: Sequence[str], ref: str, *, by_place: bool) -> Q:
-    """Rows whose service carries one of these terms.
+def _has_term(term_ids: Sequence[str], key_ref: str, *, by_place: bool) -> Q:
+    """Rows whose service (its `Service.key` named by `key_ref`) carries one of these terms.
 
     Searched by place, the bounding box drives and each candidate probes the
-    (taxonomy_term, link_id) index (EXISTS); searched without a place, the
+    (taxonomy_term, link_key) index (EXISTS); searched without a place, the
     services holding the term drive (IN), instead of probing every service.
     """
     if by_place:
-        return Q(Exists(Attribute.objects.filter(link_id=OuterRef(ref), taxonomy_term_id__in=term_ids)))
-    return Q(**{f"{ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_id")})
+        return Q(Exists(Attribute.objects.filter(link_key=OuterRef(key_ref), taxonomy_term_id__in=term_ids)))
+    return Q(**{f"{key_ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_key")})
 
 
 def _is_free(ref: str = "service_id") -> Q:
@@ -226,16 +226,17 @@ def _text_filter(text: str, prefix: str) -> Q:
 def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: str | None) -> Q:
     """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched."""
     by_place = location_ref is not None
+    key = f"{prefix}key"
     condition = Q(**{f"{prefix}status": Service.Status.ACTIVE})
     if query.text.strip():
         condition &= _text_filter(query.text, prefix)
     if query.needs:
-        condition &= _has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), ref, by_place=by_place)
+        condition &= _has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, by_place=by_place)
     if query.populations:
-        condition &= _has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), ref, by_place=by_place)
+        condition &= _has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), key, by_place=by_place)
     if query.status_safe:
         for term in vocabulary.SAFETY:
-            condition &= _has_term([term.id], ref, by_place=by_place)
+            condition &= _has_term([term.id], key, by_place=by_place)
     if query.languages:
         condition &= Q(Exists(Language.objects.filter(service_id=OuterRef(ref), code__in=sorted(query.languages))))
     if query.free:
