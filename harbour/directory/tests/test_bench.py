@@ -33,8 +33,12 @@ def test_every_search_finds_the_same_results_through_the_query_layer_and_the_han
     assert (Service.objects.count(), Location.objects.count()) == (400, 600)
     counts = {}
     for search in bench.SEARCHES:
-        counts[search.label] = bench.run_in_process(search)
-        assert counts[search.label] == bench.run_sql(search), search.label
+        total, page = bench.run_in_process(search)
+        counts[search.label] = total
+        # The same count and the same page, in the same order.
+        assert (total, page) == bench.run_sql(search), search.label
+        assert (total, page) == bench.run_sql(search, records=True), search.label
+        assert len(page) == min(bench.PER_PAGE, max(total - (int(search.params.get("page", "1")) - 1) * 20, 0))
     # The searches are not all empty or all full: they discriminate.
     assert 0 < counts["need"] < 400
     assert counts["need AND population"] < counts["need"]
