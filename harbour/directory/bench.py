@@ -273,14 +273,22 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         where.append(text)
         params += text_params
     terms = sorted({t for t in p.get("taxonomy_term_id", "").split(",") if t})
-    for term in terms:
-        if "postcode" in p:
+    if "postcode" in p:
+        for term in terms:
             where.append(
                 "EXISTS (SELECT 1 FROM directory_attribute a WHERE a.link_key = s.key AND a.taxonomy_term_id = %s)"
             )
-        else:
-            where.append(f"{alias}.key IN (SELECT a.link_key FROM directory_attribute a WHERE a.taxonomy_term_id = %s)")  # noqa: S608
-        params.append(term)
+            params.append(term)
+    elif terms:
+        others = "".join(
+            f" AND a0.link_key IN (SELECT a{n}.link_key FROM directory_attribute a{n} "  # noqa: S608
+            f"WHERE a{n}.taxonomy_term_id = %s)"
+            for n in range(1, len(terms))
+        )
+        where.append(
+            f"{alias}.key IN (SELECT a0.link_key FROM directory_attribute a0 WHERE a0.taxonomy_term_id = %s{others})"  # noqa: S608
+        )
+        params += terms
     if p.get("organization_id"):
         where.append(f"{alias}.organization_id = %s")
         params.append(p["organization_id"])
@@ -310,17 +318,16 @@ def sql_for(search: Search) -> tuple[str, list[Any], str, list[Any]]:
         radius = int(p.get("proximity", "100000")) / 1000
         box = places.bounding_box(point, radius)
         k = math.cos(math.radians(point.latitude))
-        joins += " JOIN directory_location l ON l.id = sal.location_id"
         d2 = (
-            f"((l.latitude - {point.latitude}) * (l.latitude - {point.latitude}) + "
-            f"(l.longitude - {point.longitude}) * {k} * (l.longitude - {point.longitude}) * {k})"
+            f"((sal.latitude - {point.latitude}) * (sal.latitude - {point.latitude}) + "
+            f"(sal.longitude - {point.longitude}) * {k} * (sal.longitude - {point.longitude}) * {k})"
         )
         box_cells = query.cells(box)
         assert box_cells is not None  # noqa: S101 - the searches' radii are small
         where += [
-            f"l.cell IN ({', '.join(map(str, box_cells))})",
-            f"l.latitude BETWEEN {box.min_latitude} AND {box.max_latitude}",
-            f"l.longitude BETWEEN {box.min_longitude} AND {box.max_longitude}",
+            f"sal.cell IN ({', '.join(map(str, box_cells))})",
+            f"sal.latitude BETWEEN {box.min_latitude} AND {box.max_latitude}",
+            f"sal.longitude BETWEEN {box.min_longitude} AND {box.max_longitude}",
             f"{d2} <= {(radius / query.KM_PER_DEGREE) ** 2}",
         ]
         order = f"{d2}, sal.id"
@@ -455,6 +462,13 @@ def markdown(report: dict[str, Any]) -> str:
         imp = report["import"]
         lines += [
             f"Import: {imp['services_per_second']:,} services/s ({imp['rows']:,} rows in {imp['seconds']} s).",
+            "",
+        ]
+    if "http_floor_ms" in report:
+        floor = report["http_floor_ms"]
+        lines += [
+            f"An HTTP request that reads no table (`GET /api/hsds/`): {floor['p50']:.1f} / {floor['p95']:.1f} ms "
+            "(p50 / p95).",
             "",
         ]
     lines += [

@@ -329,9 +329,18 @@ class ServiceAtLocation(HSDSRecord):
     service = _link("directory.Service", "service_at_locations")
     location = _link("directory.Location", "service_at_locations")
     description = _text()
+    # The location's public point and grid cell, copied by database triggers (migration 0023) on
+    # every write of either row, so a search by place reads this table's own index and joins nothing.
+    # Never exported; for a confidential location it is the same coarse point as the location's.
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
+    cell = models.IntegerField(null=True, blank=True, editable=False)
 
     hsds_fields = ("description",)
     hsds_links = {"service_id": "service_id", "location_id": "location_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["cell", "latitude", "longitude", "id"])]
 
 
 class Address(HSDSRecord):

@@ -8,8 +8,17 @@ import random
 import pytest
 
 from harbour.directory import bench, places, query
+from harbour.directory.confidential import protect_confidential_locations
 from harbour.directory.interchange import ImportFailed, import_json, import_path
-from harbour.directory.models import CELL_ROW, CELLS_PER_DEGREE, Location, Service, ServiceAtLocation
+from harbour.directory.models import (
+    CELL_ROW,
+    CELLS_PER_DEGREE,
+    Attribute,
+    Location,
+    Service,
+    ServiceAtLocation,
+    key_of,
+)
 from harbour.directory.places import Point
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +198,111 @@ def test_a_text_search_used_inside_another_query_reads_its_own_rows():
     assert set(Service.objects.filter(id__in=inner).values_list("id", flat=True)) == {"svc-0001"}
     outer = Service.objects.exclude(id__in=inner).filter(query.text_condition("legal"))
     assert list(outer.values_list("id", flat=True)) == ["svc-0002"]
+
+
+def test_every_write_sets_the_search_keys_and_term_filters_follow_a_moved_link(tmp_path):
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 20, 30, seed=9)
+    import_path(path)
+    created = _service(1, "Shelter")
+    Service.objects.bulk_create([Service(id="svc-bulk", name="Bulk")])
+    attribute = Attribute.objects.create(id="attr-new", link_id="svc-bulk", taxonomy_term_id="term-x")
+    assert created.key == key_of("svc-0001")
+    for service in Service.objects.all():
+        assert service.key == key_of(service.id) > 0
+    for record in Attribute.objects.all():
+        assert record.link_key == (key_of(record.link_id) if record.link_id else None)
+    # The API's term filter now finds the record by its key; moving the attribute moves the match.
+    shelter = bench._t("shelter")
+    assert Service.objects.filter(key__in=query.with_term("term-x")).get().id == "svc-bulk"
+    attribute.link_id = "svc-0001"
+    attribute.save()
+    assert Service.objects.filter(key__in=query.with_term("term-x")).get().id == "svc-0001"
+    first = Service.objects.filter(id__in=Attribute.objects.filter(taxonomy_term_id=shelter).values("link_id"))
+    assert set(query.services(query.ServiceFilter(taxonomy_term_ids=[shelter])).values_list("id", flat=True)) == set(
+        first.values_list("id", flat=True)
+    )
+    # A re-import that moves a term to another service moves its key with it.
+    moving = Attribute.objects.filter(taxonomy_term_id=shelter).first()
+    assert moving is not None
+    other = Service.objects.exclude(key__in=query.with_term(shelter)).exclude(id__in=["svc-0001", "svc-bulk"]).first()
+    assert other is not None
+    moved = {
+        "id": moving.id,
+        "link_id": other.id,
+        "link_type": "service",
+        "taxonomy_term_id": shelter,
+    }
+    tabular = tmp_path / "moved"
+    tabular.mkdir()
+    (tabular / "attributes.csv").write_text(
+        "id,link_id,link_type,taxonomy_term_id\n" + ",".join(moved[k] for k in moved) + "\n", encoding="utf-8"
+    )
+    import_path(tabular)
+    moving.refresh_from_db()
+    assert (moving.link_id, moving.link_key) == (other.id, key_of(other.id))
+    found = query.services(query.ServiceFilter(taxonomy_term_ids=[shelter]))
+    assert other.id in set(found.values_list("id", flat=True))
+
+
+def _point_of(sal_id: str) -> tuple[float | None, float | None, int | None]:
+    sal = ServiceAtLocation.objects.get(id=sal_id)
+    return (sal.latitude, sal.longitude, sal.cell)
+
+
+def _location_point(location_id: str) -> tuple[float | None, float | None, int | None]:
+    location = Location.objects.get(id=location_id)
+    return (location.latitude, location.longitude, location.cell)
+
+
+def test_a_service_at_a_location_carries_its_locations_point_through_every_kind_of_write():
+    service = _service(1, "Shelter")
+    first = Location.objects.create(id="loc-1", latitude=45.42, longitude=-75.69)
+    second = Location.objects.create(id="loc-2", latitude=49.28, longitude=-123.12)
+    sal = ServiceAtLocation.objects.create(id="sal-1", service=service, location=first)
+    assert _point_of("sal-1") == _location_point("loc-1") != (None, None, None)
+    # The location moves (save, then a queryset update); the service at it follows.
+    first.latitude, first.longitude = 45.5, -73.57
+    first.save()
+    assert _point_of("sal-1") == _location_point("loc-1")
+    assert _point_of("sal-1")[:2] == (45.5, -73.57)
+    Location.objects.filter(id="loc-1").update(latitude=43.65, longitude=-79.38)
+    assert _point_of("sal-1") == _location_point("loc-1")
+    # The service is offered at another location instead; then that location is deleted.
+    sal.location = second
+    sal.save()
+    assert _point_of("sal-1") == _location_point("loc-2")
+    ServiceAtLocation.objects.filter(id="sal-1").update(location_id="loc-1")
+    assert _point_of("sal-1") == _location_point("loc-1")
+    Location.objects.filter(id="loc-1")._raw_delete(Location.objects.db)
+    assert _point_of("sal-1") == (None, None, None)
+    # A service at a location written before its location takes the point when the location arrives.
+    ServiceAtLocation.objects.create(id="sal-2", service=service, location_id="loc-3")
+    assert _point_of("sal-2") == (None, None, None)
+    Location.objects.create(id="loc-3", latitude=51.05, longitude=-114.07)
+    assert _point_of("sal-2") == _location_point("loc-3")
+    near = query.service_at_locations(query.ServiceFilter(near=query.Near(Point(51.05, -114.07), 5)))
+    assert list(near.values_list("id", flat=True)) == ["sal-2"]
+
+
+def test_a_confidential_locations_services_carry_only_its_public_point(tmp_path):
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 10, 15, seed=11)
+    import_path(path)
+    for sal in ServiceAtLocation.objects.select_related("location"):
+        assert (sal.latitude, sal.longitude, sal.cell) == (
+            sal.location.latitude,
+            sal.location.longitude,
+            sal.location.cell,
+        )
+    location = Location.objects.order_by("id").first()
+    assert location is not None
+    real = (location.latitude, location.longitude)
+    Location.objects.filter(id=location.id).update(confidential=True)
+    protect_confidential_locations(Location.objects.filter(id=location.id))
+    location.refresh_from_db()
+    assert (location.latitude, location.longitude) != real
+    for sal in ServiceAtLocation.objects.filter(location=location):
+        assert _point_of(sal.id) == _location_point(location.id)

@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 # Fold the import's write-ahead log into the database, as a quiet server would have by then.
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()  # searches start on a fresh connection, as a web request does
-        report["searches"] = self._searches(options["repeat"], options["http"])
+        report["searches"] = self._searches(options["repeat"], options["http"], report)
         self._print(report)
         if options["output"]:
             bench.write_report(options["output"], report)
@@ -91,10 +91,13 @@ class Command(BaseCommand):
             "rows": sum(result.counts.values()),
         }
 
-    def _searches(self, repeat: int, use_http: bool) -> list[dict[str, Any]]:
+    def _searches(self, repeat: int, use_http: bool, report: dict[str, Any]) -> list[dict[str, Any]]:
         server = _Gunicorn() if use_http else None
         out = []
         try:
+            if server is not None:
+                # What any request costs before a search: the API's root, which reads no table.
+                report["http_floor_ms"] = bench.summary(bench.time_it(partial(server.get, "/api/hsds/"), repeat))
             for search in bench.SEARCHES:
                 found = bench.run_in_process(search)
                 by_sql = bench.run_sql(search)
@@ -123,6 +126,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Rows: {report['rows']}")
         if "import" in report:
             self.stdout.write(f"Import: {report['import']}")
+        if "http_floor_ms" in report:
+            self.stdout.write(f"An HTTP request that reads no table (GET /api/hsds/): {report['http_floor_ms']}")
         self.stdout.write(
             f"{'search':45} {'n':>7} {'proc p50/p95':>15} {'sql p50/p95':>15} {'http p50/p95':>15} {'sql+rows':>15}"
         )
