@@ -287,8 +287,9 @@ def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocatio
         latitude = Coalesce(F("location__confidential_address__latitude"), F("location__latitude"))
         longitude = Coalesce(F("location__confidential_address__longitude"), F("location__longitude"))
     else:
-        rows = rows.filter(_box_q(origin, radius, "location__"))
-        latitude, longitude = F("location__latitude"), F("location__longitude")
+        # The public point, as copied onto the service at a location (migration 0023): no join.
+        rows = rows.filter(_box_q(origin, radius, ""))
+        latitude, longitude = F("latitude"), F("longitude")
     rows = rows.filter(_service_filters(query, "service_id", "service__", "location_id"))
     if query.has_place_now:
         places_now, updated_at = latest_beds("location_id")

@@ -168,7 +168,8 @@ class Command(BaseCommand):
             model._default_manager.all()._raw_delete(model._default_manager.db)
         import_path(data, quiet=not sys.stderr.isatty())
         taxonomies_ensure()
-        # Link each generated term to the vocabulary term it stands for; about one in sixteen
+        # Link each generated term to the vocabulary term it stands for (same record, so the same link
+        # key: the attribute is copied, not written by the importer); about one in sixteen
         # services that serve people without status also make both safety commitments.
         now = timezone.now().isoformat()
         with connection.cursor() as cursor:
@@ -177,16 +178,16 @@ class Command(BaseCommand):
                 if term is None:
                     raise CommandError(f"no vocabulary term {mine}")
                 cursor.execute(
-                    "INSERT INTO directory_attribute (id, link_id, taxonomy_term_id, link_entity, value, extra,"
-                    " modified_at) SELECT a.id || '-v', a.link_id, %s, 'service', 'true', '{}', %s"
+                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value, extra,"
+                    " modified_at) SELECT a.id || '-v', a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
                     " FROM directory_attribute a JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id"
                     " WHERE t.code = %s AND t.id <> %s",
                     [term.id, now, code, term.id],
                 )
             for safety in vocabulary.SAFETY:
                 cursor.execute(
-                    "INSERT INTO directory_attribute (id, link_id, taxonomy_term_id, link_entity, value, extra,"
-                    " modified_at) SELECT a.id || %s, a.link_id, %s, 'service', 'true', '{}', %s"
+                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value, extra,"
+                    " modified_at) SELECT a.id || %s, a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
                     " FROM directory_attribute a WHERE a.taxonomy_term_id = %s AND a.id LIKE %s",
                     ["-" + safety.code, safety.id, now, vocabulary.POPULATIONS[7].id, "%0-v"],
                 )
