@@ -48,6 +48,7 @@ from harbour.directory.models import (
     CostOption,
     Language,
     Location,
+    Organization,
     Phone,
     Schedule,
     Service,
@@ -218,8 +219,10 @@ def _text_filter(text: str, prefix: str) -> Q:
     or in its organisation's name."""
     condition = Q()
     for word in query_layer.words(text):
-        # The API's text condition, so the pages use the same text index (FTS5 or pg_trgm).
-        condition &= query_layer.text_condition(word, prefix) | Q(**{f"{prefix}organization__name__icontains": word})
+        # The API's text condition, so the pages use the same text index (FTS5 or pg_trgm); the
+        # organisations are matched on their own (a few thousand names) and joined by their index.
+        by_organisation = Organization.objects.filter(name__icontains=word).values("id")
+        condition &= query_layer.text_condition(word, prefix) | Q(**{f"{prefix}organization_id__in": by_organisation})
     return condition
 
 
