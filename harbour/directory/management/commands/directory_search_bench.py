@@ -178,16 +178,16 @@ class Command(BaseCommand):
                 if term is None:
                     raise CommandError(f"no vocabulary term {mine}")
                 cursor.execute(
-                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value, extra,"
-                    " modified_at) SELECT a.id || '-v', a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
+                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value,"
+                    " extra, modified_at) SELECT a.id || '-v', a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
                     " FROM directory_attribute a JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id"
                     " WHERE t.code = %s AND t.id <> %s",
                     [term.id, now, code, term.id],
                 )
             for safety in vocabulary.SAFETY:
                 cursor.execute(
-                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value, extra,"
-                    " modified_at) SELECT a.id || %s, a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
+                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value,"
+                    " extra, modified_at) SELECT a.id || %s, a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
                     " FROM directory_attribute a WHERE a.taxonomy_term_id = %s AND a.id LIKE %s",
                     ["-" + safety.code, safety.id, now, vocabulary.POPULATIONS[7].id, "%0-v"],
                 )
