@@ -151,7 +151,7 @@ def _listing(
         return cast(HttpResponse, StreamingHttpResponse(_stream(qs, render), content_type=NDJSON))
     total, ids = query.count_and_page(qs, (page - 1) * per_page, per_page, one_pass=one_pass)
     by_id = qs.model._default_manager.in_bulk(ids)
-    contents = render([by_id[i] for i in ids])
+    contents = render([by_id[i] for i in ids if i in by_id])  # a record deleted meanwhile is left out
     pages = math.ceil(total / per_page)
     body = {
         "total_items": total,

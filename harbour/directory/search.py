@@ -1,13 +1,15 @@
 """The one directory search every page uses: the public search, the members' search and the hotline.
 
-How it stays fast at 100,000 services: the database does the narrowing and the
-ordering. A bounding box around the place uses the index on the location's
-latitude and longitude; each filter is an EXISTS on an indexed link; distance
-for ordering is an equirectangular approximation written in plain arithmetic
-(no trigonometry in SQL, so SQLite and PostgreSQL run the same query), grouped
-per service so a service with many locations appears once, at its nearest one.
-Only the page of results being shown is then loaded in full, and its distances
-are recomputed exactly (haversine) in Python.
+How it stays fast at 100,000 services: the database does the narrowing. A
+search by place reads the grid cells and bounding box around the place from each
+service at a location's own copy of its location's public point (no join); each
+filter is an EXISTS on an indexed link; distance is an equirectangular
+approximation written in plain arithmetic (no trigonometry in SQL, so SQLite and
+PostgreSQL run the same query). Each service's nearest location is kept in one
+pass in Python, so a service with many locations appears once (grouping in SQL
+was measured too: faster for wide searches, slower for the common ones). Only
+the page of results being shown is then loaded in full, and its distances are
+recomputed exactly (haversine) in Python.
 
 Nothing here logs or stores the place searched from.
 """
