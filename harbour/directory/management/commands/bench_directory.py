@@ -154,7 +154,8 @@ class _Gunicorn:
         env.update(
             HARBOUR_BIND=f"127.0.0.1:{self.port}",
             HARBOUR_SITE_URL=f"http://127.0.0.1:{self.port}",
-            HARBOUR_WEB_WORKERS="2",
+            HARBOUR_WEB_WORKERS=os.environ.get("BENCH_WEB_WORKERS", "2"),
+            HARBOUR_WEB_THREADS=os.environ.get("BENCH_WEB_THREADS", "4"),
             DATABASE_URL=_database_url(),
         )
         gunicorn = Path(sys.executable).with_name("gunicorn")
