@@ -13,7 +13,6 @@ from harbour.cases.models import Case, Consent
 from harbour.core import access
 from harbour.core.audit import person_record_or_404, person_records_listed
 from harbour.core.roles import Role
-from harbour.network.models import Member
 from harbour.screening.summary import screening_answer_rows
 
 
@@ -28,7 +27,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member: Member = request.user  # type: ignore[assignment]
+        member = access.signed_in_member(request)
         case = actions.case_open(by=member, summary=form.cleaned_data["summary"])
         messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
         return redirect("cases:case_detail", reference=case.reference)
@@ -38,7 +37,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 @access.person_data()
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = person_record_or_404(request, Case, reference=reference)
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     consents = Consent.objects.visible_to(member).filter(case=case)
     screening = screening_answer_rows(case.screening) if case.screening else []
     return render(
@@ -51,7 +50,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     case = person_record_or_404(request, Case, reference=reference)
     form = CaseForm(request.POST or None, initial={"summary": case.summary})
     if request.method == "POST" and form.is_valid():
-        member: Member = request.user  # type: ignore[assignment]
+        member = access.signed_in_member(request)
         actions.case_update(by=member, case=case, summary=form.cleaned_data["summary"])
         messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
         return redirect("cases:case_detail", reference=case.reference)

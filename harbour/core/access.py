@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -95,6 +95,19 @@ def person_data(*roles: str) -> Callable[[View], View]:
 
 def policy_of(view: Callable[..., Any]) -> Policy | None:
     return getattr(view, "harbour_access", None)
+
+
+def signed_in_member(request: HttpRequest) -> Member:
+    """The member making this request, for views the policy opens to members only.
+
+    The access policy lets no one else reach them; should one ever be reached otherwise, this
+    refuses (403) instead of handing an anonymous user to code that expects a member.
+    """
+    from harbour.network.models import Member
+
+    if not isinstance(request.user, Member) or not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:

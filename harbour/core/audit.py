@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import connection
 from django.http import Http404, HttpRequest
 
+from harbour.core import access
 from harbour.core.models import AuditEntry, PersonRecord, PersonRecordManager, PersonRecordQuerySet
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEn
 
 
 def _visible(request: HttpRequest, model: type[P]) -> tuple[Member, PersonRecordQuerySet[P]]:
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     manager = cast(PersonRecordManager[P], model.objects)
     return member, manager.visible_to(member)
 

@@ -113,7 +113,7 @@ def _search_page(request: HttpRequest, *, members: bool) -> HttpResponse:
 def _audit_confidential(request: HttpRequest, results: list[search.Result]) -> None:
     shown = [r.location for r in results if r.confidential_address is not None and r.location is not None]
     if shown:
-        member: Member = request.user  # type: ignore[assignment]
+        member = access.signed_in_member(request)
         actions.confidential_addresses_view(by=member, locations=shown)
 
 
@@ -219,7 +219,7 @@ def _shelter_service_q() -> Q:
 @access.members(*SHELTER_STAFF)
 def beds(request: HttpRequest) -> HttpResponse:
     """Beds tonight: one tap to open, one tap on the number of places free."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     locations = _own_shelter_locations(member)
     if request.method == "POST":
         location = next((loc for loc in locations if loc.id == request.POST.get("location")), None)
@@ -258,7 +258,7 @@ def _stale_before() -> datetime.date:
 
 @access.members(Role.ORG_ADMIN)
 def my_services(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     services = _own_services(member).order_by("name", "id")
     return render(
         request,
@@ -268,14 +268,14 @@ def my_services(request: HttpRequest) -> HttpResponse:
 
 
 def _own_service_or_404(request: HttpRequest, service_id: str) -> Service:
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     return get_object_or_404(_own_services(member), id=service_id)
 
 
 @access.members(Role.ORG_ADMIN)
 def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
     service = _own_service_or_404(request, service_id)
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     form = ServiceEditForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
         actions.service_update(by=member, service=service, fields=form.cleaned_data)
@@ -288,7 +288,7 @@ def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
 @access.members(Role.ORG_ADMIN)
 def service_verify(request: HttpRequest, service_id: str) -> HttpResponse:
     service = _own_service_or_404(request, service_id)
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     actions.service_verify(by=member, service=service)
     messages.success(request, _("Marked as verified today: %(name)s.") % {"name": service.name})
     return redirect("directory:my_services")

@@ -71,7 +71,7 @@ PENDING_SECONDS = 300
 
 
 def _member(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
+    return access.signed_in_member(request)
 
 
 def _safe_next(request: HttpRequest) -> str:

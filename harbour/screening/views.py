@@ -25,7 +25,7 @@ from harbour.cases import actions as case_actions
 from harbour.cases.models import Consent
 from harbour.core import access
 from harbour.core.roles import Role
-from harbour.network.models import Member, Province
+from harbour.network.models import Province
 from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
 from harbour.screening.answers import VALUES, Answers
@@ -217,7 +217,7 @@ def worker(request: HttpRequest) -> HttpResponse:
     if problems or action not in ("result", "pause"):
         context = _form_context(catalogue, answers, opened, problems=problems, province=province, postcode=postcode)
         return render(request, "screening/worker.html", context)
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     if action == "pause":
         code = resume.code_make(answers, catalogue=catalogue, organisation_id=member.organisation_id)
         return render(request, "screening/paused.html", {"code": code, "days": resume.LIFETIME_SECONDS // 86400})
@@ -237,7 +237,7 @@ def resume_screening(request: HttpRequest) -> HttpResponse:
     catalogue = catalogue_module.load()
     code = request.POST.get("code", "") if request.method == "POST" else ""
     if request.method == "POST":
-        member: Member = request.user  # type: ignore[assignment]
+        member = access.signed_in_member(request)
         try:
             answers = resume.code_read(code, catalogue=catalogue, organisation_id=member.organisation_id)
         except resume.ResumeCodeError:
@@ -276,7 +276,7 @@ def open_case(request: HttpRequest) -> HttpResponse:
     if request.POST.get("agreed") != "on":
         context["problems"] = [_("A case is opened only when the person has agreed. Tick the box once they have.")]
         return render(request, "screening/consent.html", context, status=400)
-    member: Member = request.user  # type: ignore[assignment]
+    member = access.signed_in_member(request)
     scope = [Consent.Scope.CASE]
     screening = None
     if context["keep_answers"]:

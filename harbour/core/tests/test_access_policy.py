@@ -227,3 +227,16 @@ def test_person_records_cannot_be_read_without_naming_the_member(cast: Cast) -> 
         with pytest.raises(UnscopedPersonRecordRead):
             read()
     assert Case.objects.visible_to(cast.bob).count() == 1
+
+
+def test_signed_in_member_returns_the_member_and_refuses_anyone_else(cast: Cast):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = cast.alice
+    assert access.signed_in_member(request) == cast.alice
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied):
+        access.signed_in_member(request)
