@@ -15,7 +15,7 @@ from harbour.core.mail import email_send
 from harbour.core.models import AuditEntry
 from harbour.core.roles import Role
 from harbour.directory.confidential import protect_location
-from harbour.directory.models import BedAvailability, Location, Service
+from harbour.directory.models import BedAvailability, Location, Organization, Service
 from harbour.network.models import Member
 
 # A service not verified for this long is out of date; its administrators are reminded.
@@ -24,13 +24,39 @@ VERIFY_EVERY = datetime.timedelta(days=183)
 REMIND_AGAIN_EVERY_DAYS = 30
 
 
+def _listing_changed(by: Member, record_type: str, record_id: str, organization_id: str | None) -> None:
+    """Writes to the audit log that `by` changed a directory listing, under the listing's network organisation.
+
+    So an organisation's administrators see who edited, verified or hid their listings (and a
+    coordinator can answer for a change made to someone else's).
+    """
+    owner = (
+        Organization.objects.filter(id=organization_id).values_list("network_organisation_id", flat=True).first()
+        if organization_id
+        else None
+    )
+    AuditEntry.objects.create(
+        actor=by,
+        actor_role=by.role,
+        organisation_id=owner or by.organisation_id,
+        action=AuditEntry.Action.UPDATE,
+        record_type=record_type,
+        record_id=record_id,
+    )
+
+
 def location_make_confidential(*, by: Member | None, location: Location) -> Location:
-    """Hide a location's street address and exact point from the public (they move to its confidential address)."""
+    """Hide a location's street address and exact point from the public (they move to its confidential address).
+
+    `by` is None when an import or a command does it; a member's doing is audited.
+    """
     with transaction.atomic():
         location.confidential = True
         location.modified_at = timezone.now()
         location.save(update_fields=["confidential", "modified_at"])
         protect_location(location)
+        if by is not None:
+            _listing_changed(by, "directory.location", location.id, location.organization_id)
     return location
 
 
@@ -59,20 +85,28 @@ def confidential_addresses_view(*, by: Member, locations: Iterable[Location]) ->
 
 def service_update(*, by: Member, service: Service, fields: dict[str, object]) -> Service:
     """Saves an administrator's changes to their organisation's service; changing it also verifies it."""
-    for name, value in fields.items():
-        setattr(service, name, value)
-    service.search_text = service.compute_search_text()
-    service.assured_date = timezone.localdate()
-    service.modified_at = timezone.now()
-    service.save()
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(service, name, value)
+        service.search_text = service.compute_search_text()
+        service.assured_date = timezone.localdate()
+        service.modified_at = timezone.now()
+        service.save()
+        _listing_changed(by, "directory.service", service.id, service.organization_id)
     return service
 
 
 def service_verify(*, by: Member, service: Service) -> Service:
-    """Records that an administrator checked the service and it is still right today."""
-    service.assured_date = timezone.localdate()
-    service.modified_at = timezone.now()
-    service.save(update_fields=["assured_date", "modified_at"])
+    """Records that an administrator checked the service and it is still right today.
+
+    The date is public (HSDS `assured_date`); who checked it is kept in the audit log only, never in
+    the listing (HSDS `assurer_email` would publish a member's address).
+    """
+    with transaction.atomic():
+        service.assured_date = timezone.localdate()
+        service.modified_at = timezone.now()
+        service.save(update_fields=["assured_date", "modified_at"])
+        _listing_changed(by, "directory.service", service.id, service.organization_id)
     return service
 
 

@@ -174,6 +174,14 @@ def test_administrators_edit_and_verify_only_their_own_services(cast: Cast, shel
     assert response.status_code == 302
     shelter.refresh_from_db()
     assert shelter.assured_date == timezone.localdate()
+    # Who verified is in the audit log, under the listing's organisation; never in the public listing.
+    verified = AuditEntry.objects.get(record_type="directory.service", record_id=shelter.id)
+    assert (verified.actor_id, verified.action, verified.organisation_id) == (
+        cast.alice.pk,
+        AuditEntry.Action.UPDATE,
+        cast.harbour_house.pk,
+    )
+    assert shelter.assurer_email is None
     omar = signed_in(cast.omar)
     assert omar.get(url("directory:service_edit", service_id=shelter.id)).status_code == 404
     assert omar.post(url("directory:service_verify", service_id=shelter.id)).status_code == 404
@@ -184,6 +192,9 @@ def test_administrators_edit_and_verify_only_their_own_services(cast: Cast, shel
     assert response.status_code == 302
     shelter.refresh_from_db()
     assert shelter.name == "Harbour House beds" and shelter.name_fr == ""
+    assert (
+        AuditEntry.objects.filter(record_type="directory.service", record_id=shelter.id, actor=cast.alice).count() == 2
+    )
 
 
 def test_a_reminder_goes_after_six_months_without_verification_and_monthly_after(
