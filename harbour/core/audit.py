@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 P = TypeVar("P", bound=PersonRecord)
 
 
-def _audit_write(*, actor: Member, action: str, organisation_id: int, record_type: str, record_id: str) -> AuditEntry:
+def audit_write(*, actor: Member, action: str, organisation_id: int, record_type: str, record_id: str) -> AuditEntry:
+    """One audit entry: `actor` did `action` to a record, under `organisation_id` (whose administrators see it)."""
     return AuditEntry.objects.create(
         actor=actor,
         actor_role=actor.role,
@@ -28,7 +29,7 @@ def _audit_write(*, actor: Member, action: str, organisation_id: int, record_typ
 
 
 def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEntry:
-    return _audit_write(
+    return audit_write(
         actor=actor,
         action=action,
         organisation_id=record.organisation_id,
@@ -46,7 +47,7 @@ def _visible(request: HttpRequest, model: type[P]) -> tuple[Member, PersonRecord
 def person_records_listed(request: HttpRequest, model: type[P]) -> PersonRecordQuerySet[P]:
     """The records of the member's organisation they may see, with the listing written to the audit log."""
     member, records = _visible(request, model)
-    _audit_write(
+    audit_write(
         actor=member,
         action=AuditEntry.Action.LIST,
         organisation_id=member.organisation_id,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from harbour.core.audit import audit_write
 from harbour.core.mail import email_send
 from harbour.core.models import AuditEntry
 from harbour.core.roles import Role
@@ -35,11 +36,10 @@ def _listing_changed(by: Member, record_type: str, record_id: str, organization_
         if organization_id
         else None
     )
-    AuditEntry.objects.create(
+    audit_write(
         actor=by,
-        actor_role=by.role,
-        organisation_id=owner or by.organisation_id,
         action=AuditEntry.Action.UPDATE,
+        organisation_id=owner or by.organisation_id,
         record_type=record_type,
         record_id=record_id,
     )
