@@ -2,8 +2,8 @@
 
 The cities are where the network works (working groups and vetted member
 organisations) and where the directory has services. For each, the services
-within reach are found with the same bounding-box prefilter as the search, then
-exact distances; their needs and populations are counted.
+within reach are found with the same grid cells and bounding box as the search,
+then exact distances; their needs and populations are counted.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from harbour.directory import places, vocabulary
+from harbour.directory import places, query, vocabulary
 from harbour.directory.models import Address, Attribute, Service, ServiceAtLocation
 from harbour.network.models import Organisation, WorkingGroup
 
@@ -72,14 +72,11 @@ def network_cities() -> list[places.Place]:
 
 
 def _services_near(point: places.Point, radius_km: float) -> set[str]:
-    box = places.bounding_box(point, radius_km)
+    """Active services with a location within `radius_km` (the grid cells and box on each service at a
+    location's own copy of its location's point, then the exact distance)."""
     rows = ServiceAtLocation.objects.filter(
-        service__status=Service.Status.ACTIVE,
-        location__latitude__gte=box.min_latitude,
-        location__latitude__lte=box.max_latitude,
-        location__longitude__gte=box.min_longitude,
-        location__longitude__lte=box.max_longitude,
-    ).values_list("service_id", "location__latitude", "location__longitude")
+        query.in_box(point, radius_km), service__status=Service.Status.ACTIVE
+    ).values_list("service_id", "latitude", "longitude")
     return {
         str(service_id)
         for service_id, latitude, longitude in rows

@@ -170,16 +170,20 @@ def cells(box: places.BoundingBox) -> list[int] | None:
     return [row * CELL_ROW + column for row in rows for column in columns]
 
 
-def _near_conditions(near: Near, prefix: str) -> list[Any]:
-    box = places.bounding_box(near.point, near.radius_km)
-    conditions = [
-        Q(**{f"{prefix}latitude__gte": box.min_latitude, f"{prefix}latitude__lte": box.max_latitude}),
-        Q(**{f"{prefix}longitude__gte": box.min_longitude, f"{prefix}longitude__lte": box.max_longitude}),
-    ]
+def in_box(point: Point, radius_km: float, prefix: str = "") -> Q:
+    """Rows whose point (`<prefix>latitude`, `longitude`, `cell`) lies in the box around a circle.
+
+    The indexed grid cells narrow it first (none when the box is too wide); the caller keeps the
+    exact distance test. Used by the API, the pages and the coverage report.
+    """
+    box = places.bounding_box(point, radius_km)
+    condition = Q(**{f"{prefix}latitude__gte": box.min_latitude, f"{prefix}latitude__lte": box.max_latitude}) & Q(
+        **{f"{prefix}longitude__gte": box.min_longitude, f"{prefix}longitude__lte": box.max_longitude}
+    )
     box_cells = cells(box)
     if box_cells is not None:
-        conditions.insert(0, Q(**{f"{prefix}cell__in": box_cells}))
-    return conditions
+        condition = Q(**{f"{prefix}cell__in": box_cells}) & condition
+    return condition
 
 
 def services(f: ServiceFilter) -> QuerySet[Service]:
@@ -200,7 +204,7 @@ def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:
     if f.near is None:
         return qs.order_by("id")
     # The location's point, as copied onto the service at a location (migration 0023): no join.
-    qs = qs.filter(*_near_conditions(f.near, ""))
+    qs = qs.filter(in_box(f.near.point, f.near.radius_km))
     qs = qs.annotate(d2=squared_distance(f.near.point))
     limit = (f.near.radius_km / KM_PER_DEGREE) ** 2
     return qs.filter(d2__lte=limit).order_by("d2", "id")

@@ -261,23 +261,6 @@ def latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
 # --- the search ---------------------------------------------------------------------------
 
 
-def _box_q(origin: Point, radius_km: float, prefix: str) -> Q:
-    box = places.bounding_box(origin, radius_km)
-    condition = Q(
-        **{
-            f"{prefix}latitude__gte": box.min_latitude,
-            f"{prefix}latitude__lte": box.max_latitude,
-            f"{prefix}longitude__gte": box.min_longitude,
-            f"{prefix}longitude__lte": box.max_longitude,
-        }
-    )
-    # The indexed grid cells narrow the box first, as in the API (none when the box is too wide).
-    box_cells = query_layer.cells(box)
-    if box_cells is not None:
-        condition &= Q(**{f"{prefix}cell__in": box_cells})
-    return condition
-
-
 def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocation]:
     """One row per service at a location within reach, each with its squared approximate distance (km²)."""
     radius = min(max(query.radius_km, 1.0), MAX_RADIUS_KM)
@@ -286,14 +269,17 @@ def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocatio
     longitude: Combinable
     if query.include_confidential:
         rows = rows.filter(
-            _box_q(origin, radius, "location__")
-            | (Q(location__confidential=True) & _box_q(origin, radius + CONFIDENTIAL_MARGIN_KM, "location__"))
+            query_layer.in_box(origin, radius, "location__")
+            | (
+                Q(location__confidential=True)
+                & query_layer.in_box(origin, radius + CONFIDENTIAL_MARGIN_KM, "location__")
+            )
         )
         latitude = Coalesce(F("location__confidential_address__latitude"), F("location__latitude"))
         longitude = Coalesce(F("location__confidential_address__longitude"), F("location__longitude"))
     else:
         # The public point, as copied onto the service at a location (migration 0023): no join.
-        rows = rows.filter(_box_q(origin, radius, ""))
+        rows = rows.filter(query_layer.in_box(origin, radius, ""))
         latitude, longitude = F("latitude"), F("longitude")
     rows = rows.filter(_service_filters(query, "service_id", "service__", "location_id"))
     if query.has_place_now:
