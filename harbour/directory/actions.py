@@ -141,9 +141,12 @@ def verification_reminders_send(*, today: datetime.date | None = None, site_url:
                 due.setdefault(organisation_id, []).append(service)
     sent = 0
     link = (site_url or settings.HARBOUR_SITE_URL).rstrip("/")
+    admins_of: dict[int, list[Member]] = {}
+    admins = Member.objects.filter(organisation_id__in=due, role=Role.ORG_ADMIN, is_active=True).order_by("pk")
+    for admin in admins:  # one query for every organisation's administrators
+        admins_of.setdefault(admin.organisation_id, []).append(admin)
     for organisation_id, services in due.items():
-        admins = Member.objects.filter(organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True)
-        for admin in admins:
+        for admin in admins_of.get(organisation_id, []):
             with translation.override(admin.preferred_language or settings.LANGUAGE_CODE):
                 names = "\n".join(f"- {service.name}" for service in services)
                 body = _(
