@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +30,15 @@ def _service(number: int, name: str, description: str = "", name_fr: str = "") -
     service.search_text = service.compute_search_text()
     service.save()
     return service
+
+
+def _imported(tmp_path: Path, services: int, locations: int, seed: int) -> Path:
+    """Generated benchmark services, written to a file and imported; the file's path."""
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, services, locations, seed=seed)
+    import_path(path)
+    return path
 
 
 def _found(text: str) -> set[str]:
@@ -91,10 +101,7 @@ def test_the_text_index_follows_changes_and_deletions():
 
 
 def test_text_search_through_the_locations_of_services_uses_the_same_index(tmp_path):
-    path = tmp_path / "bench.ndjson"
-    with path.open("w") as out:
-        bench.generate(out, 120, 180, seed=11)
-    import_path(path)
+    _imported(tmp_path, 120, 180, seed=11)
     for text in ["shelter", "legal immigration", "winnipeg", "interpretation", "zzyzx", "of legal"]:
         found = set(query.service_at_locations(query.ServiceFilter(search=text)).values_list("service_id", flat=True))
         wanted = query.words(places.fold(text))
@@ -161,10 +168,7 @@ def test_nearby_searches_find_what_a_brute_force_finds_in_the_same_order(radius_
 
 
 def test_an_import_writes_the_search_text_and_a_reimport_keeps_the_french_in_it(tmp_path):
-    path = tmp_path / "bench.ndjson"
-    with path.open("w") as out:
-        bench.generate(out, 30, 45, seed=5)
-    import_path(path)
+    path = _imported(tmp_path, 30, 45, seed=5)
     for service in Service.objects.all():
         assert service.search_text == service.compute_search_text()
     french = Service.objects.order_by("id").first()
@@ -201,10 +205,7 @@ def test_a_text_search_used_inside_another_query_reads_its_own_rows():
 
 
 def test_every_write_sets_the_search_keys_and_term_filters_follow_a_moved_link(tmp_path):
-    path = tmp_path / "bench.ndjson"
-    with path.open("w") as out:
-        bench.generate(out, 20, 30, seed=9)
-    import_path(path)
+    _imported(tmp_path, 20, 30, seed=9)
     created = _service(1, "Shelter")
     Service.objects.bulk_create([Service(id="svc-bulk", name="Bulk")])
     attribute = Attribute.objects.create(id="attr-new", link_id="svc-bulk", taxonomy_term_id="term-x")
@@ -287,10 +288,7 @@ def test_a_service_at_a_location_carries_its_locations_point_through_every_kind_
 
 
 def test_a_confidential_locations_services_carry_only_its_public_point(tmp_path):
-    path = tmp_path / "bench.ndjson"
-    with path.open("w") as out:
-        bench.generate(out, 10, 15, seed=11)
-    import_path(path)
+    _imported(tmp_path, 10, 15, seed=11)
     for sal in ServiceAtLocation.objects.select_related("location"):
         assert (sal.latitude, sal.longitude, sal.cell) == (
             sal.location.latitude,
