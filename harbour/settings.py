@@ -155,10 +155,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("HARBOUR_DB_JIT_OFF", True):
     # Harbour's queries are short: compiling one with LLVM (PostgreSQL's JIT, on by default) costs
-    # more than running it, and its cost estimate triggers on every count over the directory.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # more than running it, and its cost estimate triggers on every count over the directory. Added
+    # to any options DATABASE_URL gave; a pooler that refuses startup options: HARBOUR_DB_JIT_OFF=false
+    # and `ALTER DATABASE ... SET jit = off` (docs/scale.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web workers read while one writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
 )
 
 handler400 = "harbour.core.views.bad_request"
+handler403 = "harbour.core.views.permission_denied"
 handler404 = "harbour.core.views.page_not_found"
 handler500 = "harbour.core.views.server_error"

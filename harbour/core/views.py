@@ -43,6 +43,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     )
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Any PermissionDenied raised past the access policy: the same translated page, in the layout."""
+    return access.forbidden(request)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(
         request, title=_("This request could not be read"), message=_("Please go back and try again."), status=400

@@ -52,7 +52,6 @@ def location_make_confidential(*, by: Member | None, location: Location) -> Loca
     """
     with transaction.atomic():
         location.confidential = True
-        location.modified_at = timezone.now()
         location.save(update_fields=["confidential", "modified_at"])
         protect_location(location)
         if by is not None:
@@ -90,7 +89,6 @@ def service_update(*, by: Member, service: Service, fields: dict[str, object]) -
             setattr(service, name, value)
         service.search_text = service.compute_search_text()
         service.assured_date = timezone.localdate()
-        service.modified_at = timezone.now()
         service.save()
         _listing_changed(by, "directory.service", service.id, service.organization_id)
     return service
@@ -104,7 +102,6 @@ def service_verify(*, by: Member, service: Service) -> Service:
     """
     with transaction.atomic():
         service.assured_date = timezone.localdate()
-        service.modified_at = timezone.now()
         service.save(update_fields=["assured_date", "modified_at"])
         _listing_changed(by, "directory.service", service.id, service.organization_id)
     return service

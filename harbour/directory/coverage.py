@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from harbour.directory import places, query, vocabulary
 from harbour.directory.models import Address, Attribute, Service, ServiceAtLocation
 from harbour.network.models import Organisation, WorkingGroup
@@ -101,20 +99,29 @@ def coverage(
         combination = (need_term, population_term)
     wanted = [*vocabulary.NEEDS, *vocabulary.POPULATIONS]
     wanted_ids = [term.id for term in wanted]
+    near_each = [
+        (city, _services_near(city.point, radius_km)) for city in (cities if cities is not None else network_cities())
+    ]
+    # The terms of every service within reach of any city, read once (a service near several cities
+    # is counted for each, but its terms are not read again).
+    terms_of: dict[str, set[str]] = {}
+    within_reach = sorted(set().union(*(near for _city, near in near_each)))
+    for start in range(0, len(within_reach), 900):
+        links = Attribute.objects.filter(
+            link_id__in=within_reach[start : start + 900], taxonomy_term_id__in=wanted_ids
+        ).values_list("link_id", "taxonomy_term_id")
+        for link_id, term_id in links:
+            terms_of.setdefault(str(link_id), set()).add(str(term_id))
     rows = []
-    for city in cities if cities is not None else network_cities():
-        near = _services_near(city.point, radius_km)
-        terms_of: dict[str, set[str]] = {}
-        if near:
-            links = Attribute.objects.filter(Q(link_id__in=near), taxonomy_term_id__in=wanted_ids)
-            for link_id, term_id in links.values_list("link_id", "taxonomy_term_id"):
-                terms_of.setdefault(str(link_id), set()).add(str(term_id))
+    for city, near in near_each:
+        held = [terms_of.get(service_id, set()) for service_id in near]
         row = Row(city)
         for term in wanted:
             kind = "need" if term.taxonomy is vocabulary.NEEDS_TAXONOMY else "population"
-            row.cells.append(Cell(kind, term, sum(1 for ids in terms_of.values() if term.id in ids)))
+            term_id = term.id
+            row.cells.append(Cell(kind, term, sum(1 for ids in held if term_id in ids)))
         if combination:
             both = {combination[0].id, combination[1].id}
-            row.cells.append(Cell("combination", combination[0], sum(1 for ids in terms_of.values() if both <= ids)))
+            row.cells.append(Cell("combination", combination[0], sum(1 for ids in held if both <= ids)))
         rows.append(row)
     return Coverage(radius_km, rows, combination)

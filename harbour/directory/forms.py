@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from harbour.directory import places, vocabulary
@@ -15,6 +17,14 @@ from harbour.directory.search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, Searc
 
 def _choices(terms: tuple[vocabulary.Term, ...]) -> list[tuple[str, Any]]:
     return [(term.code, term.label) for term in terms]
+
+
+def _kilometre_label(km: int) -> str:
+    return gettext("%(km)s km") % {"km": km}
+
+
+# Lazy, so the choice reads in the language of the request that shows it (not the one at import).
+_kilometres = lazy(_kilometre_label, str)
 
 
 class SearchForm(forms.Form):
@@ -35,7 +45,7 @@ class SearchForm(forms.Form):
     lon = forms.FloatField(required=False, min_value=-142.0, max_value=-52.0, widget=forms.HiddenInput)
     radius = forms.TypedChoiceField(
         label=_("Within"),
-        choices=[(str(km), _("%(km)s km") % {"km": km}) for km in RADIUS_CHOICES_KM],
+        choices=[(str(km), _kilometres(km)) for km in RADIUS_CHOICES_KM],
         coerce=float,
         required=False,
         empty_value=None,

@@ -8,7 +8,7 @@ property was absent; HSDS never allows null, so nothing is lost.
 
 Harbour's own additions (never exported as HSDS properties unless noted):
 - `Service.name_fr` / `description_fr`: French text beside the English.
-- `Service.assured_date` is the "last verified" date (`last_verified`).
+- `Service.assured_date` is the "last verified" date.
 - `modified_at` on every record, set on every write (for `modified_after`).
 - `Organization.network_organisation`: the member organisation that may edit it.
 - `Location.confidential`: the real street address and point live in
@@ -22,7 +22,6 @@ Harbour's own additions (never exported as HSDS properties unless noted):
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from typing import Any, ClassVar
 
@@ -228,10 +227,6 @@ class Service(HSDSRecord):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["key"], name="directory_service_key_unique")
         ]
-
-    @property
-    def last_verified(self) -> datetime.date | None:
-        return self.assured_date
 
     def compute_search_text(self) -> str:
         return search_text_for(self.name, self.alternate_name, self.description, self.name_fr, self.description_fr)
@@ -648,11 +643,6 @@ class BedAvailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location_id}: {self.places_available}"
-
-    @property
-    def is_current(self) -> bool:
-        """A count older than a day is unknown."""
-        return timezone.now() - self.updated_at <= datetime.timedelta(days=1)
 
 
 # In dependency order: a record's links point only to records earlier in this list.

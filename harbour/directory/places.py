@@ -18,27 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 EARTH_RADIUS_KM = 6371.0088
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
-# The first letter of a postal code names its province (X is shared by NT and NU).
-FSA_LETTER_PROVINCE = {
-    "A": "NL",
-    "B": "NS",
-    "C": "PE",
-    "E": "NB",
-    "G": "QC",
-    "H": "QC",
-    "J": "QC",
-    "K": "ON",
-    "L": "ON",
-    "M": "ON",
-    "N": "ON",
-    "P": "ON",
-    "R": "MB",
-    "S": "SK",
-    "T": "AB",
-    "V": "BC",
-    "X": "NT",
-    "Y": "YT",
-}
+# A forward sortation area: the first three characters of a postal code.
 _FSA = re.compile(r"^[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]")
 
 

@@ -22,7 +22,7 @@ import heapq
 import math
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -58,7 +58,7 @@ from harbour.directory.models import (
 )
 from harbour.directory.places import Point
 
-KM_PER_DEGREE = math.pi * places.EARTH_RADIUS_KM / 180
+KM_PER_DEGREE = query_layer.KM_PER_DEGREE
 DEFAULT_RADIUS_KM = 50.0
 RADIUS_CHOICES_KM = (5, 10, 25, 50, 100, 250, 500)
 MAX_RADIUS_KM = 1000.0
@@ -151,7 +151,6 @@ class SearchResults:
     query: SearchQuery
     offset: int = 0
     limit: int = 20
-    notes: list[str] = field(default_factory=list)
 
     @property
     def has_next(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +30,8 @@ class Taxonomy:
     description: str
     uri: str
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # read on every result of every search: computed once
         return str(uuid.uuid5(HARBOUR_NAMESPACE, f"taxonomy:{self.key}"))
 
 
@@ -77,8 +78,8 @@ class Term:
     # Open Eligibility v2.0 id and title, when the need has an equivalent there.
     open_eligibility: tuple[str, str] | None = None
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # read on every result of every search: computed once
         return str(uuid.uuid5(HARBOUR_NAMESPACE, f"term:{self.taxonomy.key}:{self.code}"))
 
     @property
@@ -144,12 +145,7 @@ SAFETY: tuple[Term, ...] = (
     _safety(DOES_NOT_ASK_STATUS, _("Does not ask about immigration status")),
     _safety(DOES_NOT_SHARE_STATUS, _("Never shares information with immigration authorities")),
 )
-STATUS_SAFE_CODES = frozenset({DOES_NOT_ASK_STATUS, DOES_NOT_SHARE_STATUS})
-
 NEED_CODES = frozenset(term.code for term in NEEDS)
-POPULATION_CODES = frozenset(term.code for term in POPULATIONS)
-SAFETY_CODES = frozenset(term.code for term in SAFETY)
-_BY_ID = {term.id: term for term in NEEDS + POPULATIONS + SAFETY}
 _BY_KEY = {(term.taxonomy.key, term.code): term for term in NEEDS + POPULATIONS + SAFETY}
 
 
@@ -159,10 +155,6 @@ def need(code: str) -> Term | None:
 
 def population(code: str) -> Term | None:
     return _BY_KEY.get((POPULATIONS_TAXONOMY.key, code))
-
-
-def term_by_id(term_id: str) -> Term | None:
-    return _BY_ID.get(term_id)
 
 
 def term_by_code(taxonomy_key: str, code: str) -> Term | None:

@@ -347,7 +347,7 @@ def _list_mail(
     email_send(
         to=member.email,
         # A header holds one line: a line break typed into a title would make every copy fail to send.
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=f"{body}\n\n-- \n{footer}\n",
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
@@ -512,7 +512,6 @@ def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
         raise ActionRefused(_("Only coordinators, or a working group's representative for that group, can do this."))
     if meeting.audience != Audience.WORKING_GROUP:
         meeting.working_group = None
-    meeting.province = ""
     if meeting.pk is None:
         meeting.created_by = by
     elif meeting.reminder_sent_at is not None:

@@ -315,17 +315,13 @@ class Audience(models.TextChoices):
     NETWORK = "network", _("The whole network")
 
 
-def _audience_filter(member: Member, prefix: str = "") -> Q:
+def _audience_filter(member: Member) -> Q:
     """Things addressed to the network, to the member's province, or to a group their organisation is in."""
+    in_groups = WorkingGroup.objects.filter(organisations=member.organisation_id)
     return (
-        Q(**{f"{prefix}audience": Audience.NETWORK})
-        | Q(**{f"{prefix}audience": Audience.PROVINCE, f"{prefix}province": member.organisation.province})
-        | Q(
-            **{
-                f"{prefix}audience": Audience.WORKING_GROUP,
-                f"{prefix}working_group__in": WorkingGroup.objects.filter(organisations=member.organisation_id),
-            }
-        )
+        Q(audience=Audience.NETWORK)
+        | Q(audience=Audience.PROVINCE, province=member.organisation.province)
+        | Q(audience=Audience.WORKING_GROUP, working_group__in=in_groups)
     )
 
 

@@ -15,11 +15,11 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from harbour.core import access
 from harbour.core.models import AuditEntry
-from harbour.core.responses import error_page
+from harbour.core.responses import error_page, stored_file
 from harbour.core.roles import Role
 from harbour.network import actions
 from harbour.network.forms import (
@@ -675,14 +675,7 @@ def meeting_report(request: HttpRequest, report_id: int) -> HttpResponse:
     report = get_object_or_404(
         MeetingReport.objects.filter(meeting__in=Meeting.objects.visible_to(_member(request))), pk=report_id
     )
-    try:
-        with report.file.open("rb") as handle:
-            content = handle.read()  # reports are small (HARBOUR_MEETING_REPORT_MAX_MB)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = HttpResponse(content, content_type=report.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report.filename) or ""
-    return response
+    return stored_file(report.file, filename=report.filename, content_type=report.content_type)
 
 
 # Organisation profiles and the directory of partners.

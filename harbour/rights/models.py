@@ -35,11 +35,6 @@ class Topic(models.TextChoices):
     CHILDREN = "children", _("Children")
 
 
-class FactSheetQuerySet(models.QuerySet["FactSheet"]):
-    def with_published_text(self) -> FactSheetQuerySet:
-        return self.filter(texts__state=SheetText.State.PUBLISHED).distinct()
-
-
 class FactSheet(models.Model):
     slug = models.SlugField(_("address"), unique=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
@@ -47,8 +42,6 @@ class FactSheet(models.Model):
     provinces = models.JSONField(_("provinces and territories"), default=list, blank=True)
     source_language = models.CharField(_("language of the original"), max_length=10, default="en")
     order = models.PositiveSmallIntegerField(default=100)
-
-    objects = FactSheetQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]

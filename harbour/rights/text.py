@@ -56,10 +56,3 @@ def render(source: str, heading_level: int = 2) -> SafeString:
         else:
             blocks.append(f"<p>{_inline(' '.join(line.strip() for line in lines))}</p>")
     return mark_safe("\n".join(blocks))  # noqa: S308 - every piece of text above went through escape()
-
-
-def plain(source: str) -> str:
-    """The words alone, for search and for checking that a PDF holds them."""
-    text = LINK.sub(r"\1", source)
-    text = STRONG.sub(r"\1", text)
-    return re.sub(r"^(## |- )", "", text, flags=re.MULTILINE)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from harbour.core import access
+from harbour.core.responses import stored_file
 from harbour.core.roles import Role
 from harbour.network.models import Member
 from harbour.rights import actions
@@ -125,8 +126,10 @@ def index(request: HttpRequest) -> HttpResponse:
     """Every fact sheet (in the visitor's language where it exists) and the help packages by city."""
     language = get_language()
     sheets = []
-    for sheet in FactSheet.objects.with_published_text().prefetch_related("texts"):
-        texts = {text.language: text for text in sheet.texts.all() if text.state == SheetText.State.PUBLISHED}
+    # Only the published texts are read (not every draft and retired version with its body).
+    published = Prefetch("texts", queryset=SheetText.objects.filter(state=SheetText.State.PUBLISHED))
+    for sheet in FactSheet.objects.prefetch_related(published):
+        texts = {text.language: text for text in sheet.texts.all()}
         text = _text_for(texts, language)
         if text is not None:
             sheets.append({"sheet": sheet, "text": text, "in_language": text.language == language})
@@ -187,11 +190,8 @@ def library(request: HttpRequest) -> HttpResponse:
             item = visible.exclude(file="").get(pk=int(request.GET["file"]))
         except (ValueError, Resource.DoesNotExist):
             raise Http404 from None
-        # Files are at most 20 MB (forms.LIBRARY_MAX_BYTES): read whole, as a plain response.
-        with item.file.open("rb") as stored:
-            response = HttpResponse(stored.read(), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{item.file.name.rsplit("/", 1)[-1]}"'
-        return response
+        name = item.file.name.rsplit("/", 1)[-1]
+        return stored_file(item.file, filename=name, content_type="application/octet-stream")
     form = LibrarySearchForm(request.GET or None)
     items = visible.prefetch_related("tags")
     if form.is_valid():

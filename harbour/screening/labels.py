@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from harbour.directory import vocabulary
+
 ANSWER_CHOICES: tuple[tuple[str, Promise], ...] = (
     ("", _("Skip")),
     ("yes", _("Yes")),
@@ -82,6 +84,21 @@ NEED: dict[str, Promise] = {
     "settlement": _("Settlement services"),
     "transportation": _("Transportation"),
 }
+
+
+def need_label(code: str) -> str | Promise:
+    """How the self-check names a need in its next steps: its own wording, or else the directory's label.
+
+    The catalogue accepts every need code of the directory's vocabulary; a code without a wording
+    of its own here is named as the directory's search names it.
+    """
+    if code in NEED:
+        return NEED[code]
+    term = vocabulary.need(code)
+    if term is None:
+        raise KeyError(code)
+    return term.label
+
 
 RIGHTS: dict[str, Promise] = {
     "employment-standards": _("Your rights at work"),

@@ -173,7 +173,9 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
         "signs": [{"dimension": dimension, "indicators": found} for dimension, found in signs.items() if found],
         "forced_labour": [{"label": _(label)} for _id, label, _because in assessment.forced_labour],
         "definitions": definitions,
-        "needs": [{"label": labels.NEED[need], "url": _directory_link(need, postcode)} for need in assessment.needs],
+        "needs": [
+            {"label": labels.need_label(need), "url": _directory_link(need, postcode)} for need in assessment.needs
+        ],
         "rights": [
             {"label": labels.RIGHTS[slug], "url": reverse("rights:fact_sheet", kwargs={"slug": slug})}
             for slug in assessment.rights

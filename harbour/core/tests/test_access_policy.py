@@ -7,6 +7,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -240,3 +241,17 @@ def test_signed_in_member_returns_the_member_and_refuses_anyone_else(cast: Cast)
     request.user = AnonymousUser()
     with pytest.raises(PermissionDenied):
         access.signed_in_member(request)
+
+
+@pytest.mark.django_db
+def test_a_permission_denied_past_the_policy_gets_harbours_own_page_with_the_quick_exit():
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/en/")
+    request.user = AnonymousUser()
+    handler: Any = get_resolver().resolve_error_handler(403)
+    response = handler(request, PermissionDenied())
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'id="quick-exit"' in page and "You do not have access to this page" in page

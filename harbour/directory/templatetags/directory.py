@@ -7,10 +7,11 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from harbour.directory.models import Schedule
+from harbour.directory.search import WEEKDAYS
 
 register = template.Library()
 
-_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_CODES = WEEKDAYS  # the schedule's day codes, Monday first
 
 
 @register.filter

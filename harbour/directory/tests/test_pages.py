@@ -231,3 +231,16 @@ def test_coverage_gaps_name_the_missing_help_near_each_city_and_export_as_csv(ca
     assert "Winnipeg,MB,need,shelter,A safe place to stay,0,50" in rows
     assert "Toronto,ON,combination,shelter+men,A safe place to stay + Men,0,50" in rows
     assert "Toronto,ON,population,women,Women,1,50" in rows
+
+
+def test_the_radius_choices_read_in_the_language_of_the_page():
+    from django.utils import translation
+
+    from harbour.directory.forms import SearchForm
+
+    with translation.override("zh-hans"):
+        chinese = str(dict(SearchForm().fields["radius"].choices)["50"])  # type: ignore[attr-defined]
+    with translation.override("en"):
+        english = str(dict(SearchForm().fields["radius"].choices)["50"])  # type: ignore[attr-defined]
+    assert english == "50 km"
+    assert chinese == "50 公里"

@@ -80,3 +80,14 @@ def test_the_strings_for_translators_match_the_data() -> None:
     from harbour.screening import catalogue_strings
 
     assert set(catalogue_strings.STRINGS) == set(catalogue_strings.texts(catalogue.load()))
+
+
+def test_every_need_code_the_catalogue_accepts_has_a_label_for_the_next_steps():
+    from harbour.directory.vocabulary import NEED_CODES
+    from harbour.screening import labels
+
+    for code in NEED_CODES:
+        assert str(labels.need_label(code)), code
+    # The self-check's own wording wins where it has one; the directory's names the rest.
+    assert labels.need_label("shelter") == labels.NEED["shelter"]
+    assert "child-protection" not in labels.NEED and str(labels.need_label("child-protection"))

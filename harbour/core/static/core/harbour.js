@@ -6,31 +6,38 @@
   if (!exit) { return; }
 
   // The rights pages keep the fact sheets a person opened for offline reading
-  // (rights/offline.js): leaving erases them and that worker, waiting at most
-  // a moment so that a slow phone still leaves at once.
-  function forgetOfflinePages() {
+  // (rights/offline.js): leaving erases them and that worker. Leaving never
+  // waits on that cleanup: the page goes once it is done, or after a moment
+  // (a slow phone), or at once where the cleanup cannot run or fails.
+  function forgetOfflinePages(done) {
     var work = [];
-    try {
-      if (window.caches) {
-        work.push(caches.keys().then(function (keys) {
-          return Promise.all(keys.map(function (key) { return caches.delete(key); }));
-        }));
-      }
-      if (navigator.serviceWorker) {
-        work.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
-          return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
-        }));
-      }
-    } catch (ignored) { /* storage may be off */ }
-    var done = Promise.all(work).catch(function () { return null; });
-    return Promise.race([done, new Promise(function (resolve) { setTimeout(resolve, 400); })]);
+    if (window.caches) {
+      work.push(caches.keys().then(function (keys) {
+        return Promise.all(keys.map(function (key) { return caches.delete(key); }));
+      }));
+    }
+    if (navigator.serviceWorker) {
+      work.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }));
+    }
+    Promise.all(work).then(done, done);
+  }
+
+  var gone = false;
+  function go() {
+    if (gone) { return; }
+    gone = true;
+    window.location.replace(exit.href);
   }
 
   function leave(event) {
     if (event) { event.preventDefault(); }
     try { window.sessionStorage.clear(); } catch (ignored) { /* storage may be off */ }
     document.body.hidden = true;
-    forgetOfflinePages().then(function () { window.location.replace(exit.href); });
+    if (!window.Promise) { go(); return; }  // no offline pages can exist without promises
+    window.setTimeout(go, 400);
+    try { forgetOfflinePages(go); } catch (ignored) { go(); }  // storage may be off
   }
 
   exit.addEventListener("click", leave);
