@@ -7,6 +7,7 @@ so a liaison or researcher can never be let in by a typo or a later edit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,17 +15,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext as _
 
 from harbour.core.responses import error_page
-from harbour.core.roles import NEVER_PERSON_DATA_ROLES, PERSON_DATA_ROLES, Role
+from harbour.core.roles import ALL_ROLES, NEVER_PERSON_DATA_ROLES, PERSON_DATA_ROLES
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from harbour.network.models import Member
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-ALL_ROLES: frozenset[str] = frozenset(Role.values)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Policy:
     def is_public(self) -> bool:
         return self.roles is None
 
-    def allows(self, member: Member | None) -> bool:
+    def allows(self, member: Member | AnonymousUser | None) -> bool:
         if self.roles is None:
             return True
         if member is None or not member.is_authenticated or not member.is_active:
@@ -95,6 +97,38 @@ def person_data(*roles: str) -> Callable[[View], View]:
 
 def policy_of(view: Callable[..., Any]) -> Policy | None:
     return getattr(view, "harbour_access", None)
+
+
+def _views_by_name(
+    patterns: Iterable[URLPattern | URLResolver], namespace: str, found: dict[str, Callable[..., Any]]
+) -> dict[str, Callable[..., Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            _views_by_name(pattern.url_patterns, inner, found)
+        elif pattern.name:
+            # Like reverse(), the first pattern with a name wins.
+            found.setdefault(f"{namespace}{pattern.name}", pattern.callback)
+    return found
+
+
+@functools.cache
+def _view_named(name: str) -> Callable[..., Any]:
+    view = _views_by_name(get_resolver().url_patterns, "", {}).get(name)
+    if view is None:
+        raise NoReverseMatch(f"no view is named {name!r}")
+    return view
+
+
+def may_use(member: Member | AnonymousUser | None, view_name: str) -> bool:
+    """Whether the access policy would let `member` open the view named `view_name` ("cases:case_edit").
+
+    Templates ask this (`{% if user|may_use:"cases:case_edit" %}`) before showing a link, so a
+    link is shown exactly when its page would open. A view without a policy opens to no one; an
+    unknown name raises, as `{% url %}` does.
+    """
+    policy = policy_of(_view_named(view_name))
+    return policy is not None and policy.allows(member)
 
 
 def signed_in_member(request: HttpRequest) -> Member:

@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.reference import LANGUAGES
 from harbour.directory import places, vocabulary
 from harbour.directory.models import Service
 from harbour.directory.search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, SearchQuery
@@ -64,7 +65,7 @@ class SearchForm(forms.Form):
     )
     language = forms.MultipleChoiceField(
         label=_("Languages spoken"),
-        choices=list(vocabulary.LANGUAGES),
+        choices=list(LANGUAGES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

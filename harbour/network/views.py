@@ -366,7 +366,7 @@ def organisation_audit(request: HttpRequest) -> HttpResponse:
     names: dict[int | None, str] = dict(
         Member.objects.filter(pk__in={e.actor_id for e in page}).values_list("pk", "full_name")
     )
-    rows = [(entry, names.get(entry.actor_id, "")) for entry in page]
+    rows = [(entry, names.get(entry.actor_id) or entry.system_actor or "") for entry in page]
     return render(request, "network/organisation_audit.html", {"page": page, "rows": rows})
 
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harbour.network.models import Province
+from harbour.core.reference import Province
 
 
 class Topic(models.TextChoices):
