@@ -134,6 +134,9 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
+    # Last: the demo may import every app, and no app imports it.
+    "harbour.demo",
+    "harbour.checks",
 ]
 
 MIDDLEWARE = [

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils.translation.reloader import translation_file_changed
 
-from harbour.core.i18n_lint import Problem, check_python, check_templates, python_problems, template_problems
-from harbour.core.management.commands.check_translations import placeholder_problems
+from harbour.checks.i18n_lint import Problem, check_python, check_templates, python_problems, template_problems
+from harbour.checks.management.commands.check_translations import placeholder_problems
 
 BASE_DIR = Path(settings.BASE_DIR)
 

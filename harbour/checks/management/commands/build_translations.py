@@ -7,7 +7,7 @@ from typing import Any
 import polib
 from django.core.management.base import BaseCommand
 
-from harbour.core.catalogues import catalogue_roots
+from harbour.checks.catalogues import catalogue_roots
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
-"""Loads the demo directory (`data/demo_directory.json`) into the database, all or nothing.
+"""Loads the demo directory (`harbour/demo/data/demo_directory.json`) into the database, all or nothing.
 
-The file holds HSDS 3.0 compiled services as `harbour.directory.demo` writes
+The file holds HSDS 3.0 compiled services as `harbour.demo.directory_build` writes
 them, and goes through the same importer as any HSDS file (validated against
 the schemas). Harbour's own facts ride in each record's `x_harbour` object,
 which the importer keeps in `extra`; this module then moves them where they
@@ -26,7 +26,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from harbour.directory import demo, vocabulary
+from harbour.demo import directory_build
+from harbour.directory.actions import taxonomies_ensure
 from harbour.directory.interchange import import_path
 from harbour.directory.models import (
     BedAvailability,
@@ -34,38 +35,21 @@ from harbour.directory.models import (
     Location,
     Organization,
     Service,
-    Taxonomy,
-    TaxonomyTerm,
 )
 from harbour.network.models import Organisation
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_directory.json"
 
 
-def taxonomies_ensure() -> None:
-    """Harbour's taxonomies and terms exist, with their stable ids."""
-    for taxonomy in vocabulary.hsds_taxonomies():
-        Taxonomy.objects.update_or_create(
-            id=taxonomy["id"],
-            defaults={key: taxonomy[key] for key in ("name", "description", "uri", "version")},
-        )
-    for term in vocabulary.hsds_taxonomy_terms():
-        detail: Any = term["taxonomy_detail"]
-        fields = {key: term[key] for key in ("code", "name", "description", "taxonomy", "language") if key in term}
-        if "term_uri" in term:
-            fields["term_uri"] = term["term_uri"]
-        TaxonomyTerm.objects.update_or_create(id=term["id"], defaults={**fields, "taxonomy_detail_id": detail["id"]})
-
-
 def _extension(record: Service | Location) -> dict[str, Any]:
     extra = dict(record.extra or {})
-    value = extra.pop(demo.EXTENSION, {})
+    value = extra.pop(directory_build.EXTENSION, {})
     record.extra = extra
     return value if isinstance(value, dict) else {}
 
 
 def _apply_services(shift: datetime.timedelta) -> None:
-    services = list(Service.objects.filter(extra__has_key=demo.EXTENSION))
+    services = list(Service.objects.filter(extra__has_key=directory_build.EXTENSION))
     for service in services:
         extension = _extension(service)
         service.name_fr = extension.get("name_fr", "")
@@ -83,7 +67,7 @@ def _apply_services(shift: datetime.timedelta) -> None:
 
 def _apply_locations() -> None:
     now = timezone.now()
-    locations = list(Location.objects.filter(extra__has_key=demo.EXTENSION))
+    locations = list(Location.objects.filter(extra__has_key=directory_build.EXTENSION))
     secrets, beds = [], []
     for location in locations:
         extension = _extension(location)
@@ -128,7 +112,7 @@ def demo_directory_load(path: Path = DEMO_FILE, *, today: datetime.date | None =
         first = json.loads(handle.readline().rstrip().rstrip(","))
     if Service.objects.filter(id=first["id"]).exists():
         return 0
-    shift = (today or timezone.localdate()) - demo.REFERENCE_DATE
+    shift = (today or timezone.localdate()) - directory_build.REFERENCE_DATE
     with transaction.atomic():
         taxonomies_ensure()
         result = import_path(path)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from harbour.core.page_weight import KB, PageWeight, limit_kb_from_environment, measure, public_pages
+from harbour.checks.page_weight import KB, PageWeight, limit_kb_from_environment, measure, public_pages
 
 
 class Command(BaseCommand):

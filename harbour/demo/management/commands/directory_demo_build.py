@@ -1,4 +1,4 @@
-"""Writes the demo directory file from `harbour.directory.demo` (the same bytes on every run)."""
+"""Writes the demo directory file from `harbour.demo.directory_build` (the same bytes on every run)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from harbour.directory import demo
-from harbour.directory.demo_load import DEMO_FILE
+from harbour.demo import directory_build
+from harbour.demo.directory_load import DEMO_FILE
 
 
 def demo_file_text() -> str:
     """A JSON array with one service per line: small, and a change shows as a changed line."""
-    lines = [json.dumps(service, ensure_ascii=False, separators=(",", ":")) for service in demo.build()]
+    lines = [json.dumps(service, ensure_ascii=False, separators=(",", ":")) for service in directory_build.build()]
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 class Command(BaseCommand):
-    help = "Write harbour/directory/data/demo_directory.json (HSDS 3.0 compiled services), or --check it."
+    help = "Write harbour/demo/data/demo_directory.json (HSDS 3.0 compiled services), or --check it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="fail if the file differs from what would be written")

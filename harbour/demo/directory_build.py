@@ -1,13 +1,13 @@
 """The demo directory: invented services in Canadian cities, written as HSDS 3.0 compiled service objects.
 
-`manage.py directory_demo_build` writes `data/demo_directory.json` from this
+`manage.py directory_demo_build` writes `harbour/demo/data/demo_directory.json` from this
 module; the output is the same on every run (a fixed random seed, ids derived
 from names), so the file in the repository can be checked against it.
 
 Every organisation, address and phone number is invented (phone numbers use the
 555-01xx range reserved for fiction). City points come from the simplemaps
 Canada Cities Database (CC BY 4.0) and postal areas from GeoNames (CC BY 4.0),
-both in `../shared/data/`.
+both bundled in `harbour/directory/data/` (see its `SOURCES.md`).
 
 Dates are written relative to REFERENCE_DATE; the loader moves them to today,
 so the demo always has a few records that are out of date and most that are not.
@@ -378,7 +378,7 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
-# Demo network organisations (harbour/network/data/demo_network.json) that run a service here:
+# Demo network organisations (harbour/demo/data/demo_network.json) that run a service here:
 # same name, so the loader links the directory record to the network member.
 NETWORK_ORGANISATIONS: dict[tuple[str, str], str] = {
     ("Toronto", "women_shelter"): "Lakeshore Women's Shelter (demo)",

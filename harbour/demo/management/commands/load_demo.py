@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from harbour.cases.actions import case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
-from harbour.directory.demo_load import demo_directory_load
+from harbour.demo.directory_load import demo_directory_load
 from harbour.network.models import (
     Announcement,
     Meeting,

@@ -1,6 +1,6 @@
 """Fails when people could meet English they cannot read: unmarked strings, or missing translations.
 
-1. The template and Python checkers of `harbour.core.i18n_lint` find text
+1. The template and Python checkers of `harbour.checks.i18n_lint` find text
    that is not marked for translation.
 2. `makemessages` brings every catalogue up to date with the code: the
    project's locale/ and each app's own locale/ (skip with --no-update to
@@ -27,8 +27,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import to_locale
 
-from harbour.core import i18n_lint
-from harbour.core.catalogues import PLURAL_FORMS, catalogue_path, catalogue_roots, translated_languages
+from harbour.checks import i18n_lint
+from harbour.checks.catalogues import PLURAL_FORMS, catalogue_path, catalogue_roots, translated_languages
 
 # The layout every page extends: a draft language must still translate all of it.
 LAYOUT_TEMPLATE = "harbour/core/templates/core/base.html"

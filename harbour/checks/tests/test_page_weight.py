@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import path
 
+from harbour.checks.page_weight import KB, PageWeight, Resource, css_references, measure, public_pages
 from harbour.core import access
-from harbour.core.page_weight import KB, PageWeight, Resource, css_references, measure, public_pages
 
 LIMIT_KB = 50
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
+from harbour.demo.directory_load import demo_directory_load
 from harbour.directory import vocabulary
-from harbour.directory.demo_load import demo_directory_load
 from harbour.directory.models import Address, Attribute, BedAvailability, ConfidentialAddress, Location, Service
 from harbour.directory.search import SearchQuery, search
 from harbour.network.models import Organisation

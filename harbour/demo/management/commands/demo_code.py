@@ -7,7 +7,7 @@ from typing import Any
 import pyotp
 from django.core.management.base import BaseCommand
 
-from harbour.network.management.commands.load_demo import DEMO_TOTP_SECRET
+from harbour.demo.management.commands.load_demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
