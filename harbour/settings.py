@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
+    "harbour.operations",
 ]
 
 MIDDLEWARE = [
