@@ -134,7 +134,8 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
-    # Last: the demo may import every app, and no app imports it.
+    "harbour.operations",
+    # Last: the demo and the build-time checks may import every app, and no app imports them.
     "harbour.demo",
     "harbour.checks",
 ]
@@ -222,6 +223,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# Gone when the browser closes, like the session: a year on a shared phone would say Harbour was used.
+CSRF_COOKIE_AGE = None
 
 # Behind a TLS-terminating proxy set HARBOUR_BEHIND_HTTPS_PROXY=true.
 HARBOUR_HTTPS = env_bool("HARBOUR_BEHIND_HTTPS_PROXY", False)

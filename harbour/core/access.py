@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from harbour.core.responses import error_page
@@ -179,7 +181,21 @@ class AccessPolicyMiddleware:
             return None
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return sign_in_redirect(request)
         if not policy.allows(user):
             return forbidden(request)
         return None
+
+
+def sign_in_redirect(request: HttpRequest, *, notice: str = "") -> HttpResponseRedirect:
+    """To the sign-in page, coming back to this page afterwards.
+
+    Only the path comes back, never the query string: it may hold a searched place or a
+    person's answer, and the sign-in keeps `next` in the session row while it waits for a code.
+    The `notice` says why, from the sign-in page's fixed list; nothing is stored for it
+    (a message would need a cookie or a session for someone who is not signed in).
+    """
+    query = {"next": request.path}
+    if notice:
+        query["notice"] = notice
+    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode(query)}")
