@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.models import AuditEntry
 from harbour.core.responses import error_page, stored_file
 from harbour.core.roles import Role
@@ -313,7 +313,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def organisation_staff(request: HttpRequest) -> HttpResponse:
     admin = _member(request)
     organisation = admin.organisation
@@ -355,7 +355,7 @@ def _own_staff_member(request: HttpRequest, member_id: int) -> Member:
     return get_object_or_404(Member, pk=member_id, organisation=_member(request).organisation, is_active=True)
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 @require_POST
 def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _own_staff_member(request, member_id)
@@ -366,7 +366,7 @@ def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 @require_POST
 def member_two_factor_reset(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _own_staff_member(request, member_id)
@@ -377,7 +377,7 @@ def member_two_factor_reset(request: HttpRequest, member_id: int) -> HttpRespons
     )
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=_member(request).organisation)
@@ -388,7 +388,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     )
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def organisation_audit(request: HttpRequest) -> HttpResponse:
     admin = _member(request)
     entries = AuditEntry.objects.filter(organisation_id=admin.organisation_id)
@@ -400,7 +400,7 @@ def organisation_audit(request: HttpRequest) -> HttpResponse:
     return render(request, "network/organisation_audit.html", {"page": page, "rows": rows})
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def organisations(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     queryset = Organisation.objects.all()
@@ -413,7 +413,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def organisation_new(request: HttpRequest) -> HttpResponse:
     coordinator = _member(request)
     form = OrganisationForm(request.POST or None)
@@ -439,7 +439,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def organisation_vet(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     form = VettingForm(
@@ -461,7 +461,7 @@ def organisation_vet(request: HttpRequest, organisation_id: int) -> HttpResponse
     )
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def working_group_edit(request: HttpRequest, group_id: int | None = None) -> HttpResponse:
     """Creates a city working group, or changes one."""
     group = get_object_or_404(WorkingGroup, pk=group_id) if group_id is not None else None
@@ -751,7 +751,7 @@ def organisation_profile(request: HttpRequest, organisation_id: int) -> HttpResp
     )
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def organisation_profile_edit(request: HttpRequest) -> HttpResponse:
     admin = _member(request)
     organisation = admin.organisation
@@ -814,7 +814,7 @@ def recommendation_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def recommendation_status_add(request: HttpRequest, code: str) -> HttpResponse:
     recommendation = get_object_or_404(Recommendation, code=code)
     form = RecommendationStatusForm(request.POST or None)
