@@ -280,7 +280,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No token, credential, request header value or forged line reaches the log (harbour/core/logs.py).
+    "filters": {"forgetful": {"()": "harbour.core.logs.ForgetfulLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["forgetful"]}},
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "WARNING")},
 }
 
