@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from harbour.directory import demo, vocabulary
+from harbour.directory import demo
 from harbour.directory.interchange import import_path
 from harbour.directory.models import (
     BedAvailability,
@@ -34,27 +34,11 @@ from harbour.directory.models import (
     Location,
     Organization,
     Service,
-    Taxonomy,
-    TaxonomyTerm,
 )
+from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_directory.json"
-
-
-def taxonomies_ensure() -> None:
-    """Harbour's taxonomies and terms exist, with their stable ids."""
-    for taxonomy in vocabulary.hsds_taxonomies():
-        Taxonomy.objects.update_or_create(
-            id=taxonomy["id"],
-            defaults={key: taxonomy[key] for key in ("name", "description", "uri", "version")},
-        )
-    for term in vocabulary.hsds_taxonomy_terms():
-        detail: Any = term["taxonomy_detail"]
-        fields = {key: term[key] for key in ("code", "name", "description", "taxonomy", "language") if key in term}
-        if "term_uri" in term:
-            fields["term_uri"] = term["term_uri"]
-        TaxonomyTerm.objects.update_or_create(id=term["id"], defaults={**fields, "taxonomy_detail_id": detail["id"]})
 
 
 def _extension(record: Service | Location) -> dict[str, Any]:

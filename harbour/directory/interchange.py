@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from harbour.directory import hsds
+from harbour.directory import hsds, taxonomy_map
 from harbour.directory.confidential import protect_confidential_locations
 from harbour.directory.hsds import Problem, Rows
 from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, Service, key_for, search_text_for
@@ -43,6 +43,7 @@ class ImportFailed(Exception):
 class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)  # distinct records per table, however often given
     removed: dict[str, int] = field(default_factory=dict)  # nested records the source no longer lists
+    mapped: int = 0  # Harbour need and population terms given through the taxonomy map
 
     def add(self, other: ImportResult) -> None:
         for table, count in other.counts.items():
@@ -343,7 +344,9 @@ def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> Import
         if rows:
             save_rows(rows, stamp=stamp)
         result = ImportResult(counts=seen.counts())
+        # Replaced first: a term the file dropped no longer maps to anything.
         result.removed = replace_nested(stamp, nested_pairs(hsds.root_node(kind)))
+        result.mapped = taxonomy_map.map_services(Service.objects.filter(modified_at=stamp), stamp=stamp)
         dangling = dangling_references(stamp, file=str(path))
         if dangling:
             raise ImportFailed(dangling)
@@ -681,6 +684,7 @@ def import_csv(folder: Path, *, quiet: bool = True) -> ImportResult:
             if model in given and target in given and model is not target and model not in OWN_RECORDS
         ]
         result.removed = replace_nested(stamp, pairs)
+        result.mapped = taxonomy_map.map_services(Service.objects.filter(modified_at=stamp), stamp=stamp)
         dangling = dangling_references(stamp, file=str(folder))
         if dangling:
             raise ImportFailed(dangling)

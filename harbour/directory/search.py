@@ -273,7 +273,7 @@ def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: st
         for term in vocabulary.SAFETY:
             condition &= _has_term([term.id], key, by_place=by_place)
     if query.languages:
-        condition &= Q(Exists(Language.objects.filter(service_id=OuterRef(ref), code__in=sorted(query.languages))))
+        condition &= _speaks(query.languages, ref, location_ref)
     if query.free:
         condition &= _is_free(ref)
     if query.always_open:
@@ -281,6 +281,25 @@ def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: st
     if query.open_now:
         condition &= _schedule_exists(_open_at_schedules(timezone.now()), ref, location_ref)
     return condition
+
+
+def _language_codes(codes: Iterable[str]) -> Q:
+    """Language rows in any of these languages, however the directory wrote the code (ISO 639-1, -2 or -3,
+    any case, with or without a region)."""
+    condition = Q()
+    for base in sorted({spelling for code in codes for spelling in vocabulary.language_spellings(code)}):
+        condition |= Q(code__iexact=base) | Q(code__istartswith=f"{base}-") | Q(code__istartswith=f"{base}_")
+    return condition
+
+
+def _speaks(codes: Iterable[str], ref: str, location_ref: str | None) -> Q:
+    """The service, or its location, lists one of these languages (HSDS gives languages to both)."""
+    in_language = Language.objects.filter(_language_codes(codes))
+    by_service = Exists(in_language.filter(service_id=OuterRef(ref)))
+    if location_ref is not None:
+        return Q(by_service) | Q(Exists(in_language.filter(location_id=OuterRef(location_ref))))
+    locations = ServiceAtLocation.objects.filter(service_id=OuterRef(OuterRef(ref))).values("location_id")
+    return Q(by_service) | Q(Exists(in_language.filter(location_id__in=locations)))
 
 
 def latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
@@ -476,10 +495,13 @@ class _Details:
         self.addresses: dict[str, list[Address]] = {}
         for address in Address.objects.filter(location_id__in=location_ids).order_by("id"):
             self.addresses.setdefault(str(address.location_id), []).append(address)
-        self.languages: dict[str, list[str]] = {}
-        for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list("service_id", "code"):
+        # Languages of the service and of its locations, by owner, in Harbour's codes.
+        self.languages: dict[tuple[str, str], list[str]] = {}
+        spoken = Language.objects.filter(Q(service_id__in=service_ids) | Q(location_id__in=location_ids))
+        for service_id, location_id, code in spoken.values_list("service_id", "location_id", "code"):
             if code:
-                self.languages.setdefault(str(service_id), []).append(code)
+                owner = ("service_id", str(service_id)) if service_id else ("location_id", str(location_id))
+                self.languages.setdefault(owner, []).append(vocabulary.language_code(code))
         self.costs: dict[str, list[float | None]] = {}
         for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list(
             "service_id", "amount"
@@ -577,7 +599,12 @@ def _result(
         free=bool(costs) and all((amount or 0) == 0 for amount in costs),
         always_open=_is_always_open(schedules),
         open_now=_is_open_at(schedules, now, location_zone(location, addresses) if location else None),
-        languages=sorted(set(details.languages.get(service.id, []))),
+        languages=sorted(
+            {
+                *details.languages.get(("service_id", service.id), []),
+                *(details.languages.get(("location_id", str(location.id)), []) if location else []),
+            }
+        ),
         beds=(
             beds_from(getattr(sal, "beds_places", None), getattr(sal, "beds_updated_at", None))
             if sal is not None and query.include_confidential

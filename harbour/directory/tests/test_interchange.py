@@ -33,10 +33,15 @@ from harbour.directory.models import (
     Phone,
     Service,
     ServiceArea,
-    ServiceAtLocation,
-    Taxonomy,
 )
-from harbour.directory.tests.hsds_helpers import EXAMPLES, example, missing, normalise
+from harbour.directory.tests.hsds_helpers import (
+    EXAMPLES,
+    OFFICIAL_CSV_ELSEWHERE,
+    example,
+    hold_what_the_official_csv_names_elsewhere,
+    missing,
+    normalise,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,30 +101,8 @@ def _csv_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
     return tables
 
 
-# The official CSV example names four records it does not hold; the directory holds them first.
-OFFICIAL_CSV_ELSEWHERE = {
-    "organizations.csv": ("985e4a42-bd9f-4edc-911d-0243a4640aca", "ae67a707-5893-4225-b0b1-320ab9cb596b"),
-    "service_at_location.csv": ("93eaf18d-1cd2-4ec7-bffb-3c9172ee5070",),
-    "taxonomies.csv": ("07ff6aee-a219-438c-b694-d2fcb6c5373b",),
-}
-
-
-def _hold_what_the_official_csv_names_elsewhere() -> None:
-    org = {"name": "Elsewhere", "description": "Held before the import", "extra": {}}
-    save_rows(
-        {
-            Organization: {i: {"id": i, **org} for i in OFFICIAL_CSV_ELSEWHERE["organizations.csv"]},
-            ServiceAtLocation: {i: {"id": i, "extra": {}} for i in OFFICIAL_CSV_ELSEWHERE["service_at_location.csv"]},
-            Taxonomy: {
-                i: {"id": i, "name": "Elsewhere", "description": "Held before", "extra": {}}
-                for i in OFFICIAL_CSV_ELSEWHERE["taxonomies.csv"]
-            },
-        }
-    )
-
-
 def test_the_official_csv_package_round_trips_cell_for_cell(tmp_path):
-    _hold_what_the_official_csv_names_elsewhere()
+    hold_what_the_official_csv_names_elsewhere()
     import_path(EXAMPLES / "csv")
     call_command("hsds_export", str(tmp_path / "out"), stdout=io.StringIO())
     given = _csv_tables(EXAMPLES / "csv")
@@ -383,7 +366,7 @@ def test_a_json_link_to_a_record_that_exists_nowhere_is_refused(tmp_path):
 def _package(tmp_path: Path) -> Path:
     folder = tmp_path / "pkg"
     shutil.copytree(EXAMPLES / "csv", folder)
-    _hold_what_the_official_csv_names_elsewhere()
+    hold_what_the_official_csv_names_elsewhere()
     return folder
 
 
