@@ -224,6 +224,12 @@ def generate_json_list(path: Path, megabytes: int, seed: int = 20261122) -> int:
     return services
 
 
+def services_in_json_list(path: Path) -> int:
+    """How many services a generated list holds (one per line between the brackets)."""
+    with path.open(encoding="utf-8") as f:
+        return sum(1 for line in f if line.startswith(("{", ",{")))
+
+
 # ---------------------------------------------------------------------------
 # The twenty searches.
 

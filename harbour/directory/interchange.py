@@ -296,22 +296,30 @@ def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk:
 class _Seen:
     """Every record a file has given so far: a digest of what it said, and where (for a later conflict).
 
-    About a hundred bytes a record, whatever the size of the records: the file itself is never held.
+    Per record one dictionary entry of two numbers (a 64-bit hash of its id; its content's 64-bit
+    digest with the line or record number), about a hundred bytes whatever the records hold.
     """
 
     def __init__(self) -> None:
-        self.by_table: dict[str, dict[str, tuple[bytes, str]]] = {}
+        self.by_table: dict[str, dict[int, int]] = {}
+
+    @staticmethod
+    def _hash(text: str) -> int:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
     def conflicts(self, given: Given, *, file: str, label: str) -> list[Problem]:
+        """`label` is "line N" or "record N" (then the record's id): where this record is."""
+        kind, _space, rest = label.partition(" ")
+        number = int(rest.split(" ", 1)[0])
         found = []
         for (model, record_id), properties in given.items():
             table = hsds.TABLE_OF_MODEL[model]
-            digest = hashlib.blake2b(
-                json.dumps(properties, sort_keys=True, default=str).encode(), digest_size=8
-            ).digest()
-            earlier = self.by_table.setdefault(table, {}).setdefault(record_id, (digest, label))
-            if earlier[0] != digest:
-                reason = f"{table} {record_id} is also given at {earlier[1]} with different values: keep one of them"
+            digest = self._hash(json.dumps(properties, sort_keys=True, default=str))
+            entry = (digest << 32) | number
+            earlier = self.by_table.setdefault(table, {}).setdefault(self._hash(record_id), entry)
+            if earlier >> 32 != digest:
+                where = f"{kind} {earlier & 0xFFFFFFFF}"
+                reason = f"{table} {record_id} is also given at {where} with different values: keep one of them"
                 found.append(Problem(file, label, "id", reason))
         return found
 

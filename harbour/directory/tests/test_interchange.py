@@ -306,7 +306,7 @@ def test_two_records_with_the_same_id_and_different_content_are_refused_naming_b
         import_path(path)
     [problem] = failed.value.problems
     assert problem.record == f"line 2 (id {first['id']})"
-    assert f"service {first['id']} is also given at line 1 (id {first['id']}) with different values" in problem.reason
+    assert f"service {first['id']} is also given at line 1 with different values" in problem.reason
     assert Service.objects.count() == 0
 
 

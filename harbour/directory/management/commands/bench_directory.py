@@ -102,10 +102,13 @@ class Command(BaseCommand):
         }
 
     def _memory(self, megabytes: int, seed: int) -> dict[str, Any]:
-        """Peak memory of importing a JSON list of `megabytes` MB, generated now (and deleted after)."""
-        data = Path(settings.STATE_DIR) / "bench" / f"directory-list-{megabytes}mb.json"
+        """Peak memory of importing a JSON list of `megabytes` MB, generated at the first run (same seed, same file)."""
+        data = Path(settings.STATE_DIR) / "bench" / f"directory-list-{megabytes}mb-{seed}.json"
         data.parent.mkdir(parents=True, exist_ok=True)
-        services = bench.generate_json_list(data, megabytes, seed)
+        if data.exists():
+            services = bench.services_in_json_list(data)
+        else:
+            services = bench.generate_json_list(data, megabytes, seed)
         size_mb = round(data.stat().st_size / 1_000_000)
         for model in reversed(HSDS_MODELS):
             model._default_manager.all()._raw_delete(model._default_manager.db)
@@ -116,7 +119,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         peak = _peak_rss_mb([*manage, "hsds_import", str(data), "--quiet"], env)
         seconds = round(time.monotonic() - started, 1)
-        data.unlink()
         return {
             "file_mb": size_mb,
             "services": services,
