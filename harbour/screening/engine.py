@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from harbour.network.models import Province
+from harbour.core.reference import Province
 from harbour.screening import definitions
 from harbour.screening.answers import (
     DECLINED,
