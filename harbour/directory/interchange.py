@@ -296,49 +296,108 @@ def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk:
 class _Seen:
     """Every record a file has given so far: a digest of what it said, and where (for a later conflict).
 
-    Per record one dictionary entry of two numbers (a 64-bit hash of its id; its content's 64-bit
-    digest with the line or record number), about a hundred bytes whatever the records hold.
+    Kept in a temporary table of the import's own connection, a chunk at a time, so the import's
+    memory does not grow with the file: one row per distinct record (its table, a 64-bit hash of its
+    id, a 64-bit digest of what the file says about it, and its line or record number).
     """
 
+    TABLE = "hsds_import_seen"
+    FLUSH_EVERY = 20_000
+
     def __init__(self) -> None:
-        self.by_table: dict[str, dict[int, int]] = {}
+        self.tables = {model: number for number, model in enumerate(HSDS_MODELS)}
+        # (table, id hash) -> (digest, number, label, id) for the records not written to the table yet.
+        self.pending: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+        self.kind = "line"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
+                    "(t integer NOT NULL, h bigint NOT NULL, d bigint NOT NULL, n bigint NOT NULL, "
+                    "PRIMARY KEY (t, h)) ON COMMIT DROP"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
+                    "(t INTEGER NOT NULL, h INTEGER NOT NULL, d INTEGER NOT NULL, n INTEGER NOT NULL, "
+                    "PRIMARY KEY (t, h)) WITHOUT ROWID"
+                )
+            cursor.execute(f"DELETE FROM {self.TABLE}")  # noqa: S608 - a fixed name
 
     @staticmethod
     def _hash(text: str) -> int:
-        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
-    def conflicts(self, given: Given, *, file: str, label: str) -> list[Problem]:
-        """`label` is "line N" or "record N" (then the record's id): where this record is."""
+    def _conflict(self, *, file: str, label: str, record_id: str, table: int, number: int) -> Problem:
+        name = hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]
+        reason = f"{name} {record_id} is also given at {self.kind} {number} with different values: keep one of them"
+        return Problem(file, label, "id", reason)
+
+    def add(self, given: Given, *, file: str, label: str) -> list[Problem]:
+        """Note one record's records; `label` is "line N" or "record N" (then its id). Returns conflicts found."""
         kind, _space, rest = label.partition(" ")
+        self.kind = kind
         number = int(rest.split(" ", 1)[0])
         found = []
         for (model, record_id), properties in given.items():
-            table = hsds.TABLE_OF_MODEL[model]
+            key = (self.tables[model], self._hash(record_id))
             digest = self._hash(json.dumps(properties, sort_keys=True, default=str))
-            entry = (digest << 32) | number
-            earlier = self.by_table.setdefault(table, {}).setdefault(self._hash(record_id), entry)
-            if earlier >> 32 != digest:
-                where = f"{kind} {earlier & 0xFFFFFFFF}"
-                reason = f"{table} {record_id} is also given at {where} with different values: keep one of them"
-                found.append(Problem(file, label, "id", reason))
+            earlier = self.pending.setdefault(key, (digest, number, label, record_id))
+            if earlier[0] != digest:
+                found.append(
+                    self._conflict(file=file, label=label, record_id=record_id, table=key[0], number=earlier[1])
+                )
+        if len(self.pending) >= self.FLUSH_EVERY:
+            found += self.flush(file)
         return found
 
-    def counts(self) -> dict[str, int]:
-        return {table: len(ids) for table, ids in self.by_table.items()}
+    def flush(self, file: str) -> list[Problem]:
+        """Compare the pending records with those of earlier chunks, and write the new ones."""
+        found = []
+        by_table: dict[int, list[int]] = {}
+        for table, id_hash in self.pending:
+            by_table.setdefault(table, []).append(id_hash)
+        new = dict(self.pending)
+        with connection.cursor() as cursor:
+            for table, hashes in by_table.items():
+                for start in range(0, len(hashes), 500):
+                    part = hashes[start : start + 500]
+                    cursor.execute(
+                        f"SELECT h, d, n FROM {self.TABLE} WHERE t = %s AND h IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                        [table, *part],
+                    )
+                    for id_hash, digest, number in cursor.fetchall():
+                        given_digest, _number, label, record_id = new.pop((table, id_hash))
+                        if given_digest != digest:
+                            found.append(
+                                self._conflict(file=file, label=label, record_id=record_id, table=table, number=number)
+                            )
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (t, h, d, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [(table, id_hash, digest, number) for (table, id_hash), (digest, number, _l, _i) in new.items()],
+            )
+        self.pending.clear()
+        return found
+
+    def counts(self, file: str) -> dict[str, int]:
+        self.flush(file)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT t, COUNT(*) FROM {self.TABLE} GROUP BY t")  # noqa: S608
+            return {hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]: count for table, count in cursor.fetchall()}
 
 
 def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> ImportResult:
     problems: list[Problem] = []
-    seen = _Seen()
     stamp = timezone.now()
     with transaction.atomic():
+        seen = _Seen()  # its temporary table lives as long as this transaction
         rows: Rows = {}
         pending = 0
         for label, obj in _progress(read_json(path), quiet=quiet, desc="importing"):
             given: Given = {}
             found, record_rows = checked_rows(obj, kind=kind, file=str(path), label=label, given=given)
             if not found:
-                found = seen.conflicts(given, file=str(path), label=_label(label, obj))
+                found = seen.add(given, file=str(path), label=_label(label, obj))
             problems.extend(found)
             if problems:
                 continue
@@ -347,11 +406,12 @@ def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> Import
             if pending >= chunk:
                 save_rows(rows, stamp=stamp)
                 rows, pending = {}, 0
+        problems.extend(seen.flush(str(path)))
         if problems:
             raise ImportFailed(problems)
         if rows:
             save_rows(rows, stamp=stamp)
-        result = ImportResult(counts=seen.counts())
+        result = ImportResult(counts=seen.counts(str(path)))
         # Replaced first: a term the file dropped no longer maps to anything.
         result.removed = replace_nested(stamp, nested_pairs(hsds.root_node(kind)))
         result.mapped = taxonomy_map.map_services(Service.objects.filter(modified_at=stamp), stamp=stamp)

@@ -471,3 +471,25 @@ def test_a_long_bad_value_is_shortened_inside_a_whole_sentence(tmp_path):
         import_path(_write_ndjson(tmp_path / "s.ndjson", service))
     [reason] = [p.reason for p in failed.value.problems if p.field == "status"]
     assert "…" in reason and len(reason) < 200 and reason.rstrip().endswith(("]", "'", ".", '…" is not one of'))
+
+
+def test_records_are_compared_across_the_seen_tables_flushes(tmp_path, monkeypatch):
+    monkeypatch.setattr("harbour.directory.interchange._Seen.FLUSH_EVERY", 3)
+    first = example("service_full.json")
+    renamed = json.loads(json.dumps(first))
+    renamed["name"] = "Another name"
+    others = []
+    for n in range(3):
+        other = example("service_full.json")
+        other["id"] = f"5f1b0d8e-2d1e-4c1c-9a51-0c0f3c5b6b1{n}"
+        for nested in ("phones", "schedules", "service_areas", "languages", "funding", "cost_options", "contacts"):
+            other.pop(nested, None)
+        for nested in ("service_at_locations", "attributes", "metadata", "required_documents"):
+            other.pop(nested, None)
+        others.append(other)
+    with pytest.raises(ImportFailed) as failed:
+        import_path(_write_ndjson(tmp_path / "s.ndjson", first, *others, renamed))
+    [problem] = failed.value.problems
+    assert problem.record == f"line 5 (id {first['id']})" and "is also given at line 1" in problem.reason
+    result = import_json(_write_ndjson(tmp_path / "ok.ndjson", first, *others), chunk=1)
+    assert result.counts["service"] == 4 and result.counts["organization"] == 1
