@@ -145,8 +145,15 @@ class Coverage:
         return self.share(self.safety_done, self.safety)
 
 
-def coverage(language: str, catalogues: Iterable[polib.POFile]) -> Coverage:
-    """Counts one language's catalogues; a safety msgid found in no catalogue at all counts as missing."""
+def required(catalogues: Iterable[polib.POFile]) -> frozenset[str]:
+    """The safety-critical msgids of a complete language's catalogues: what every other language must have."""
+    return frozenset(
+        entry.msgid for catalogue in catalogues for entry in catalogue if not entry.obsolete and is_safety(entry)
+    )
+
+
+def coverage(language: str, catalogues: Iterable[polib.POFile], must_have: frozenset[str]) -> Coverage:
+    """Counts one language's catalogues; a msgid of `must_have` found in none of them counts as missing."""
     result = Coverage(language)
     seen: set[str] = set()
     missing: list[str] = []
@@ -163,7 +170,7 @@ def coverage(language: str, catalogues: Iterable[polib.POFile]) -> Coverage:
                 result.safety_done += done
                 if not done:
                     missing.append(entry.msgid)
-    absent = sorted(safety_msgids() - seen)
+    absent = sorted(must_have - seen)
     result.safety += len(absent)
     result.safety_missing = tuple(missing + absent)
     return result
