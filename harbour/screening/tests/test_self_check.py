@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,13 @@ def test_the_real_server_writes_no_answer_to_its_logs_or_database(gunicorn_serve
 
 
 # The result in the person's language: what they can do first, and a change of language that keeps the answers
+
+
+@pytest.fixture(autouse=True)
+def language_restored() -> Iterator[None]:
+    """A request activates its page's language for the thread; the next test starts in English again."""
+    yield
+    translation.activate("en")
 
 
 @pytest.mark.django_db
