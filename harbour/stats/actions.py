@@ -19,6 +19,7 @@ from harbour.stats.models import BudgetYear, LedgerEntry, Release, ReleaseCell, 
 from harbour.stats.records import StatisticsRecord, Upload
 
 MANIFEST_FORMAT = "harbour-statistics-release/1"
+THOUSANDTH = Decimal("0.001")
 
 
 class ReleaseRefused(Exception):
@@ -74,7 +75,7 @@ def budget_shortfalls(budgets: list[BudgetYear], epsilon: Decimal) -> list[Budge
     )
     shortfalls = []
     for budget in budgets:
-        remaining = budget.epsilon - Decimal(spent.get(budget.pk) or 0)
+        remaining = (budget.epsilon - Decimal(spent.get(budget.pk) or 0)).quantize(THOUSANDTH)
         if epsilon > remaining:
             shortfalls.append(BudgetShortfall(budget.year, remaining))
     return shortfalls

@@ -22,6 +22,7 @@ from harbour.stats import vocabulary as v
 from harbour.stats.charts import charts_for
 from harbour.stats.models import BudgetYear, LedgerEntry, Release, ReleaseCell, ReleaseTable
 
+THOUSANDTH = Decimal("0.001")
 CSV_COLUMNS = (
     "release",
     "title",
@@ -149,16 +150,18 @@ def ledger(request: HttpRequest) -> HttpResponse:
     by_year: dict[int, list[LedgerEntry]] = {}
     for entry in entries:
         by_year.setdefault(entry.budget_id, []).append(entry)
-    years = [
-        {
-            "year": budget.year,
-            "budget": budget.epsilon,
-            "spent": Decimal(budget.spent_total or 0),
-            "remaining": budget.epsilon - Decimal(budget.spent_total or 0),
-            "entries": by_year.get(budget.pk, []),
-        }
-        for budget in budgets
-    ]
+    years = []
+    for budget in budgets:
+        spent = Decimal(budget.spent_total or 0).quantize(THOUSANDTH)
+        years.append(
+            {
+                "year": budget.year,
+                "budget": budget.epsilon,
+                "spent": spent,
+                "remaining": budget.epsilon - spent,
+                "entries": by_year.get(budget.pk, []),
+            }
+        )
     return render(request, "stats/ledger.html", {"years": years})
 
 
