@@ -10,20 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harbour.core import access
-from harbour.core.roles import Role
+from harbour.core.roles import ADMINISTRATORS, COORDINATORS
 from harbour.stats import actions, upload
 from harbour.stats.forms import ReleaseForm, UploadForm
 from harbour.stats.models import Release
 from harbour.stats.records import Upload
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*COORDINATORS)
 def releases(request: HttpRequest) -> HttpResponse:
     found = list(Release.objects.select_related("created_by").annotate(table_count=Count("tables")))
     return render(request, "stats/releases.html", {"releases": found})
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*COORDINATORS)
 def release_new(request: HttpRequest) -> HttpResponse:
     form = ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +54,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*COORDINATORS)
 @require_POST
 def release_publish(request: HttpRequest, release_id: int) -> HttpResponse:
     release = get_object_or_404(Release, pk=release_id)
@@ -67,7 +67,7 @@ def release_publish(request: HttpRequest, release_id: int) -> HttpResponse:
     return redirect("stats:release_detail", release_id=release.pk)
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*COORDINATORS)
 @require_POST
 def release_discard(request: HttpRequest, release_id: int) -> HttpResponse:
     release = get_object_or_404(Release, pk=release_id, status=Release.Status.DRAFT)
@@ -76,7 +76,7 @@ def release_discard(request: HttpRequest, release_id: int) -> HttpResponse:
     return redirect("stats:releases")
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*ADMINISTRATORS)
 def records_upload(request: HttpRequest) -> HttpResponse:
     member = access.signed_in_member(request)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -98,14 +98,14 @@ def records_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*ADMINISTRATORS)
 def upload_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(upload.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="harbour-statistics-template.csv"'
     return response
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*ADMINISTRATORS)
 @require_POST
 def upload_withdraw(request: HttpRequest, upload_id: int) -> HttpResponse:
     member = access.signed_in_member(request)

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from harbour.core import access
-from harbour.core.roles import Role
+from harbour.core.roles import STATISTICS_READERS
 from harbour.stats import vocabulary as v
 from harbour.stats.charts import charts_for
 from harbour.stats.models import BudgetYear, LedgerEntry, Release, ReleaseCell, ReleaseTable
@@ -165,12 +165,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/ledger.html", {"years": years})
 
 
-@access.members(Role.RESEARCHER, Role.COORDINATOR)
+@access.members(*STATISTICS_READERS)
 def research(request: HttpRequest) -> HttpResponse:
     releases = _published_with_tables()
     return render(request, "stats/research.html", {"releases": releases})
 
 
-@access.members(Role.RESEARCHER, Role.COORDINATOR)
+@access.members(*STATISTICS_READERS)
 def research_csv(request: HttpRequest) -> HttpResponse:
     return _csv_response(_published_with_tables(), "harbour-statistics-all-releases.csv")

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from harbour.network.models import Province
+from harbour.core.reference import Province
 
 DATA = Path(__file__).parent / "data"
 UNKNOWN = "unknown"
