@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from harbour.stats import vocabulary as v
 from harbour.stats.models import Release, ReleaseCell, ReleaseTable
 
-LABEL_WIDTH = 210
-BAR_AREA = 300
+# Labels are as wide as the longest needs (about 6 units a character at font size 11), within bounds.
+LABEL_CHARACTER = 6
+LABEL_MIN, LABEL_MAX = 60, 300
+BAR_AREA = 240
+VALUE_WIDTH = 50
 ROW_HEIGHT = 22
 BAR_HEIGHT = 14
 TOP = 8
@@ -65,14 +68,16 @@ class Chart:
 
 def chart_for(table: ReleaseTable, cells: list[ReleaseCell], threshold: int) -> Chart:
     breakdown = v.BREAKDOWNS[table.breakdown]
+    labels = [breakdown.category_label(cell.category) for cell in cells]
+    label_width = min(max([len(label) for label in labels] or [0]) * LABEL_CHARACTER + 2 * VALUE_GAP, LABEL_MAX)
+    label_width = max(label_width, LABEL_MIN)
     top = max([cell.count + table.margin for cell in cells if cell.count is not None] or [1])
     bars = []
     rows = []
-    for index, cell in enumerate(cells):
-        label = breakdown.category_label(cell.category)
+    for index, (cell, label) in enumerate(zip(cells, labels, strict=True)):
         y = TOP + index * ROW_HEIGHT
         if cell.count is None:
-            bars.append(Bar(label, None, y, y + BAR_HEIGHT - 2, y + BAR_HEIGHT // 2, 0, LABEL_WIDTH, LABEL_WIDTH))
+            bars.append(Bar(label, None, y, y + BAR_HEIGHT - 2, y + BAR_HEIGHT // 2, 0, label_width, label_width))
             rows.append(Row(label, None, None, None))
             continue
         low, high = max(cell.count - table.margin, 0), cell.count + table.margin
@@ -84,8 +89,8 @@ def chart_for(table: ReleaseTable, cells: list[ReleaseCell], threshold: int) -> 
                 y + BAR_HEIGHT - 2,
                 y + BAR_HEIGHT // 2,
                 round(BAR_AREA * cell.count / top),
-                LABEL_WIDTH + round(BAR_AREA * low / top),
-                LABEL_WIDTH + round(BAR_AREA * high / top),
+                label_width + round(BAR_AREA * low / top),
+                label_width + round(BAR_AREA * high / top),
             )
         )
         rows.append(Row(label, cell.count, low, high))
@@ -95,9 +100,9 @@ def chart_for(table: ReleaseTable, cells: list[ReleaseCell], threshold: int) -> 
         bars=bars,
         rows=rows,
         height=TOP * 2 + len(cells) * ROW_HEIGHT,
-        width=LABEL_WIDTH + BAR_AREA + 90,
-        bar_x=LABEL_WIDTH,
-        label_x=LABEL_WIDTH - VALUE_GAP,
+        width=label_width + BAR_AREA + VALUE_WIDTH,
+        bar_x=label_width,
+        label_x=label_width - VALUE_GAP,
         threshold=threshold,
     )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from harbour.stats import actions, upload
+from harbour.stats import vocabulary as v
 from harbour.stats.records import StatisticsRecord, Upload
 from harbour.stats.tests.factories import ROW
 from harbour.testing import Cast
@@ -129,3 +130,16 @@ def test_withdrawing_an_upload_removes_its_records(cast: Cast) -> None:
 def test_the_template_file_is_itself_a_valid_upload() -> None:
     rows = list(csv.DictReader(io.StringIO(upload.template_csv())))
     assert rows and not upload.clean_row(rows[0])[1]
+
+
+def test_invented_records_for_the_demo_and_benchmark_use_only_the_vocabulary() -> None:
+    from harbour.stats.generated import COLUMNS, generated_rows
+
+    fields = {field.name: field for field in StatisticsRecord._meta.get_fields()}
+    for row in generated_rows(500, [1, 2]):
+        values = dict(zip(COLUMNS, row, strict=True))
+        for name, value in values.items():
+            choices = getattr(fields.get(name.removesuffix("_id")), "choices", None)
+            if choices and isinstance(value, str):
+                assert value in {code for code, _label in choices}, (name, value)
+        assert values["citizenship_region"] == v.region_of(values["citizenship"])

@@ -12,7 +12,6 @@ release does not include the generation of the data.
 from __future__ import annotations
 
 import json
-import random
 import resource
 import sys
 import time
@@ -26,68 +25,12 @@ from django.db import connection, transaction
 
 from harbour.network.models import Member, Organisation
 from harbour.stats import actions
-from harbour.stats import vocabulary as v
+from harbour.stats.generated import COLUMNS, YEARS, generated_rows
 from harbour.stats.models import BudgetYear, LedgerEntry, Release, ReleaseCell, ReleaseTable
 from harbour.stats.records import StatisticsRecord
 
 BREAKDOWNS = ["year", "province", "gender", "age_band", "form"]
-YEARS = (2016, 2025)
-COLUMNS = [
-    "source",
-    "organisation_id",
-    "year_of_registration",
-    "gender",
-    "age_band",
-    "majority_at_exploitation",
-    "citizenship",
-    "citizenship_region",
-    "province",
-    "is_forced_labour",
-    "is_sexual_exploitation",
-    "is_forced_marriage",
-    "is_other_exploitation",
-    "sector",
-    "means_of_control",
-    "recruiter_relationship",
-    "entry",
-]
 CHUNK = 50_000
-
-
-def _rows(count: int, organisation_id: int, seed: int = 13) -> Any:
-    """Generated records, skewed the way the field's data is (more women, more Ontario, more labour)."""
-    rng = random.Random(seed)  # noqa: S311 - benchmark data, the same every run
-    countries = sorted(v.citizenship_regions())
-    common = ["CA"] * 40 + ["MX", "PH", "IN", "GT", "JM", "CN", "UA", "VN", "TH", "NG"] * 3
-    provinces = ["ON"] * 8 + ["QC"] * 4 + ["BC"] * 4 + ["AB"] * 3 + list(v.ProvinceOfExploitation.values)
-    genders = ["female"] * 6 + ["male"] * 3 + ["gender_diverse", "unknown"]
-    ages = list(v.AgeBand.values)
-    sectors = list(v.Sector.values)
-    means = list(v.MeansOfControl.values)
-    relations = list(v.RecruiterRelationship.values)
-    entries = list(v.Entry.values)
-    for _ in range(count):
-        country = rng.choice(common) if rng.random() < 0.9 else rng.choice(countries)
-        labour = rng.random() < 0.45
-        yield (
-            "upload",
-            organisation_id,
-            rng.randint(*YEARS),
-            rng.choice(genders),
-            rng.choice(ages),
-            rng.choice(("adult", "adult", "adult", "minor", "unknown")),
-            country,
-            v.region_of(country),
-            rng.choice(provinces),
-            labour,
-            not labour or rng.random() < 0.1,
-            rng.random() < 0.03,
-            rng.random() < 0.05,
-            rng.choice(sectors) if labour else "not_labour",
-            ",".join(rng.sample(means, rng.randint(0, 3))),
-            rng.choice(relations),
-            rng.choice(entries),
-        )
 
 
 class Command(BaseCommand):
@@ -131,14 +74,14 @@ class Command(BaseCommand):
                 if connection.vendor == "postgresql":
                     raw: Any = cursor.cursor
                     with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                        for row in _rows(count, organisation_id):
+                        for row in generated_rows(count, organisation_id):
                             copy.write_row(row)
                 else:
                     placeholders = ", ".join(["%s"] * len(COLUMNS))
                     # Table and column names are the model's own, never input.
                     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
                     chunk: list[tuple[Any, ...]] = []
-                    for row in _rows(count, organisation_id):
+                    for row in generated_rows(count, organisation_id):
                         chunk.append(row)
                         if len(chunk) == CHUNK:
                             cursor.executemany(sql, chunk)
