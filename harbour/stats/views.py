@@ -82,7 +82,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @access.public
 def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
+    """A published release; `?format=csv` for its numbers, `?format=json` for its manifest (downloads)."""
+    requested = request.GET.get("format")
+    if requested == "json":
+        return _manifest_response(get_object_or_404(Release.objects.published(), pk=release_id))
     release = _one_published(release_id)
+    if requested == "csv":
+        return _csv_response([release], f"harbour-statistics-{release_id}.csv")
     return render(
         request,
         "stats/release_detail.html",
@@ -126,18 +132,11 @@ def _csv_response(releases: list[Release], filename: str) -> HttpResponse:
     return response
 
 
-@access.public
-def release_csv(request: HttpRequest, release_id: int) -> HttpResponse:
-    return _csv_response([_one_published(release_id)], f"harbour-statistics-{release_id}.csv")
-
-
-@access.public
-def release_manifest(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = get_object_or_404(Release.objects.published(), pk=release_id)
+def _manifest_response(release: Release) -> HttpResponse:
     response = HttpResponse(
         json.dumps(release.manifest, indent=2, sort_keys=True), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="harbour-statistics-{release_id}-manifest.json"'
+    response["Content-Disposition"] = f'attachment; filename="harbour-statistics-{release.pk}-manifest.json"'
     return response
 
 

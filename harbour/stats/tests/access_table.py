@@ -20,8 +20,6 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "stats:dashboard": EVERYONE,
     "stats:ledger": EVERYONE,
     "stats:release_detail": EVERYONE,
-    "stats:release_csv": EVERYONE,
-    "stats:release_manifest": EVERYONE,
     "stats:research": {"rhea", "cora"},
     "stats:research_csv": {"rhea", "cora"},
     "stats:releases": {"cora"},
@@ -64,8 +62,6 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
     )
     return {
         "stats:release_detail": {"release_id": published.pk},
-        "stats:release_csv": {"release_id": published.pk},
-        "stats:release_manifest": {"release_id": published.pk},
         "stats:release_publish": {"release_id": draft.pk},
         "stats:release_discard": {"release_id": draft.pk},
         "stats:upload_withdraw": {"upload_id": batch.pk},

@@ -55,14 +55,15 @@ def test_a_draft_release_is_not_public(cast: Cast) -> None:
     )
     client = Client()
     assert client.get(reverse("stats:release_detail", args=[draft.pk])).status_code == 404
-    assert client.get(reverse("stats:release_csv", args=[draft.pk])).status_code == 404
-    assert client.get(reverse("stats:release_manifest", args=[draft.pk])).status_code == 404
+    url = reverse("stats:release_detail", args=[draft.pk])
+    assert client.get(url, {"format": "csv"}).status_code == 404
+    assert client.get(url, {"format": "json"}).status_code == 404
     assert "Not yet" not in client.get(reverse("stats:dashboard")).content.decode()
 
 
 @pytest.mark.django_db
 def test_every_release_downloads_as_csv_with_every_published_count(release: Release) -> None:
-    response = Client().get(reverse("stats:release_csv", args=[release.pk]))
+    response = Client().get(reverse("stats:release_detail", args=[release.pk]), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     cells = [cell for table in release.tables.all() for cell in table.cells.all()]
@@ -76,7 +77,9 @@ def test_every_release_downloads_as_csv_with_every_published_count(release: Rele
 
 @pytest.mark.django_db
 def test_the_manifest_downloads_as_json(release: Release) -> None:
-    manifest = json.loads(Client().get(reverse("stats:release_manifest", args=[release.pk])).content)
+    response = Client().get(reverse("stats:release_detail", args=[release.pk]), {"format": "json"})
+    assert response["Content-Disposition"].startswith("attachment")
+    manifest = json.loads(response.content)
     assert manifest == release.manifest
 
 
