@@ -137,6 +137,9 @@ INSTALLED_APPS = [
     "harbour.rights",
     "harbour.stats",
     "harbour.operations",
+    # Last: the demo and the build-time checks may import every app, and no app imports them.
+    "harbour.demo",
+    "harbour.checks",
 ]
 
 MIDDLEWARE = [

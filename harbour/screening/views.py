@@ -23,9 +23,8 @@ from django.views.decorators.http import require_POST
 
 from harbour.cases import actions as case_actions
 from harbour.cases.models import Consent
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.reference import Province
-from harbour.core.roles import Role
 from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
 from harbour.screening.answers import VALUES, Answers
@@ -228,7 +227,7 @@ def worker(request: HttpRequest) -> HttpResponse:
     context.update(
         province=province,
         postcode=postcode,
-        may_open_case=member.role in (Role.CASE_WORKER, Role.ORG_ADMIN),
+        may_open_case=access.may_use(member, "screening:open_case"),
     )
     return render(request, "screening/worker_result.html", context)
 
@@ -262,7 +261,7 @@ CONSENT_WORDING = gettext_noop(
 )
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 @require_POST
 def open_case(request: HttpRequest) -> HttpResponse:
     """Opens a case from a screening, only once the person's consent is recorded."""
