@@ -33,8 +33,6 @@ run: $(VENV)/.runtime var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_rights_content
-	HARBOUR_DEMO=true $(PY) manage.py load_demo --quiet
-	HARBOUR_DEMO=true $(PY) manage.py load_stats_demo
 	HARBOUR_DEMO=true $(PY) manage.py load_demo --site-url http://127.0.0.1:$(PORT)
 	HARBOUR_DEMO=true HARBOUR_SITE_URL=http://127.0.0.1:$(PORT) HARBOUR_BIND=127.0.0.1:$(PORT) \
 		$(VENV)/bin/gunicorn --config harbour/gunicorn.conf.py harbour.wsgi

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from harbour.core.page_weight import KB, measure
+from harbour.checks.page_weight import KB, measure
 from harbour.stats import actions
 from harbour.stats import vocabulary as v
 from harbour.stats.models import Release
