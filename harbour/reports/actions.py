@@ -466,7 +466,8 @@ def reports_delete(due: Any, *, system_actor: str) -> int:
             record_id=str(report.pk),
         )
         report.delete()
+        # At once rather than on commit: the files are sealed, and deleting is what this job is for.
         for name in names:
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            default_storage.delete(name)
         count += 1
     return count
