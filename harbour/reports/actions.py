@@ -118,9 +118,7 @@ def member_key_recover(*, request: HttpRequest, member: Member, recovery_key: st
     _remember_unlocked(request, member, private_key)
 
 
-def password_entered(
-    *, request: HttpRequest, member: Member, password: str, previous_password: str | None
-) -> None:
+def password_entered(*, request: HttpRequest, member: Member, password: str, previous_password: str | None) -> None:
     """The network's sign-in and password pages call this (network.password_hooks)."""
     key = MemberKey.objects.filter(member=member).first()
     if key is None:
@@ -243,7 +241,9 @@ def report_submit(
         report.touch(retention_days_for(organisation.pk))
         report.save(force_insert=True)
         ReportKey.objects.bulk_create(
-            ReportKey(report=report, member=holder.member, sealed_private_key=keys.seal(private_key, bytes(holder.public_key)))
+            ReportKey(
+                report=report, member=holder.member, sealed_private_key=keys.seal(private_key, bytes(holder.public_key))
+            )
             for holder in holders
         )
         message = Message.objects.create(
@@ -285,7 +285,9 @@ def reporter_answer(*, session: ReporterSession, text: str, files: list[Uploaded
 
     def work(stored: list[str]) -> None:
         message = Message.objects.create(
-            report=report, author=Message.Author.REPORTER, sealed_body=_seal_json({"text": text}, bytes(report.public_key))
+            report=report,
+            author=Message.Author.REPORTER,
+            sealed_body=_seal_json({"text": text}, bytes(report.public_key)),
         )
         _store_files(report, message, cleaned, stored)
         report.touch(retention_days_for(report.organisation_id))

@@ -87,9 +87,14 @@ def clean(data: bytes) -> Cleaned:
     except Refused:
         raise
     except Exception:  # noqa: BLE001 - any failure of a parser on hostile input is a refused file, not a 500
-        raise Refused(_("This file could not be read. It may be damaged. Try sending it again, or as a photo.")) from None
+        raise Refused(
+            _("This file could not be read. It may be damaged. Try sending it again, or as a photo.")
+        ) from None
     raise Refused(
-        _("Only photos (JPEG, PNG, HEIC), PDF files and Word documents (DOCX) can be added. This file is none of these.")
+        _(
+            "Only photos (JPEG, PNG, HEIC), PDF files and Word documents (DOCX) can be added. "
+            "This file is none of these."
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +56,9 @@ class AnswerForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply to the person"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Reply to the person"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class TriageForm(forms.ModelForm[Report]):
@@ -66,11 +68,9 @@ class TriageForm(forms.ModelForm[Report]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        status = self.fields["status"]
-        assert isinstance(status, forms.ChoiceField)
+        status = cast(forms.ChoiceField, self.fields["status"])
         status.choices = [(value, label) for value, label in Report.Status.choices if value != Report.Status.CASE]
-        assigned = self.fields["assigned_to"]
-        assert isinstance(assigned, forms.ModelChoiceField)
+        assigned = cast(forms.ModelChoiceField[Member], self.fields["assigned_to"])
         assigned.queryset = Member.objects.filter(
             organisation_id=self.instance.organisation_id, is_active=True, role__in=REPORT_READERS
         )

@@ -22,9 +22,7 @@ DEFAULT_RETENTION_DAYS = 90
 class ReceiverQuerySet(models.QuerySet["ReportReceiver"]):
     def open(self) -> ReceiverQuerySet:
         """Receivers a reporter may choose: vetted, not a state body, with at least one member key."""
-        holders = MemberKey.objects.filter(
-            member__organisation_id=OuterRef("organisation_id"), member__is_active=True
-        )
+        holders = MemberKey.objects.filter(member__organisation_id=OuterRef("organisation_id"), member__is_active=True)
         return (
             self.filter(accepts_reports=True, organisation__vetting_status=Organisation.Vetting.VETTED)
             .exclude(organisation__kind__in=Organisation.STATE_KINDS)
@@ -134,6 +132,9 @@ class ReportKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "member"], name="report_key_once_per_member")]
 
+    def __str__(self) -> str:
+        return f"key of report {self.report_id} for member {self.member_id}"
+
 
 class Message(models.Model):
     """One entry in a report's thread: the report itself, a reply, or an answer. Sealed to the report's key."""
@@ -151,6 +152,9 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
@@ -170,8 +174,10 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
 
 def retention_days_for(organisation_id: int) -> int:
     receiver = ReportReceiver.objects.filter(organisation_id=organisation_id).first()
     return receiver.retention_days if receiver is not None else DEFAULT_RETENTION_DAYS
-

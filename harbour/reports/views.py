@@ -28,6 +28,7 @@ from harbour.reports.forms import (
 )
 from harbour.reports.models import Attachment, MemberKey, Report, ReportReceiver
 
+
 def _receivers(request: HttpRequest) -> tuple[list[ReportReceiver], str, str]:
     province = request.GET.get("province", "")
     language = request.GET.get("language", "")
@@ -172,7 +173,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/inbox.html",
-        {"reports": list(reports[:200]), "show": show, "unlocked": private_key is not None, "has_key": has_key, "shared": shared},
+        {
+            "reports": list(reports[:200]),
+            "show": show,
+            "unlocked": private_key is not None,
+            "has_key": has_key,
+            "shared": shared,
+        },
     )
 
 
@@ -227,8 +234,7 @@ def attachment(request: HttpRequest, report_id: int, attachment_id: int) -> Http
     if report_key is None:
         raise Http404
     content, name, content_type = actions.attachment_read(stored, report_key)
-    response = FileResponse(iter([content]), content_type=content_type, as_attachment=True, filename=name)
-    return response
+    return FileResponse(iter([content]), content_type=content_type, as_attachment=True, filename=name)
 
 
 @access.person_data(*RECEIVERS)
@@ -241,7 +247,9 @@ def key(request: HttpRequest) -> HttpResponse:
     error = ""
     if set_up.is_bound and set_up.is_valid():
         try:
-            recovery = actions.member_key_set_up(request=request, member=member, password=set_up.cleaned_data["password"])
+            recovery = actions.member_key_set_up(
+                request=request, member=member, password=set_up.cleaned_data["password"]
+            )
         except actions.ActionRefused as refusal:
             error = str(refusal)
         else:
@@ -261,7 +269,13 @@ def key(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/key.html",
-        {"existing": existing, "unlocked": private_key is not None, "set_up": set_up, "recover": recover, "error": error},
+        {
+            "existing": existing,
+            "unlocked": private_key is not None,
+            "set_up": set_up,
+            "recover": recover,
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
@@ -275,4 +289,3 @@ def receiver_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         return redirect("reports:inbox")
     return render(request, "reports/settings.html", {"form": form}, status=400 if request.method == "POST" else 200)
-
