@@ -29,7 +29,7 @@ _hooks: dict[str, PasswordHook] = {}
 
 def register(name: str, hook: PasswordHook | Callable[..., None]) -> None:
     """Adds a hook under `name`; registering the same name again replaces it (ready() may run twice in tests)."""
-    _hooks[name] = hook  # type: ignore[assignment]
+    _hooks[name] = hook
 
 
 def password_entered(

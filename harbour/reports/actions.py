@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -149,7 +149,7 @@ class Submitted:
     receipt: str
 
 
-def files_clean(files: list[UploadedFile]) -> list[tuple[str, attachment_cleaning.Cleaned]]:
+def files_clean(files: Sequence[UploadedFile]) -> list[tuple[str, attachment_cleaning.Cleaned]]:
     """Every file stripped, or Refused for the first that cannot be taken (then none is kept)."""
     if len(files) > settings.HARBOUR_REPORT_MAX_FILES:
         raise attachment_cleaning.Refused(
@@ -219,7 +219,7 @@ def _receivers(organisation: Organisation) -> list[MemberKey]:
 
 
 def report_submit(
-    *, organisation: Organisation, language: str, answers: dict[str, str], files: list[UploadedFile]
+    *, organisation: Organisation, language: str, answers: dict[str, str], files: Sequence[UploadedFile]
 ) -> Submitted:
     """A new report to `organisation`, sealed to its key holders; refused files mean nothing is stored."""
     cleaned = files_clean(files)
@@ -278,7 +278,7 @@ def reporter_open(*, receipt: str) -> ReporterSession | None:
     return ReporterSession(report=report, private_key=private_key)
 
 
-def reporter_answer(*, session: ReporterSession, text: str, files: list[UploadedFile]) -> None:
+def reporter_answer(*, session: ReporterSession, text: str, files: Sequence[UploadedFile]) -> None:
     """The reporter's answer or new files, added to the thread."""
     cleaned = files_clean(files)
     report = session.report
@@ -382,7 +382,7 @@ def report_keys_share(*, member: Member, member_private_key: bytes) -> int:
             "report_id", "member_id"
         )
     )
-    copies = []
+    copies: list[ReportKey] = []
     for own in mine:
         missing = [mid for mid in colleagues if (own.report_id, mid) not in have]
         if not missing:

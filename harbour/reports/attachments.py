@@ -152,7 +152,9 @@ def _strip_part(xml: bytes) -> bytes:
             continue
         local_tag = etree.QName(element).localname
         if local_tag == "rsids":
-            element.getparent().remove(element)  # type: ignore[union-attr]
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
             continue
         for name in list(element.attrib):
             local = etree.QName(name).localname

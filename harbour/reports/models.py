@@ -6,7 +6,6 @@ No row holds anything typed by a reporter in the clear, nor a time finer than a 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -106,9 +105,6 @@ class Report(PersonRecord):
     waiting_for_reporter = models.BooleanField(default=False)
     # The reporter agreed, in the thread, that the receiver opens a case; the wording they saw is a message.
     case_consent_given_on = models.DateField(null=True, blank=True)
-
-    objects: ClassVar[Any]
-    system_objects: ClassVar[models.Manager[Report]]
 
     class Meta:
         ordering = ["-last_activity_on", "-pk"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from harbour.core.audit import person_record_or_404, person_records_listed
 from harbour.core.models import AuditEntry
 from harbour.core.reference import Province
 from harbour.core.roles import Role
-from harbour.reports import actions, receipts
+from harbour.reports import actions, keys, receipts
 from harbour.reports.attachments import Refused
 from harbour.reports.forms import (
     AnswerForm,
@@ -127,7 +128,7 @@ def return_to_report(request: HttpRequest) -> HttpResponse:
         done = _("Thank you. The organisation can now open a file to help you.")
     thread = actions.thread_read(session.report, session.private_key, with_files=False)
     context: dict[str, Any] = {
-        "receipt": receipts.group(receipts.keys.normalise_digits(receipt)),
+        "receipt": receipts.group(keys.normalise_digits(receipt)),
         "thread": thread,
         "form": form,
         "error": error,
@@ -234,7 +235,9 @@ def attachment(request: HttpRequest, report_id: int, attachment_id: int) -> Http
     if report_key is None:
         raise Http404
     content, name, content_type = actions.attachment_read(stored, report_key)
-    return FileResponse(iter([content]), content_type=content_type, as_attachment=True, filename=name)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    return response
 
 
 @access.person_data(*RECEIVERS)

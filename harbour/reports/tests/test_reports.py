@@ -15,13 +15,14 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from harbour.core import retention
 from harbour.network.models import Member
-from harbour.reports import actions, attachments, receipts
+from harbour.reports import actions, attachments, keys, receipts
 from harbour.reports.models import Attachment, MemberKey, Message, Report, ReportKey
 from harbour.reports.tests.helpers import ANSWERS, keys_for, pdf_with_author
 from harbour.testing import CAST_PASSWORD, Cast
@@ -141,9 +142,7 @@ def test_the_receipt_reads_replies_and_answers_but_never_shows_what_was_sent(cas
 
 
 @pytest.mark.django_db
-def test_every_wrong_receipt_gets_the_same_page_with_the_same_work(
-    cast: Cast, django_assert_num_queries: object
-) -> None:
+def test_every_wrong_receipt_gets_the_same_page(cast: Cast) -> None:
     submitted = _submit(cast)
     expired = _submit(cast)
     Report.system_objects.filter(pk=expired.report.pk).delete()
@@ -167,8 +166,13 @@ def test_checking_a_receipt_costs_one_stretch_whether_it_is_right_or_wrong(
 ) -> None:
     submitted = _submit(cast)
     calls: list[int] = []
-    real = receipts.keys.stretch
-    monkeypatch.setattr(receipts.keys, "stretch", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = keys.stretch
+
+    def counted(*args: Any, **kwargs: Any) -> bytes:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(keys, "stretch", counted)
     assert actions.reporter_open(receipt=submitted.receipt) is not None
     right = len(calls)
     assert actions.reporter_open(receipt="9999 9999 9999 9999") is None
@@ -210,7 +214,7 @@ def test_stored_files_keep_no_gps_author_or_revision_data(cast: Cast) -> None:
         for a in Attachment.objects.filter(report=report)
     ]
     assert [r.status_code for r in opened] == [200, 200, 200]
-    photo, pdf, docx = (b"".join(r.streaming_content) for r in opened)  # type: ignore[attr-defined]
+    photo, pdf, docx = (r.content for r in opened)
     with Image.open(io.BytesIO(photo)) as image:
         assert not image.getexif()
     assert b"Marker" not in photo
@@ -359,21 +363,18 @@ def test_the_reporters_consent_in_the_thread_is_recorded_with_its_wording(cast: 
 
 
 @pytest.mark.django_db
-def test_the_inbox_reads_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries: object) -> None:
+def test_the_inbox_reads_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries: Any) -> None:
     for _ in range(3):
         _submit(cast)
     client = _signed_in("alice@cast.example")
     client.get(reverse("reports:inbox"))  # the first visit shares keys; later ones do not
-    from django.db import connection as conn
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(conn) as three:
+    with CaptureQueriesContext(connection) as three:
         client.get(reverse("reports:inbox"))
     for _ in range(3):
         _submit(cast)
-    with CaptureQueriesContext(conn) as six:
-        client.get(reverse("reports:inbox"))
-    assert len(three.captured_queries) == len(six.captured_queries)
+    with django_assert_num_queries(len(three.captured_queries)):
+        page = client.get(reverse("reports:inbox"))
+    assert page.content.decode().count("/members/reports/") >= 6
 
 
 @pytest.mark.django_db
@@ -385,6 +386,6 @@ def test_receivers_are_told_something_waits_with_no_content(
     with django_capture_on_commit_callbacks(execute=True):
         _submit(cast)
 
-    bodies = [m.body + m.subject for m in mail.outbox]
+    bodies = [f"{m.subject} {m.body}" for m in mail.outbox]
     assert len(bodies) == 2
     assert all(ANSWERS["now"] not in body and "greenhouse" not in body for body in bodies)
