@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "harbour.rights",
     "harbour.stats",
     "harbour.operations",
+    "harbour.reports",
     # Last: the demo and the build-time checks may import every app, and no app imports them.
     "harbour.demo",
     "harbour.checks",
@@ -353,6 +354,17 @@ HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
 # harbour.rights.views.library hands them out after checking who may see them.
 # Uploaded files are readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
+
+# --- reports (docs/reports.md) ---
+# Argon2id cost for receipts, member passwords and recovery keys: libsodium's "moderate"
+# memory by default (256 MiB would be too much for 20 reporters at once on a small server).
+HARBOUR_REPORT_ARGON2_OPSLIMIT = env_int("HARBOUR_REPORT_ARGON2_OPSLIMIT", 3)
+HARBOUR_REPORT_ARGON2_MEMLIMIT = env_int("HARBOUR_REPORT_ARGON2_MEMLIMIT", 64 * 1024 * 1024)
+HARBOUR_REPORT_MAX_FILE_BYTES = env_int("HARBOUR_REPORT_MAX_FILE_MB", 10) * 1_000_000
+HARBOUR_REPORT_MAX_FILES = env_int("HARBOUR_REPORT_MAX_FILES", 5)
+# Failed receipt guesses: per first group of digits in 15 minutes, and for the whole site per minute.
+HARBOUR_REPORT_GUESSES_PER_GROUP = env_int("HARBOUR_REPORT_GUESSES_PER_GROUP", 10)
+HARBOUR_REPORT_GUESSES_PER_MINUTE = env_int("HARBOUR_REPORT_GUESSES_PER_MINUTE", 120)
 
 # --- operations: backups and where the key may live (docs/deploy.md) ---
 HARBOUR_BACKUP_DIR = Path(env_str("HARBOUR_BACKUP_DIR", str(STATE_DIR / "backups")))
