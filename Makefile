@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export HARBOUR_STATE_DIR ?= $(CURDIR)/var
 
-.PHONY: demo-code run test lint types test-sqlite test-postgres test-browser translations messages bench-weight clean
+.PHONY: demo-code run test lint types test-sqlite test-postgres test-browser test-deploy translations messages bench-weight clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Harbour needs $(PYTHON)"; exit 1; }
@@ -50,18 +50,24 @@ messages: $(VENV)/.dev var/secret-key var/master-key
 test-sqlite: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser"
+	$(VENV)/bin/pytest -m "not browser and not deployment"
 
 test-postgres: $(VENV)/.dev var/secret-key var/master-key translations
-	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser"
+	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser and not deployment and not slow"
 
 test-browser: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest -m browser
 
+# The production configuration end to end: PostgreSQL, Redis, an S3-protocol server, task workers,
+# gunicorn and nginx, each started on loopback by the tests and stopped after them (docs/deploy.md).
+test-deploy: $(VENV)/.dev var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/pytest -m deployment
+
 test: $(VENV)/.dev var/secret-key var/master-key
 	scripts/system-deps
-	$(MAKE) lint types messages test-sqlite test-postgres test-browser
+	$(MAKE) lint types messages test-sqlite test-postgres test-browser test-deploy
 	@echo "make test: all checks passed"
 
 bench-weight: $(VENV)/.runtime var/secret-key var/master-key translations
