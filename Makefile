@@ -23,6 +23,8 @@ var/secret-key var/master-key:
 	@test -f var/secret-key || ( umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret-key )
 	@test -f var/master-key || ( umask 077; $(PYTHON) -c "import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())" > var/master-key )
 
+# Build-time checks (check_translations, build_translations, page_weight) are in harbour/checks;
+# the demo (load_demo, demo_code, directory_demo_build) in harbour/demo.
 translations: $(VENV)/.runtime
 	$(PY) manage.py build_translations
 
@@ -82,7 +84,7 @@ bench-directory: $(VENV)/.runtime var/secret-key var/master-key translations
 	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
 		$(BENCH_DIRECTORY) --output var/bench/directory-postgres.json'
 
-bench: bench-weight bench-screening bench-directory
+bench: bench-weight bench-screening bench-directory bench-stats
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
@@ -94,3 +96,16 @@ demo-code: $(VENV)/.runtime
 .PHONY: bench-screening
 bench-screening: $(VENV)/.runtime var/secret-key var/master-key
 	$(PY) manage.py screening_bench
+
+# Statistics (docs/performance.md): one release with five breakdowns over BENCH_RECORDS records, on SQLite then
+# PostgreSQL, each in a throwaway database; the records are loaded by one process and released by another.
+.PHONY: bench-stats
+BENCH_RECORDS ?= 1000000
+bench-stats: $(VENV)/.runtime var/secret-key var/master-key
+	mkdir -p var/bench && rm -f var/bench/stats.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/stats.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/stats.sqlite3 $(PY) manage.py bench_stats --load $(BENCH_RECORDS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/stats.sqlite3 $(PY) manage.py bench_stats --release --output var/bench/stats-sqlite.json
+	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
+		$(PY) manage.py bench_stats --load $(BENCH_RECORDS) && \
+		$(PY) manage.py bench_stats --release --output var/bench/stats-postgres.json'

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -134,7 +135,11 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
+    "harbour.stats",
     "harbour.operations",
+    # Last: the demo and the build-time checks may import every app, and no app imports them.
+    "harbour.demo",
+    "harbour.checks",
 ]
 
 MIDDLEWARE = [
@@ -318,7 +323,11 @@ LOGGING = {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
         "json": {"()": "harbour.logformat.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT}},
+    # No token, credential, request header value or forged line reaches the log (harbour/core/logs.py).
+    "filters": {"forgetful": {"()": "harbour.core.logs.ForgetfulLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT, "filters": ["forgetful"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "WARNING")},
 }
 
@@ -358,3 +367,8 @@ if HARBOUR_PRODUCTION:
 from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own
 
 WHITENOISE_ADD_HEADERS_FUNCTION = add_service_worker_scope
+
+# Statistics (docs/statistics.md): the privacy budget (epsilon) of each year of data, fixed when a
+# release first draws on that year, and the default threshold below which noisy counts are suppressed.
+HARBOUR_STATS_YEARLY_EPSILON = Decimal(env_str("HARBOUR_STATS_YEARLY_EPSILON", "1.0"))
+HARBOUR_STATS_THRESHOLD = env_int("HARBOUR_STATS_THRESHOLD", 10)

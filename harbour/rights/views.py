@@ -12,13 +12,12 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.responses import stored_file
-from harbour.core.roles import Role
 from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.forms import (
@@ -41,7 +40,6 @@ from harbour.rights.models import (
 from harbour.rights.needs import NEED_LABELS, PACKAGE_NEEDS, TOPIC_NEEDS
 from harbour.rights.text import render as render_text
 
-EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
 # The languages a visitor falls back to when a sheet has no text in theirs, in order.
 FALLBACK_LANGUAGES = ("en", "fr")
 # Fact-sheet pages say so in this header; the offline worker keeps only responses that carry it.
@@ -155,27 +153,30 @@ def fact_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _package_notes() -> dict[str, str]:
-    return {
-        "emergency": _("Police, ambulance or fire, when a life is in danger now. Free from any phone."),
-        "trafficking_hotline": _(
-            "Free and confidential, at any hour, in more than 200 languages. "
-            "Help to leave, shelter, health, legal help."
-        ),
-        "community_services": _("Food, shelter, settlement and other services near you, in many languages."),
-        "youth": _("For anyone under 30, at any hour. Call, or text 686868."),
-        "foreign_workers_tip": _("Report an employer who abuses temporary foreign workers. You can stay anonymous."),
-        "employment_standards": _("Unpaid wages, hours, pay stubs and deductions: a free complaint."),
-        "nurse_line": _("Speak with a nurse, free, at any hour. Ask for an interpreter."),
-    }
+# Help by city's notes, by the key a package entry names (translated when shown).
+PACKAGE_NOTES = {
+    "emergency": gettext_noop("Police, ambulance or fire, when a life is in danger now. Free from any phone."),
+    "trafficking_hotline": gettext_noop(
+        "Free and confidential, at any hour, in more than 200 languages. Help to leave, shelter, health, legal help."
+    ),
+    "community_services": gettext_noop("Food, shelter, settlement and other services near you, in many languages."),
+    "youth": gettext_noop("For anyone under 30, at any hour. Call, or text 686868."),
+    "foreign_workers_tip": gettext_noop(
+        "Report an employer who abuses temporary foreign workers. You can stay anonymous."
+    ),
+    "employment_standards": gettext_noop("Unpaid wages, hours, pay stubs and deductions: a free complaint."),
+    "nurse_line": gettext_noop("Speak with a nurse, free, at any hour. Ask for an interpreter."),
+}
 
 
 @access.public
 def package(request: HttpRequest, slug: str) -> HttpResponse:
     """Where to go for help in one city: numbers to call, and the directory's services by need."""
     city = get_object_or_404(Package, slug=slug)
-    notes = _package_notes()
-    entries = [{"entry": entry, "note": notes.get(entry.note_key, "")} for entry in city.entries.all()]
+    entries = [
+        {"entry": entry, "note": _(PACKAGE_NOTES[entry.note_key]) if entry.note_key in PACKAGE_NOTES else ""}
+        for entry in city.entries.all()
+    ]
     # The directory searches around the city's central postal area.
     needs = _directory_links(PACKAGE_NEEDS, postcode=city.postcode)
     return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})
@@ -259,7 +260,7 @@ def _resource_initial(resource: Resource) -> dict[str, Any]:
     }
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Adding an item to the library, or changing or unpublishing one: a personal story only with permission."""
@@ -330,7 +331,7 @@ def course_module(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rights/course_module.html", {**context, "completion": completion})
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def course_records(request: HttpRequest) -> HttpResponse:
     """An organisation administrator sees which of their staff completed which module."""
     organisation = _member(request).organisation
@@ -352,7 +353,7 @@ def course_records(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 def editor(request: HttpRequest) -> HttpResponse:
     """Editors' overview: each sheet, and for each language its published version and any waiting for review."""
     rows = []
@@ -383,7 +384,7 @@ def editor(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/editor.html", context)
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 def sheet_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every version of a sheet in every language, newest first."""
     sheet = get_object_or_404(FactSheet, slug=slug)
@@ -393,7 +394,7 @@ def sheet_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def text_new(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     """A new draft for one language, starting from its latest version (or from the original, for a new translation)."""
@@ -449,7 +450,7 @@ def _review_step(request: HttpRequest, steps: dict[str, Any], text: SheetText | 
         messages.success(request, _("Done."))
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version, as visitors would read it, with the next step of its review."""
@@ -486,7 +487,7 @@ def _subject(kind: str, slug: str) -> Package | CourseModule:
     raise Http404
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 def version_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """Every version of a help package or a course module, newest first."""
     subject = _subject(kind, slug)
@@ -494,7 +495,7 @@ def version_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render(request, "rights/version_history.html", {"subject": subject, "kind": kind, "versions": versions})
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def version_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """A new draft, starting from the latest version (or from what is published, when there is no version yet)."""
@@ -519,7 +520,7 @@ def version_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render(request, "rights/version_form.html", {"subject": subject, "kind": kind, "form": form})
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version of a help package or a course module, with the next step of its review."""

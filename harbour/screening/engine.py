@@ -260,6 +260,8 @@ def load_payload(text: str | bytes) -> Any:
         if isinstance(error, PayloadError):
             raise
         raise PayloadError("the request is not JSON") from None
+    except RecursionError:  # a body under the size cap can still nest deeper than Python recurses
+        raise PayloadError("the request nests too deeply to be screening answers") from None
 
 
 def evaluate_payload(payload: Any, catalogue: Catalogue) -> Assessment:

@@ -22,9 +22,8 @@ from django.views.decorators.http import require_POST
 
 from harbour.cases import actions as case_actions
 from harbour.cases.models import Consent
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.reference import Province
-from harbour.core.roles import Role
 from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
 from harbour.screening.answers import VALUES, Answers
@@ -41,6 +40,8 @@ from harbour.screening.engine import (
 from harbour.screening.summary import screening_record
 
 FIELD_PREFIX = "q_"
+# The id of the self-check's form, which the layout's language buttons post.
+SELF_CHECK_FORM = "self-check"
 
 
 # --- reading what was posted ------------------------------------------------------
@@ -234,7 +235,7 @@ def worker(request: HttpRequest) -> HttpResponse:
     context.update(
         province=province,
         postcode=postcode,
-        may_open_case=member.role in (Role.CASE_WORKER, Role.ORG_ADMIN),
+        may_open_case=access.may_use(member, "screening:open_case"),
     )
     return render(request, "screening/worker_result.html", context)
 
@@ -268,7 +269,7 @@ CONSENT_WORDING = gettext_noop(
 )
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 @require_POST
 def open_case(request: HttpRequest) -> HttpResponse:
     """Opens a case from a screening, only once the person's consent is recorded."""
@@ -331,16 +332,22 @@ def self_check(request: HttpRequest) -> HttpResponse:
     write. Exempting it also means the page sets no CSRF cookie.
     """
     catalogue = catalogue_module.load()
+    # The language switch posts the page's form to the other language's URL, so a change of
+    # language keeps the answers without storing them anywhere.
+    switch = {"language_form": SELF_CHECK_FORM}
     if request.method != "POST":
         # Answers in a query string are ignored: a URL would keep them in the phone's history.
-        return render(request, "screening/self_check.html", _form_context(catalogue, {}, {"core"}))
+        context = _form_context(catalogue, {}, {"core"}, language_action="questions", **switch)
+        return render(request, "screening/self_check.html", context)
     answers, problems = answers_from_post(request.POST, catalogue)
     province = _province(request.POST)
     action = request.POST.get("do", "")
     if problems or action != "result":
         opened = {"core"} | ({section.id for section in catalogue.sections} if action == "all" else set())
-        context = _form_context(catalogue, answers, opened, problems=problems, province=province)
+        context = _form_context(
+            catalogue, answers, opened, problems=problems, province=province, language_action="questions", **switch
+        )
         return render(request, "screening/self_check.html", context)
     context = result_context(evaluate(catalogue, answers, province=province), catalogue)
-    context["province"] = province
+    context.update(province=province, language_action="result", **switch)
     return render(request, "screening/self_check_result.html", context)

@@ -56,6 +56,7 @@ def test_the_command_prints_the_full_result(monkeypatch: pytest.MonkeyPatch) -> 
         ('{"province": "ZZ"}', "province must be one of AB, BC"),
         ('{"answers": {"violence": "yes", "violence": "no"}}', "'violence' is given more than once"),
         ('{"answers": {}, "answers": {"violence": "yes"}}', "'answers' is given more than once"),
+        ("[" * 30000 + "]" * 30000, "nests too deeply"),
     ],
 )
 def test_the_command_explains_bad_input(monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
@@ -106,6 +107,9 @@ def test_the_endpoint_refuses_bad_json_with_a_reason(cast: Cast) -> None:
     twice = client.post(url, '{"answers": {"violence": "yes", "violence": "no"}}', content_type="application/json")
     assert twice.status_code == 400 and "given more than once" in twice.json()["error"]
     assert client.get(url).status_code == 405
+    deep = "[" * 30000 + "]" * 30000  # under the 64 KB cap
+    response = client.post(url, deep, content_type="application/json")
+    assert response.status_code == 400 and "nests too deeply" in response.json()["error"]
 
 
 @pytest.mark.django_db
