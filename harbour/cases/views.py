@@ -17,9 +17,8 @@ from harbour.cases import actions
 from harbour.cases.forms import CaseForm, OpenCaseForm
 from harbour.cases.models import Case, Category, Consent
 from harbour.cases.wording import wording_in
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.audit import person_record_or_404, person_records_listed
-from harbour.core.roles import Role
 from harbour.screening.handover import handover
 from harbour.screening.summary import screening_answer_rows
 
@@ -59,7 +58,7 @@ def _consent_page(
     return render(request, "cases/consent_screening.html", context, status=status)
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 def case_new(request: HttpRequest) -> HttpResponse:
     """Opens a case only with the person's consent recorded in the same step."""
     confirming = request.method == "POST" and request.POST.get("stage") == "confirm"
@@ -79,7 +78,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return _consent_page(request, form, action=action, answers={}, problems=[], status=400 if confirming else 200)
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 @require_POST
 def case_from_screening(request: HttpRequest) -> HttpResponse:
     """A worker's screening hands its answers over; the case opens once the person's consent is recorded."""
@@ -117,7 +116,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     case = person_record_or_404(request, Case, reference=reference)
     form = CaseForm(request.POST or None, initial={"summary": case.summary})

@@ -1,5 +1,9 @@
 """The one directory search every page uses: the public search, the members' search and the hotline.
 
+It builds on the query layer the API uses (`query.py`: text, terms, the box
+around a place, distance), adds the pages' own filters, and ranks and
+assembles the results.
+
 How it stays fast at 100,000 services: the database does the narrowing. A
 search by place reads the grid cells and bounding box around the place from each
 service at a location's own copy of its location's public point (no join); each
@@ -27,14 +31,11 @@ from typing import Any
 
 from django.db.models import (
     Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
@@ -168,18 +169,6 @@ def _term_ids(taxonomy: vocabulary.Taxonomy, codes: Iterable[str]) -> list[str]:
     return [term.id for code in codes if (term := vocabulary.term_by_code(taxonomy.key, code))]
 
 
-def _has_term(term_ids: Sequence[str], key_ref: str, *, by_place: bool) -> Q:
-    """Rows whose service (its `Service.key` named by `key_ref`) carries one of these terms.
-
-    Searched by place, the bounding box drives and each candidate probes the
-    (taxonomy_term, link_key) index (EXISTS); searched without a place, the
-    services holding the term drive (IN), instead of probing every service.
-    """
-    if by_place:
-        return Q(Exists(Attribute.objects.filter(link_key=OuterRef(key_ref), taxonomy_term_id__in=term_ids)))
-    return Q(**{f"{key_ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_key")})
-
-
 def _is_free(ref: str = "service_id") -> Q:
     free = Exists(CostOption.objects.filter(service_id=OuterRef(ref), amount=0))
     paid = Exists(CostOption.objects.filter(service_id=OuterRef(ref), amount__gt=0))
@@ -235,12 +224,16 @@ def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: st
     if query.text.strip():
         condition &= _text_filter(query.text, prefix)
     if query.needs:
-        condition &= _has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, by_place=by_place)
+        condition &= query_layer.carries_any_term(
+            _term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, correlated=by_place
+        )
     if query.populations:
-        condition &= _has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), key, by_place=by_place)
+        condition &= query_layer.carries_any_term(
+            _term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), key, correlated=by_place
+        )
     if query.status_safe:
         for term in vocabulary.SAFETY:
-            condition &= _has_term([term.id], key, by_place=by_place)
+            condition &= query_layer.carries_any_term([term.id], key, correlated=by_place)
     if query.languages:
         condition &= Q(Exists(Language.objects.filter(service_id=OuterRef(ref), code__in=sorted(query.languages))))
     if query.free:
@@ -286,15 +279,8 @@ def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocatio
         rows = rows.annotate(places_now=places_now, beds_updated_at=updated_at).filter(
             places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR
         )
-    # Equirectangular: exact enough to order places within a few hundred kilometres.
-    scale = math.cos(math.radians(origin.latitude))
-    dy = ExpressionWrapper((latitude - Value(origin.latitude)) * Value(KM_PER_DEGREE), output_field=FloatField())
-    dx = ExpressionWrapper(
-        (longitude - Value(origin.longitude)) * Value(KM_PER_DEGREE * scale), output_field=FloatField()
-    )
-    return rows.annotate(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())).filter(
-        d2__lte=radius * radius
-    )
+    d2 = query_layer.squared_distance_km(origin, latitude, longitude)
+    return rows.annotate(d2=d2).filter(d2__lte=radius * radius)
 
 
 def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchResults:

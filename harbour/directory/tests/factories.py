@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from harbour.directory import places, vocabulary
-from harbour.directory.demo_load import taxonomies_ensure
+from harbour.directory.actions import taxonomies_ensure
 from harbour.directory.models import (
     Address,
     Attribute,

@@ -25,7 +25,7 @@ from django.test import Client
 from django.utils import timezone
 
 from harbour.directory import bench, places, vocabulary
-from harbour.directory.demo_load import taxonomies_ensure
+from harbour.directory.actions import taxonomies_ensure
 from harbour.directory.interchange import import_path
 from harbour.directory.models import HSDS_MODELS, Location, Service
 from harbour.directory.search import SearchQuery, search
