@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
 from harbour.demo.directory_load import demo_directory_load
 from harbour.demo.stats_load import demo_statistics_load
@@ -108,7 +108,7 @@ class Command(BaseCommand):
             )
             group.organisations.set([organisations[key] for key in row["organisations"]])
         for row in data["cases"]:
-            case_open(by=members[row["created_by"]], summary=row["summary"])
+            case_open(by=members[row["created_by"]], summary=row["summary"], consent=CASE_CONSENT)
 
     def _load_network_life(self, data: dict[str, Any]) -> None:
         """Demo organisation profiles, announcements with replies, meetings and tracker entries."""
