@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
+    "harbour.respond",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,8 @@ CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
 MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
 HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
 HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
+# A response plan not reviewed for this many days is stale, and its owner is reminded.
+HARBOUR_PLAN_REVIEW_DAYS = env_int("HARBOUR_PLAN_REVIEW_DAYS", 180)
 
 # --- rights ---------------------------------------------------------------
 # Library uploads share MEDIA_ROOT (above); they are never served by URL either:

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("harbour.directory.urls")),
     path("", include("harbour.screening.urls")),
     path("", include("harbour.rights.urls")),
+    path("members/respond/", include("harbour.respond.urls")),
     prefix_default_language=True,
 )
 

@@ -229,6 +229,8 @@ def worker(request: HttpRequest) -> HttpResponse:
         province=province,
         postcode=postcode,
         may_open_case=member.role in (Role.CASE_WORKER, Role.ORG_ADMIN),
+        # Higher apps fill the page's "screening.result" slot from these plain values (core/slots.py).
+        indicators_present=bool(context["signs"] or context["forced_labour"]),
     )
     return render(request, "screening/worker_result.html", context)
 
