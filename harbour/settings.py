@@ -85,7 +85,36 @@ def old_master_keys(name: str) -> list[bytes]:
     return [decode_master_key(name, raw) for raw in env_list(name, [])]
 
 
+def master_key_file() -> Path | None:
+    """The file the master key is read from, or None when it comes from the environment itself."""
+    if os.environ.get("HARBOUR_MASTER_KEY"):
+        return None
+    named = os.environ.get("HARBOUR_MASTER_KEY_FILE")
+    return Path(named) if named else STATE_DIR / "master-key"
+
+
+def refuse_key_beside_data(key_file: Path | None, data_dirs: dict[str, Path]) -> None:
+    """Stop when the master key lies in the same folder tree as the data it protects.
+
+    A copy of a folder that holds both the database (or the backups, or the
+    attachments) and the key decrypts everything; in production they must live
+    apart, so that a stolen backup or disk image reads as noise.
+    """
+    if key_file is None:
+        return
+    key_dir = key_file.resolve().parent
+    for what, folder in data_dirs.items():
+        folder = folder.resolve()
+        if folder.is_relative_to(key_dir) or key_dir.is_relative_to(folder):
+            raise ImproperlyConfigured(
+                f"The master key file {key_file} lies in the same folder tree as the {what} ({folder}). "
+                "In production keep it apart (docs/deploy.md), or set HARBOUR_MASTER_KEY from a secrets manager."
+            )
+
+
 DEBUG = env_bool("HARBOUR_DEBUG", False)
+# Production mode refuses configurations that are fine on a laptop but unsafe for real data.
+HARBOUR_PRODUCTION = env_bool("HARBOUR_PRODUCTION", False)
 SECRET_KEY = secret_from_env_or_file("HARBOUR_SECRET_KEY")
 HARBOUR_MASTER_KEY = decode_master_key("HARBOUR_MASTER_KEY", secret_from_env_or_file("HARBOUR_MASTER_KEY"))
 HARBOUR_OLD_MASTER_KEYS = old_master_keys("HARBOUR_OLD_MASTER_KEYS")
@@ -275,11 +304,19 @@ TASKS = {
 # Never mail error reports: they would carry request data.
 ADMINS: list[tuple[str, str]] = []
 DEFAULT_EXCEPTION_REPORTER_FILTER = "harbour.core.middleware.ForgetfulExceptionReporterFilter"
+# HARBOUR_LOG_FORMAT=json writes one JSON object a line (time, level, logger, message) for a log
+# collector; the message is the same, and carries no personal data either way.
+HARBOUR_LOG_FORMAT = env_str("HARBOUR_LOG_FORMAT", "plain")
+if HARBOUR_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"HARBOUR_LOG_FORMAT must be plain or json, not {HARBOUR_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {"()": "harbour.logformat.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "WARNING")},
 }
 
@@ -307,6 +344,16 @@ HARBOUR_PLAN_REVIEW_DAYS = env_int("HARBOUR_PLAN_REVIEW_DAYS", 180)
 # harbour.rights.views.library hands them out after checking who may see them.
 # Uploaded files are readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
+
+# --- operations: backups and where the key may live (docs/deploy.md) ---
+HARBOUR_BACKUP_DIR = Path(env_str("HARBOUR_BACKUP_DIR", str(STATE_DIR / "backups")))
+if HARBOUR_PRODUCTION:
+    if DEBUG or HARBOUR_DEMO:
+        raise ImproperlyConfigured("HARBOUR_PRODUCTION cannot be combined with HARBOUR_DEBUG or HARBOUR_DEMO.")
+    _data_dirs = {"attachments and uploads": MEDIA_ROOT, "backups": HARBOUR_BACKUP_DIR}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        _data_dirs["database"] = Path(str(DATABASES["default"]["NAME"])).parent
+    refuse_key_beside_data(master_key_file(), _data_dirs)
 # The rights pages' offline worker is a static file whose scope is /<language>/rights/.
 from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own
 

@@ -7,6 +7,7 @@ from harbour.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("api/hsds/", include("harbour.directory.api_urls")),
 ]
 

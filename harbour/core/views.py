@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from harbour.core import access
+from harbour.core import access, readiness
 from harbour.core.responses import error_page
 
 
@@ -22,7 +22,16 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @access.public
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Says nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@access.public
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers and every migration is applied. One word, no detail."""
+    if readiness.ready():
+        return HttpResponse("ready", content_type="text/plain")
+    return HttpResponse("not ready", content_type="text/plain", status=503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -83,12 +83,16 @@ def invitation_send(*, by: Member, organisation: Organisation, email: str, role:
         raise ActionRefused(_("Only a network coordinator can invite another coordinator."))
     email = email.strip().lower()
     existing = Member.objects.filter(email__iexact=email, is_active=True).first()
-    if existing is not None:
-        if existing.organisation_id == organisation.pk:
-            raise ActionRefused(_("This person is already a member of this organisation."))
+    if existing is not None and existing.organisation_id == organisation.pk:
+        raise ActionRefused(_("This person is already a member of this organisation."))
+    if existing is not None and by.is_coordinator:
+        # Coordinators see every organisation's members while vetting: telling them hides nothing.
         raise ActionRefused(
             _("This person belongs to another organisation. They must leave it before joining this one.")
         )
+    # For anyone else the answer is the same whatever the address, so an administrator cannot
+    # learn that an email belongs to another organisation or to a liaison: the invitation is
+    # filed and an email goes out, but one that holds no link when the address already has an account.
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).update(
@@ -102,22 +106,29 @@ def invitation_send(*, by: Member, organisation: Organisation, email: str, role:
             invited_by=by,
             expires_at=Invitation.default_expiry(),
         )
-        link = _absolute(reverse("network:invitation_accept", kwargs={"token": token}))
-        email_send(
-            to=email,
-            subject=_("You are invited to join %(organisation)s on Harbour") % {"organisation": organisation},
-            body=_(
+        names = {"inviter": by.full_name, "organisation": organisation, "role": Role(role).label}
+        if existing is None:
+            link = _absolute(reverse("network:invitation_accept", kwargs={"token": token}))
+            body = _(
                 "%(inviter)s invited you to join %(organisation)s on Harbour as %(role)s.\n\n"
                 "Open this link to choose your password. It works once and expires on %(expires)s:\n"
                 "%(link)s\n\nIf you did not expect this, ignore this message."
+            ) % {**names, "expires": f"{invitation.expires_at:%Y-%m-%d}", "link": link}
+        else:
+            body = (
+                _(
+                    "%(inviter)s invited you to join %(organisation)s on Harbour as %(role)s.\n\n"
+                    "Your address already has a Harbour account with another organisation, and an account "
+                    "belongs to one organisation at a time. If you are moving, ask an administrator of your "
+                    "current organisation to remove you, then ask %(inviter)s for a new invitation.\n\n"
+                    "If you did not expect this, ignore this message."
+                )
+                % names
             )
-            % {
-                "inviter": by.full_name,
-                "organisation": organisation,
-                "role": Role(role).label,
-                "expires": f"{invitation.expires_at:%Y-%m-%d}",
-                "link": link,
-            },
+        email_send(
+            to=email,
+            subject=_("You are invited to join %(organisation)s on Harbour") % {"organisation": organisation},
+            body=body,
         )
     return invitation
 
@@ -525,13 +536,13 @@ def meeting_save(*, by: Member, meeting: Meeting) -> Meeting:
 def meeting_report_attach(*, by: Member, meeting: Meeting, title: str, upload: UploadedFile) -> MeetingReport:
     if not may_address(by, audience=meeting.audience, working_group=meeting.working_group):
         raise ActionRefused(_("Only the meeting's organisers can attach reports."))
-    filename = Path(upload.name or "report").name[:200]
+    # The uploader's file name (it may name a person) decides the kind and is then forgotten.
     upload.seek(0)
-    content_type = MeetingReport.kind_of(filename, upload.read(8192))
+    content_type = MeetingReport.kind_of(Path(upload.name or "").name, upload.read(8192))
     upload.seek(0)
     if content_type is None:
         raise ActionRefused(_("This kind of file cannot be attached."))
-    report = MeetingReport(meeting=meeting, title=title, filename=filename, content_type=content_type, uploaded_by=by)
+    report = MeetingReport(meeting=meeting, title=title, content_type=content_type, uploaded_by=by)
     report.file.save("report", upload, save=False)
     report.save()
     return report

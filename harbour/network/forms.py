@@ -189,37 +189,64 @@ class VettingForm(forms.Form):
 
 
 class _AddressedForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The audience fields shared by announcements and meetings, limited to what the author may address."""
+    """Whom an announcement or a meeting is for, as one explicit choice among what the author may address.
+
+    One field, with nothing chosen at first: separate "audience", "group" and "province" fields let a
+    coordinator pick a group while the audience stayed on the whole network, and send to everyone.
+    """
 
     audiences: tuple[str, ...] = (Audience.WORKING_GROUP, Audience.PROVINCE, Audience.NETWORK)
+    send_to = forms.ChoiceField(label=_("Send to"))
+    send_to_label: Any = _("Send to")
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups = WorkingGroup.objects.all()
+        groups = WorkingGroup.objects.order_by("name")
         audiences = list(self.audiences)
         if not member.is_coordinator:
             groups = groups.filter(representative=member)
             audiences = [Audience.WORKING_GROUP]
-        self.fields["audience"].choices = [(a, Audience(a).label) for a in audiences]  # type: ignore[attr-defined]
-        self.fields["audience"].widget = forms.RadioSelect(choices=self.fields["audience"].choices)  # type: ignore[attr-defined]
-        self.fields["working_group"].queryset = groups  # type: ignore[attr-defined]
-        if "province" in self.fields:
-            self.fields["province"].choices = [("", "—"), *Province.choices]  # type: ignore[attr-defined]
+        choices: list[Any] = [("", _("Choose who receives it"))]
+        if Audience.NETWORK in audiences:
+            choices.append((Audience.NETWORK.value, _("The whole network")))
+        if Audience.PROVINCE in audiences:
+            provinces = [(f"{Audience.PROVINCE}:{code}", label) for code, label in Province.choices]
+            choices.append((_("One province or territory"), provinces))
+        if Audience.WORKING_GROUP in audiences:
+            group_choices = [(f"{Audience.WORKING_GROUP}:{group.pk}", group.name) for group in groups]
+            choices.append((_("One working group"), group_choices))
+        self.fields["send_to"].choices = choices  # type: ignore[attr-defined]
+        self.fields["send_to"].label = self.send_to_label
+        self._groups = {str(group.pk): group for group in groups}
+        if self.instance.pk is not None:
+            self.initial["send_to"] = self._send_to_value(self.instance)
+        self.order_fields(["send_to"])
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        audience = cleaned.get("audience")
-        if audience == Audience.WORKING_GROUP and not cleaned.get("working_group"):
-            self.add_error("working_group", _("Choose the working group."))
-        if audience == Audience.PROVINCE and not cleaned.get("province"):
-            self.add_error("province", _("Choose the province or territory."))
-        return cleaned
+    @staticmethod
+    def _send_to_value(addressed: Any) -> str:
+        if addressed.audience == Audience.WORKING_GROUP:
+            return f"{Audience.WORKING_GROUP}:{addressed.working_group_id}"
+        if addressed.audience == Audience.PROVINCE:
+            return f"{Audience.PROVINCE}:{addressed.province}"
+        return str(Audience.NETWORK)
+
+    def clean_send_to(self) -> str:
+        """Puts the choice on the instance as its audience and its group or province."""
+        value: str = self.cleaned_data["send_to"]
+        audience, _sep, which = value.partition(":")
+        self.instance.audience = audience
+        self.instance.working_group = self._groups[which] if audience == Audience.WORKING_GROUP else None
+        self.instance.province = which if audience == Audience.PROVINCE else ""
+        self.cleaned_data.update(
+            audience=audience, working_group=self.instance.working_group, province=self.instance.province
+        )
+        return value
 
 
 class AnnouncementForm(_AddressedForm):
     class Meta:
         model = Announcement
-        fields = ["audience", "working_group", "province", "open_to_liaisons", "subject", "body"]
+        fields = ["open_to_liaisons", "subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
 
 
@@ -250,6 +277,7 @@ def _datetime_field(label: Any, *, required: bool) -> forms.DateTimeField:
 
 class MeetingForm(_AddressedForm):
     audiences = (Audience.WORKING_GROUP, Audience.NETWORK)
+    send_to_label = _("For")
     starts_at = _datetime_field(_("Starts at"), required=True)
     ends_at = _datetime_field(_("Ends at"), required=False)
 
@@ -257,8 +285,6 @@ class MeetingForm(_AddressedForm):
         formfield_callback = _https_by_default
         model = Meeting
         fields = [
-            "audience",
-            "working_group",
             "open_to_liaisons",
             "title",
             "starts_at",
@@ -271,7 +297,7 @@ class MeetingForm(_AddressedForm):
         widgets = {"agenda": forms.Textarea(attrs={"rows": 6}), "minutes": forms.Textarea(attrs={"rows": 8})}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("place") and not cleaned.get("online_link"):
             self.add_error("place", _("Give a place, an online link, or both."))
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")

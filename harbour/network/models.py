@@ -382,6 +382,12 @@ class Addressed(models.Model):
             members = members.exclude(role=Role.LIAISON).exclude(organisation__kind__in=Organisation.STATE_KINDS)
         return members.select_related("organisation").distinct()
 
+    def audience_reach(self) -> tuple[int, int]:
+        """How many members this is for, and how many of them are emailed each message (one query)."""
+        choices = list(self.audience_members().values_list("announcement_delivery", "role"))
+        emailed = [choice or ROLE_DEFAULT_DELIVERY.get(role, Delivery.DIGEST) for choice, role in choices]
+        return len(choices), emailed.count(Delivery.EVERY)
+
 
 class Announcement(Addressed):
     """A message to a working group, a province or the network: the network's listserv."""
@@ -440,7 +446,7 @@ class Meeting(Addressed):
 
 
 def _report_path(instance: MeetingReport, filename: str) -> str:
-    # A random name: the original one is kept for display only and never reaches the file system.
+    # A random name: the uploader's file name may name a person, so it is never kept.
     return f"network/meeting-reports/{secrets.token_hex(16)}"
 
 
@@ -462,7 +468,6 @@ class MeetingReport(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=_report_path)
-    filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -472,6 +477,16 @@ class MeetingReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def ending(self) -> str:
+        """The ending of a name for this kind of file, such as ".pdf"."""
+        return next((end for end, (kind, _start) in self.KINDS.items() if kind == self.content_type), "")
+
+    @property
+    def download_name(self) -> str:
+        """The name a download gets: Harbour's own, never the uploader's."""
+        return f"harbour-meeting-report-{self.pk}{self.ending}"
 
     @classmethod
     def kind_of(cls, filename: str, head: bytes) -> str | None:

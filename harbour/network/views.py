@@ -473,7 +473,15 @@ def announcement_new(request: HttpRequest) -> HttpResponse:
     if not actions.may_address_anything(member):
         return access.forbidden(request)
     form = AnnouncementForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
+    # Nothing is sent before the author has seen how many members it goes to and pressed "send".
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
+        if "send" not in request.POST:
+            recipients, emailed = form.instance.audience_reach()
+            return render(
+                request,
+                "network/announcement_confirm.html",
+                {"form": form, "announcement": form.instance, "recipients": recipients, "emailed": emailed},
+            )
         try:
             announcement = actions.announcement_send(
                 by=member,
@@ -499,7 +507,7 @@ def announcement_new(request: HttpRequest) -> HttpResponse:
                 "Members who chose every message get it by email now; the others find it in their daily digest "
                 "and in the archive. Never write about a person here."
             ),
-            "submit": _("Send"),
+            "submit": _("Check before sending"),
         },
     )
 
@@ -675,7 +683,7 @@ def meeting_report(request: HttpRequest, report_id: int) -> HttpResponse:
     report = get_object_or_404(
         MeetingReport.objects.filter(meeting__in=Meeting.objects.visible_to(_member(request))), pk=report_id
     )
-    return stored_file(report.file, filename=report.filename, content_type=report.content_type)
+    return stored_file(report.file, filename=report.download_name, content_type=report.content_type)
 
 
 # Organisation profiles and the directory of partners.

@@ -15,7 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 STRONG = re.compile(r"\*\*([^*\n]+)\*\*")
-ALLOWED_SCHEMES = ("https://", "http://", "tel:", "/")
+ALLOWED_SCHEMES = ("https://", "http://", "tel:")
+# A path on this site: one slash, then only the characters of a URL path and query. Browsers read a
+# backslash as a slash, so "/\\evil.example/x" would leave the site like "//evil.example/x".
+SITE_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*")
 
 
 def _inline(text: str) -> str:
@@ -24,7 +27,7 @@ def _inline(text: str) -> str:
     def link(match: re.Match[str]) -> str:
         label, address = match.group(1), match.group(2)
         # escape() turned & into &amp; already; the address is checked on its escaped form.
-        if not address.startswith(ALLOWED_SCHEMES) or address.startswith("//"):
+        if "\\" in address or not (address.startswith(ALLOWED_SCHEMES) or SITE_PATH.fullmatch(address)):
             return match.group(0)
         return f'<a href="{address}">{label}</a>'
 

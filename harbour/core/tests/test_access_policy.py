@@ -28,6 +28,7 @@ from harbour.testing import EVERYONE, MEMBERS, VETTED_MEMBERS, Cast, app_access_
 # take arguments), so every new view gets a deliberate answer to "who may use this?".
 FOUNDATION_EXPECTED: dict[str, AbstractSet[str]] = {
     "healthz": EVERYONE,
+    "readyz": EVERYONE,
     "home": EVERYONE,
     "privacy": EVERYONE,
     "network:sign_in": EVERYONE,

@@ -80,3 +80,14 @@ def test_identifying_headers_never_reach_a_view() -> None:
     forget_client_middleware(view)(fake)
     assert "203.0.113.9" not in repr(seen) and "Marker" not in repr(seen)
     assert seen["HTTP_ACCEPT_LANGUAGE"] == "fr"
+
+
+@pytest.mark.django_db
+def test_the_footer_says_what_is_kept_for_each_audience(cast: Cast) -> None:
+    visitor = Client().get(reverse("home")).content.decode()
+    assert "Harbour keeps no record of who visits these pages." in visitor
+    member = Client()
+    member.force_login(cast.bob)
+    page = member.get(reverse("network:dashboard")).content.decode()
+    assert "no record of who visits these pages" not in page
+    assert "keeps each sign-in" in page and "audit log" in page

@@ -75,7 +75,6 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         title="Walk report",
         defaults={
             "file": SAMPLE_REPORT,
-            "filename": "minutes.txt",
             "content_type": "text/plain",
             "uploaded_by": cast.cora,
         },

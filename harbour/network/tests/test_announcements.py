@@ -344,21 +344,63 @@ def test_sending_from_the_page(
 ) -> None:
     client = _client(cast.cora)
     url = reverse("network:announcement_new")
-    response = client.post(url, {"audience": Audience.WORKING_GROUP, "subject": "Kept subject", "body": "Kept body"})
-    assert response.status_code == 200  # no group chosen: the form comes back with what was typed
+    response = client.post(url, {"subject": "Kept subject", "body": "Kept body"})
+    assert response.status_code == 200  # no audience chosen: the form comes back with what was typed
     assert b"Kept subject" in response.content and b"Kept body" in response.content
+    typed = {"send_to": f"group:{groups.toronto.pk}", "subject": "From the page", "body": "x"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url,
-            {
-                "audience": Audience.WORKING_GROUP,
-                "working_group": groups.toronto.pk,
-                "subject": "From the page",
-                "body": "x",
-            },
-        )
+        response = client.post(url, {**typed, "send": "1"})
     assert response.status_code == 302
     assert smtp.recipients() == {"alice@cast.example"}  # bob and hana take the digest by default
+
+
+def test_the_audience_is_one_explicit_choice_and_the_author_sees_how_many_receive_it(
+    cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Picking a group while a default audience stayed on "the whole network" once sent to everyone."""
+    client = _client(cast.cora)
+    url = reverse("network:announcement_new")
+    page = client.get(url).content.decode()
+    assert re.findall(r'<option value="[^"]+"[^>]* selected', page) == []  # nothing chosen for the author
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"audience": Audience.NETWORK, "working_group": groups.toronto.pk, "subject": "Beds", "body": "x"}
+        )
+    assert response.status_code == 200 and b"errorlist" in response.content
+    assert not Announcement.objects.exists() and smtp.received == []
+
+    typed = {"send_to": f"group:{groups.toronto.pk}", "subject": "Beds in Toronto", "body": "Who has room?"}
+    with django_capture_on_commit_callbacks(execute=True):
+        check = client.post(url, typed)
+    assert check.status_code == 200
+    page = check.content.decode()
+    # alice, bob and hana are in the Toronto group; only alice (an administrator) takes every message.
+    assert "To Toronto working group: 3 members will receive it." in page
+    assert "1 of them gets it by email now" in page
+    assert "Send to 3 members" in page and "Who has room?" in page
+    assert not Announcement.objects.exists() and smtp.received == []
+
+    changed = client.post(url, {**typed, "change": "1"})
+    assert changed.status_code == 200 and b'name="send_to"' in changed.content and b"Beds in Toronto" in changed.content
+    assert re.search(rf'<option value="group:{groups.toronto.pk}" selected>', changed.content.decode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {**typed, "send": "1"})
+    assert sent.status_code == 302
+    announcement = Announcement.objects.get()
+    assert (announcement.audience, announcement.working_group) == (Audience.WORKING_GROUP, groups.toronto)
+    assert smtp.recipients() == {"alice@cast.example"}
+
+
+def test_a_representative_can_choose_only_their_own_group(cast: Cast, groups: Groups) -> None:
+    groups.toronto.representative = cast.alice
+    groups.toronto.save()
+    client = _client(cast.alice)
+    url = reverse("network:announcement_new")
+    for elsewhere in ("network", "province:ON", f"group:{groups.winnipeg.pk}"):
+        response = client.post(url, {"send_to": elsewhere, "subject": "x", "body": "x", "send": "1"})
+        assert response.status_code == 200 and b"errorlist" in response.content
+    assert not Announcement.objects.exists()
 
 
 def test_members_choose_how_they_receive_network_email(cast: Cast) -> None:
@@ -393,7 +435,7 @@ def test_a_recipient_the_mail_server_refuses_does_not_stop_the_others_or_the_pag
     with django_capture_on_commit_callbacks(execute=True):
         response = _client(cast.cora).post(
             reverse("network:announcement_new"),
-            {"audience": Audience.WORKING_GROUP, "working_group": groups.toronto.pk, "subject": "Beds", "body": "x"},
+            {"send_to": f"group:{groups.toronto.pk}", "subject": "Beds", "body": "x", "send": "1"},
         )
     assert response.status_code == 302
     assert Announcement.objects.filter(subject="Beds").exists()

@@ -76,11 +76,53 @@ def test_a_weak_password_keeps_what_was_typed(cast: Cast, django_capture_on_comm
     assert "errorlist" in body
 
 
+def _staff_page_after_inviting(client: Client, email: str) -> str:
+    """The staff page an administrator lands on after inviting `email`, with that address blanked out."""
+    response = client.post(
+        reverse("network:organisation_staff"), {"email": email, "role": Role.CASE_WORKER}, follow=True
+    )
+    assert response.redirect_chain == [(reverse("network:organisation_staff"), 302)]
+    page = response.content.decode().replace(email, "[address]")
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return re.sub(r"/invitations/\d+/", "/invitations/[id]/", page)
+
+
 @pytest.mark.django_db
-def test_a_member_of_another_organisation_cannot_be_invited(cast: Cast) -> None:
+def test_the_staff_page_answers_the_same_whatever_the_address(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An administrator cannot learn that an address belongs to another organisation or to a liaison."""
+    client = Client()
+    client.force_login(cast.alice)
+    pages = []
+    for email in ("nobody-yet@cast.example", "carol@cast.example", "lee@cast.example"):
+        with django_capture_on_commit_callbacks(execute=True):
+            pages.append(_staff_page_after_inviting(client, email))
+        Invitation.objects.filter(email=email).update(revoked_at=timezone.now())  # keep the pending list alike
+        assert mail.outbox[-1].to == [email]
+    assert pages[0] == pages[1] == pages[2]
+    assert "Invitation sent to [address]" in pages[0]
+    # The person who already has an account is told so, and gets no link to take over anything.
+    carol_mail = str(mail.outbox[1].body)
+    assert "already has a Harbour account" in carol_mail
+    assert "http" not in carol_mail
+    assert Member.objects.get(pk=cast.carol.pk).organisation == cast.prairie_clinic
+
+
+@pytest.mark.django_db
+def test_a_coordinator_is_told_the_address_belongs_to_another_organisation(cast: Cast) -> None:
+    # Coordinators read every organisation's members while vetting: the answer hides nothing from them.
     with pytest.raises(actions.ActionRefused, match="belongs to another organisation"):
         actions.invitation_send(
-            by=cast.alice, organisation=cast.harbour_house, email="carol@cast.example", role=Role.CASE_WORKER
+            by=cast.cora, organisation=cast.harbour_house, email="carol@cast.example", role=Role.CASE_WORKER
+        )
+
+
+@pytest.mark.django_db
+def test_an_administrator_is_told_when_the_person_is_already_on_their_own_staff(cast: Cast) -> None:
+    with pytest.raises(actions.ActionRefused, match="already a member of this organisation"):
+        actions.invitation_send(
+            by=cast.alice, organisation=cast.harbour_house, email="bob@cast.example", role=Role.CASE_WORKER
         )
 
 

@@ -86,8 +86,7 @@ def test_a_moved_meeting_is_reminded_again_for_its_new_date(
     response = _client(cast.cora).post(
         reverse("network:meeting_edit", args=[meeting.pk]),
         {
-            "audience": Audience.WORKING_GROUP,
-            "working_group": groups.toronto.pk,
+            "send_to": f"group:{groups.toronto.pk}",
             "title": meeting.title,
             "starts_at": f"{new_start:%Y-%m-%dT%H:%M}",
             "place": meeting.place,
@@ -136,7 +135,6 @@ def test_group_meetings_and_their_reports_stay_inside_the_group(cast: Cast, grou
     )
     assert response.status_code == 302
     report = MeetingReport.objects.get()
-    assert report.filename == "minutes.txt"
     assert "minutes" not in Path(report.file.name).name  # stored under a random name
     url = reverse("network:meeting_report", args=[report.pk])
     response = _client(cast.bob).get(url)
@@ -148,6 +146,23 @@ def test_group_meetings_and_their_reports_stay_inside_the_group(cast: Cast, grou
         assert _client(outsider).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
         assert b"Toronto working group" not in _client(outsider).get(reverse("network:meetings")).content
     assert Client().get(url).status_code == 302  # to sign in
+
+
+def test_the_uploaders_file_name_is_kept_nowhere(cast: Cast, groups: Groups) -> None:
+    """A file name may name a person: neither the database nor the download keeps it."""
+    meeting = _meeting(cast, groups)
+    upload = SimpleUploadedFile("statement of Maria Lopez.pdf", b"%PDF-1.7\n%x\n", content_type="application/pdf")
+    response = _client(cast.cora).post(
+        reverse("network:meeting_detail", args=[meeting.pk]), {"title": "Minutes", "file": upload}
+    )
+    assert response.status_code == 302
+    report = MeetingReport.objects.get()
+    stored = [str(value) for value in MeetingReport.objects.values_list().get()]
+    assert not [value for value in stored if "Maria" in value or "statement" in value]
+    download = _client(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
+    assert "Maria" not in download["Content-Disposition"] and download["Content-Disposition"].endswith('.pdf"')
+    page = _client(cast.bob).get(reverse("network:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Maria" not in page and "(PDF)" in page
 
 
 def test_only_organisers_attach_reports_and_only_document_files(cast: Cast, groups: Groups) -> None:
@@ -182,7 +197,7 @@ def test_a_report_is_served_as_the_type_its_name_and_content_show_never_the_one_
     assert report.content_type == "application/pdf"
     response = _client(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["Content-Disposition"] == f'attachment; filename="harbour-meeting-report-{report.pk}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -190,7 +205,7 @@ def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(c
     client = _client(cast.cora)
     url = reverse("network:meeting_new")
     form = {
-        "audience": Audience.NETWORK,
+        "send_to": "network",
         "title": "National meeting",
         "starts_at": "2030-02-05T14:30",
         "agenda": "Launch the strategy",

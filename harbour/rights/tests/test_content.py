@@ -105,6 +105,19 @@ def test_the_text_format_escapes_html_and_refuses_script_links() -> None:
     assert "<strong>now</strong>" in html
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["/\\evil.example/x", "\\\\evil.example/x", "//evil.example/x", "/\\/evil.example", "/%5C%5Cok/\\x", "/x\x01y"],
+)
+def test_a_link_that_would_leave_the_site_is_only_text(address: str) -> None:
+    html = render(f"[help]({address}) here")
+    assert "<a " not in html
+
+
+def test_a_path_on_this_site_is_a_link() -> None:
+    assert '<a href="/fr/rights/?q=pay#top">help</a>' in render("[help](/fr/rights/?q=pay#top)")
+
+
 def test_the_text_format_makes_headings_lists_and_paragraphs() -> None:
     html = render("## Pay\n\n- one\n- two\n\nA paragraph\non two lines.")
     assert html == "<h2>Pay</h2>\n<ul><li>one</li><li>two</li></ul>\n<p>A paragraph on two lines.</p>"
