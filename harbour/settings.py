@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "harbour.screening",
     "harbour.rights",
     "harbour.respond",
+    "harbour.operations",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# Gone when the browser closes, like the session: a year on a shared phone would say Harbour was used.
+CSRF_COOKIE_AGE = None
 
 # Behind a TLS-terminating proxy set HARBOUR_BEHIND_HTTPS_PROXY=true.
 HARBOUR_HTTPS = env_bool("HARBOUR_BEHIND_HTTPS_PROXY", False)

@@ -7,24 +7,28 @@ so a liaison or researcher can never be let in by a typo or a later edit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.contrib.auth.views import redirect_to_login
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from harbour.core.responses import error_page
-from harbour.core.roles import NEVER_PERSON_DATA_ROLES, PERSON_DATA_ROLES, Role
+from harbour.core.roles import ALL_ROLES, NEVER_PERSON_DATA_ROLES, PERSON_DATA_ROLES
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from harbour.network.models import Member
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-ALL_ROLES: frozenset[str] = frozenset(Role.values)
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class Policy:
     def is_public(self) -> bool:
         return self.roles is None
 
-    def allows(self, member: Member | None) -> bool:
+    def allows(self, member: Member | AnonymousUser | None) -> bool:
         if self.roles is None:
             return True
         if member is None or not member.is_authenticated or not member.is_active:
@@ -97,6 +101,38 @@ def policy_of(view: Callable[..., Any]) -> Policy | None:
     return getattr(view, "harbour_access", None)
 
 
+def _views_by_name(
+    patterns: Iterable[URLPattern | URLResolver], namespace: str, found: dict[str, Callable[..., Any]]
+) -> dict[str, Callable[..., Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            _views_by_name(pattern.url_patterns, inner, found)
+        elif pattern.name:
+            # Like reverse(), the first pattern with a name wins.
+            found.setdefault(f"{namespace}{pattern.name}", pattern.callback)
+    return found
+
+
+@functools.cache
+def _view_named(name: str) -> Callable[..., Any]:
+    view = _views_by_name(get_resolver().url_patterns, "", {}).get(name)
+    if view is None:
+        raise NoReverseMatch(f"no view is named {name!r}")
+    return view
+
+
+def may_use(member: Member | AnonymousUser | None, view_name: str) -> bool:
+    """Whether the access policy would let `member` open the view named `view_name` ("cases:case_edit").
+
+    Templates ask this (`{% if user|may_use:"cases:case_edit" %}`) before showing a link, so a
+    link is shown exactly when its page would open. A view without a policy opens to no one; an
+    unknown name raises, as `{% url %}` does.
+    """
+    policy = policy_of(_view_named(view_name))
+    return policy is not None and policy.allows(member)
+
+
 def signed_in_member(request: HttpRequest) -> Member:
     """The member making this request, for views the policy opens to members only.
 
@@ -145,7 +181,21 @@ class AccessPolicyMiddleware:
             return None
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return sign_in_redirect(request)
         if not policy.allows(user):
             return forbidden(request)
         return None
+
+
+def sign_in_redirect(request: HttpRequest, *, notice: str = "") -> HttpResponseRedirect:
+    """To the sign-in page, coming back to this page afterwards.
+
+    Only the path comes back, never the query string: it may hold a searched place or a
+    person's answer, and the sign-in keeps `next` in the session row while it waits for a code.
+    The `notice` says why, from the sign-in page's fixed list; nothing is stored for it
+    (a message would need a cookie or a session for someone who is not signed in).
+    """
+    query = {"next": request.path}
+    if notice:
+        query["notice"] = notice
+    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode(query)}")

@@ -14,13 +14,31 @@ if TYPE_CHECKING:
     from harbour.network.models import Member
 
 P = TypeVar("P", bound=PersonRecord)
+SYSTEM_ACTOR_MAX_LENGTH = 64
 
 
-def audit_write(*, actor: Member, action: str, organisation_id: int, record_type: str, record_id: str) -> AuditEntry:
-    """One audit entry: `actor` did `action` to a record, under `organisation_id` (whose administrators see it)."""
+def audit_write(
+    *,
+    actor: Member | None,
+    action: str,
+    organisation_id: int,
+    record_type: str,
+    record_id: str,
+    system_actor: str = "",
+) -> AuditEntry:
+    """One audit entry: `actor` did `action` to a record, under `organisation_id` (whose administrators see it).
+
+    With no signed-in member (`actor=None`), `system_actor` names what acted instead, for
+    example "retention: expired screening codes"; one of the two is required, never both.
+    """
+    if (actor is None) == (not system_actor):
+        raise ValueError("an audit entry names either a member or a system actor")
+    if len(system_actor) > SYSTEM_ACTOR_MAX_LENGTH:
+        raise ValueError(f"a system actor is named in at most {SYSTEM_ACTOR_MAX_LENGTH} characters")
     return AuditEntry.objects.create(
         actor=actor,
-        actor_role=actor.role,
+        actor_role=actor.role if actor is not None else "",
+        system_actor=system_actor or None,
         organisation_id=organisation_id,
         action=action,
         record_type=record_type,
@@ -28,9 +46,10 @@ def audit_write(*, actor: Member, action: str, organisation_id: int, record_type
     )
 
 
-def audit_record(*, actor: Member, action: str, record: PersonRecord) -> AuditEntry:
+def audit_record(*, actor: Member | None, action: str, record: PersonRecord, system_actor: str = "") -> AuditEntry:
     return audit_write(
         actor=actor,
+        system_actor=system_actor,
         action=action,
         organisation_id=record.organisation_id,
         record_type=record._meta.label_lower,

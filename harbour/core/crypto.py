@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import struct
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -136,14 +138,19 @@ def _aad(key_id: int, context: str, organisation_id: int) -> bytes:
     return f"{TOKEN_PREFIX}:{key_id}:{context}:{organisation_id}".encode()
 
 
-def encrypt(plaintext: str, *, organisation_id: int, context: str) -> str:
+def encrypt_bytes(plaintext: bytes, *, organisation_id: int, context: str) -> str:
+    """A token holding `plaintext` (a file, an image), readable only under the same organisation and context."""
     key = active_key_for(organisation_id)
     nonce = utils.random(_NONCE_BYTES)
     sealed = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext.encode("utf-8"), _aad(key.pk, context, organisation_id), nonce, _key_bytes(key)
+        plaintext, _aad(key.pk, context, organisation_id), nonce, _key_bytes(key)
     )
     body = base64.b64encode(nonce + sealed).decode("ascii")
     return f"{TOKEN_PREFIX}:{key.pk}:{body}"
+
+
+def encrypt(plaintext: str, *, organisation_id: int, context: str) -> str:
+    return encrypt_bytes(plaintext.encode("utf-8"), organisation_id=organisation_id, context=context)
 
 
 def key_id_of(token: str) -> int:
@@ -153,8 +160,8 @@ def key_id_of(token: str) -> int:
     return int(key_id)
 
 
-def decrypt(token: str, *, context: str, organisation_id: int) -> str:
-    """The plaintext of a token read from a row owned by `organisation_id`."""
+def decrypt_bytes(token: str, *, context: str, organisation_id: int) -> bytes:
+    """The bytes in a token read from a row owned by `organisation_id`."""
     from harbour.core.models import DataKey
 
     try:
@@ -169,9 +176,65 @@ def decrypt(token: str, *, context: str, organisation_id: int) -> str:
         raise DecryptionError("this value was encrypted for another organisation")
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
     try:
-        plain = bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            sealed, _aad(key_id, context, organisation_id), nonce, _key_bytes(key)
+        return bytes(
+            bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                sealed, _aad(key_id, context, organisation_id), nonce, _key_bytes(key)
+            )
         )
     except CryptoError:
         raise DecryptionError("ciphertext does not match its key or field") from None
-    return plain.decode("utf-8")
+
+
+def decrypt(token: str, *, context: str, organisation_id: int) -> str:
+    """The plaintext of a token read from a row owned by `organisation_id`."""
+    return decrypt_bytes(token, context=context, organisation_id=organisation_id).decode("utf-8")
+
+
+# Short codes: a few bytes a person copies by hand (a paused screening, a reference to quote).
+# Harbour keeps no copy; the code itself holds the value, sealed with XChaCha20-Poly1305 under a
+# key derived from SECRET_KEY for one purpose, bound to what it is for (`bound_to`), and dated,
+# so it expires. Base32 in groups of five letters: no look-alike symbols, case does not matter.
+
+
+class CodeError(ValueError):
+    """A short code is mistyped, tampered with, bound to something else, or expired."""
+
+
+def _code_key(purpose: str) -> bytes:
+    person = purpose.encode("ascii")
+    if len(person) > 16:
+        raise ValueError(f"a code purpose is at most 16 characters, not {purpose!r}")
+    return hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=person, salt=b"v1").digest()
+
+
+def seal_code(payload: bytes, *, purpose: str, bound_to: str, now: float | None = None) -> str:
+    """A short code holding `payload`, which only `open_code` with the same purpose and binding opens."""
+    issued = int(now if now is not None else time.time())
+    nonce = utils.random(_NONCE_BYTES)
+    sealed = bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        struct.pack(">I", issued) + payload, bound_to.encode("utf-8"), nonce, _code_key(purpose)
+    )
+    text = base64.b32encode(nonce + sealed).decode("ascii").rstrip("=")
+    return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+
+
+def open_code(code: str, *, purpose: str, bound_to: str, max_age_seconds: int, now: float | None = None) -> bytes:
+    """The payload of a short code as typed (spaces, dashes and case ignored); raises CodeError."""
+    text = "".join(character for character in code.upper() if character.isalnum())
+    text += "=" * (-len(text) % 8)
+    try:
+        raw = base64.b32decode(text)
+    except ValueError:
+        raise CodeError("not a code") from None
+    if len(raw) <= _NONCE_BYTES + 4:
+        raise CodeError("not a code")
+    try:
+        plain = bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            raw[_NONCE_BYTES:], bound_to.encode("utf-8"), raw[:_NONCE_BYTES], _code_key(purpose)
+        )
+    except CryptoError:
+        raise CodeError("the code cannot be opened here") from None
+    (issued,) = struct.unpack(">I", plain[:4])
+    if (now if now is not None else time.time()) - issued > max_age_seconds:
+        raise CodeError("the code has expired")
+    return bytes(plain[4:])

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from django.views.debug import SafeExceptionReporterFilter
+
+from harbour.core import access
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -101,15 +100,7 @@ def idle_timeout_middleware(get_response: Handler) -> Handler:
             too_old = isinstance(started, int) and now - started > settings.SESSION_COOKIE_AGE
             if too_old or (isinstance(last, int) and now - last > limit):
                 logout(request)
-                if too_old:
-                    messages.info(request, _("Your session has ended. Please sign in again."))
-                else:
-                    messages.info(
-                        request,
-                        _("You were signed out after %(minutes)d minutes without activity.")
-                        % {"minutes": settings.HARBOUR_IDLE_TIMEOUT_MINUTES},
-                    )
-                return redirect_to_login(request.get_full_path())
+                return access.sign_in_redirect(request, notice="ended" if too_old else "idle")
             request.session["harbour_last_seen"] = now
         return get_response(request)
 

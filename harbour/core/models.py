@@ -63,6 +63,10 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_role = models.CharField(max_length=32, choices=Role.choices)
+    # Set, instead of actor and actor_role, when no member acted: a job, a timer, a person's own
+    # request without an account. Nullable so the column is added in place: SQLite would rebuild the
+    # table for a default, and a rebuilt table loses its append-only triggers.
+    system_actor = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - see above
     organisation = models.ForeignKey(
         "network.Organisation",
         on_delete=models.DO_NOTHING,
@@ -78,7 +82,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["organisation", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.record_type} {self.record_id}"
+        who = self.system_actor or self.actor_role
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.record_type} {self.record_id}"
 
 
 class UnscopedPersonRecordRead(Exception):

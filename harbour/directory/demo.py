@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from harbour.core.reference import LANGUAGE_ENGLISH_NAMES
 from harbour.directory import places
 from harbour.directory import vocabulary as v
 
@@ -534,7 +535,7 @@ class _Builder:
         extra = [code for code in city.languages if code not in codes]
         codes += r.sample(extra, k=min(len(extra), r.randint(0, 3)))
         return [
-            {"id": _id("language", owner, code), "name": v.LANGUAGE_ENGLISH_NAMES[code], "code": code} for code in codes
+            {"id": _id("language", owner, code), "name": LANGUAGE_ENGLISH_NAMES[code], "code": code} for code in codes
         ]
 
     def attributes(self, owner: str, terms: list[v.Term]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.reference import LANGUAGES
 from harbour.directory import places, vocabulary
 from harbour.directory.models import Service
 from harbour.directory.search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, SearchQuery
@@ -27,46 +28,72 @@ def _kilometre_label(km: int) -> str:
 _kilometres = lazy(_kilometre_label, str)
 
 
+_PLACE_UNKNOWN = _("We do not know this place. Type a Canadian postal code (like M5V 2T6) or a city name.")
+# Coordinates come only from "Use my location": wrong ones mean the location could not be used.
+_LOCATION_UNUSABLE = {
+    key: _("Your location could not be used: it must be in Canada. Type a postal code or a city instead.")
+    for key in ("invalid", "min_value", "max_value")
+}
+
+
 class SearchForm(forms.Form):
     """What a person asks the directory. Read from GET; the place is used for this answer only."""
 
-    q = forms.CharField(label=_("Words to look for"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Words to look for"),
+        required=False,
+        max_length=100,
+        error_messages={"max_length": _("Type at most %(limit_value)d characters in the words to look for.")},
+    )
     place = forms.CharField(
         label=_("Postal code or city"),
         required=False,
         max_length=60,
+        error_messages={"max_length": _("Type at most %(limit_value)d characters for the postal code or city.")},
         help_text=_("For example M5V 2T6, or Winnipeg. Only the first three characters of a postal code are used."),
     )
     # Other apps link with ?postcode= or ?city=; the form shows them in the one place box.
-    postcode = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
-    city = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    postcode = forms.CharField(
+        required=False, max_length=10, widget=forms.HiddenInput, error_messages={"max_length": _PLACE_UNKNOWN}
+    )
+    city = forms.CharField(
+        required=False, max_length=60, widget=forms.HiddenInput, error_messages={"max_length": _PLACE_UNKNOWN}
+    )
     # Filled only when the person presses "Use my location" (rounded to about a kilometre).
-    lat = forms.FloatField(required=False, min_value=41.0, max_value=84.0, widget=forms.HiddenInput)
-    lon = forms.FloatField(required=False, min_value=-142.0, max_value=-52.0, widget=forms.HiddenInput)
+    lat = forms.FloatField(
+        required=False, min_value=41.0, max_value=84.0, widget=forms.HiddenInput, error_messages=_LOCATION_UNUSABLE
+    )
+    lon = forms.FloatField(
+        required=False, min_value=-142.0, max_value=-52.0, widget=forms.HiddenInput, error_messages=_LOCATION_UNUSABLE
+    )
     radius = forms.TypedChoiceField(
         label=_("Within"),
         choices=[(str(km), _kilometres(km)) for km in RADIUS_CHOICES_KM],
         coerce=float,
         required=False,
         empty_value=None,
+        error_messages={"invalid_choice": _("Choose a distance from the list.")},
     )
     need = forms.MultipleChoiceField(
         label=_("What do you need?"),
         choices=_choices(vocabulary.NEEDS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a need we know. Choose needs from the list.")},
     )
     population = forms.MultipleChoiceField(
         label=_("Who is it for?"),
         choices=_choices(vocabulary.POPULATIONS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a group of people we know. Choose from the list.")},
     )
     language = forms.MultipleChoiceField(
         label=_("Languages spoken"),
-        choices=list(vocabulary.LANGUAGES),
+        choices=list(LANGUAGES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a language we know. Choose languages from the list.")},
     )
     status_safe = forms.BooleanField(
         label=_("Safe regardless of immigration status"),
@@ -108,10 +135,7 @@ class SearchForm(forms.Form):
                 origin = places.place_point(typed)
                 self.origin_label = typed
             if origin is None:
-                self.add_error(
-                    "place",
-                    _("We do not know this place. Type a Canadian postal code (like M5V 2T6) or a city name."),
-                )
+                self.add_error("place", _PLACE_UNKNOWN)
             # Show what was typed in the one box, wherever it came from.
             shown = QueryDict(mutable=True)
             shown.update(self.data)

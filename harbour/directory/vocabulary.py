@@ -165,60 +165,6 @@ def open_eligibility_term_id(oe_id: str) -> str:
     return str(uuid.uuid5(HARBOUR_NAMESPACE, f"term:{OPEN_ELIGIBILITY_TAXONOMY.key}:{oe_id}"))
 
 
-# Languages a service can offer, each named in its own language so a person finds theirs
-# whatever language the page is in. Codes are ISO 639-1 where one exists (HSDS language.code).
-LANGUAGES: tuple[tuple[str, str], ...] = (
-    ("en", "English"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("tl", "Tagalog"),
-    ("zh", "中文"),
-    ("pa", "ਪੰਜਾਬੀ"),
-    ("ar", "العربية"),
-    ("uk", "Українська"),
-    ("th", "ไทย"),
-    ("vi", "Tiếng Việt"),
-    ("pt", "Português"),
-    ("ko", "한국어"),
-    ("fa", "فارسی"),
-    ("hi", "हिन्दी"),
-    ("ru", "Русский"),
-    ("so", "Soomaali"),
-    ("ti", "ትግርኛ"),
-    ("ht", "Kreyòl ayisyen"),
-    ("oj", "Anishinaabemowin"),
-    ("cr", "ᓀᐦᐃᔭᐍᐏᐣ"),
-    ("iu", "ᐃᓄᒃᑎᑐᑦ"),
-    ("ase", "ASL"),
-)
-LANGUAGE_NAMES = dict(LANGUAGES)
-# English names, for HSDS language.name in exports.
-LANGUAGE_ENGLISH_NAMES = {
-    "en": "English",
-    "fr": "French",
-    "es": "Spanish",
-    "tl": "Tagalog",
-    "zh": "Chinese",
-    "pa": "Punjabi",
-    "ar": "Arabic",
-    "uk": "Ukrainian",
-    "th": "Thai",
-    "vi": "Vietnamese",
-    "pt": "Portuguese",
-    "ko": "Korean",
-    "fa": "Persian",
-    "hi": "Hindi",
-    "ru": "Russian",
-    "so": "Somali",
-    "ti": "Tigrinya",
-    "ht": "Haitian Creole",
-    "oj": "Ojibwe",
-    "cr": "Cree",
-    "iu": "Inuktitut",
-    "ase": "American Sign Language",
-}
-
-
 def hsds_taxonomies() -> list[dict[str, str]]:
     """Harbour's taxonomies as HSDS taxonomy objects."""
     return [

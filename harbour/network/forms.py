@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.reference import Province
 from harbour.core.roles import Role
 from harbour.network.models import (
     Announcement,
@@ -22,7 +23,6 @@ from harbour.network.models import (
     MeetingReport,
     Member,
     Organisation,
-    Province,
     Recommendation,
     RecommendationStatus,
     WorkingGroup,

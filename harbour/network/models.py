@@ -19,23 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.fields import EncryptedTextField
+from harbour.core.reference import Province
 from harbour.core.roles import PERSON_DATA_ROLES, TWO_FACTOR_ROLES, Role
-
-
-class Province(models.TextChoices):
-    AB = "AB", _("Alberta")
-    BC = "BC", _("British Columbia")
-    MB = "MB", _("Manitoba")
-    NB = "NB", _("New Brunswick")
-    NL = "NL", _("Newfoundland and Labrador")
-    NS = "NS", _("Nova Scotia")
-    NT = "NT", _("Northwest Territories")
-    NU = "NU", _("Nunavut")
-    ON = "ON", _("Ontario")
-    PE = "PE", _("Prince Edward Island")
-    QC = "QC", _("Quebec")
-    SK = "SK", _("Saskatchewan")
-    YT = "YT", _("Yukon")
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

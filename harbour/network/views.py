@@ -6,20 +6,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -75,10 +79,32 @@ def _member(request: HttpRequest) -> Member:
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """Where to go after signing in: a path on this site, without its query (it may hold a place or an answer)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
+        return urlsplit(target).path
     return ""
+
+
+def _sign_in_notices() -> dict[str, str]:
+    """Why someone is sent to the sign-in page, by the code in its `notice` parameter.
+
+    A code in the address instead of a message: a message for someone who is not signed in
+    would need a cookie or a session.
+    """
+    return {
+        "signed-out": _("You are signed out."),
+        "again": _("Please sign in again."),
+        "ended": _("Your session has ended. Please sign in again."),
+        "idle": _("You were signed out after %(minutes)d minutes without activity.")
+        % {"minutes": settings.HARBOUR_IDLE_TIMEOUT_MINUTES},
+        "password-changed": _("Your password is changed. Sign in with it now."),
+        "account-ready": _("Your account is ready. Sign in to continue."),
+    }
+
+
+def _to_sign_in(notice: str) -> HttpResponse:
+    return redirect(f"{reverse('network:sign_in')}?{urlencode({'notice': notice})}")
 
 
 def _pending_member(request: HttpRequest, *, stage: str) -> Member | None:
@@ -95,14 +121,16 @@ def _pending_member(request: HttpRequest, *, stage: str) -> Member | None:
 
 
 def _restart_sign_in(request: HttpRequest) -> HttpResponse:
-    messages.info(request, _("Please sign in again."))
-    return redirect("network:sign_in")
+    request.session.pop(PENDING_KEY, None)
+    request.session.pop(PENDING_SECRET_KEY, None)
+    return _to_sign_in("again")
 
 
 def _finish_sign_in(request: HttpRequest, member: Member, next_url: str) -> HttpResponse:
     request.session.pop(PENDING_KEY, None)
     request.session.pop(PENDING_SECRET_KEY, None)
     login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.set_expiry(None)  # the session's own lifetime again, after the pending one
     actions.sign_in_succeeded(member=member)
     return redirect(next_url or "network:dashboard")
 
@@ -134,6 +162,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 if not member.has_two_factor and not member.needs_two_factor:
                     return _finish_sign_in(request, member, next_url)
                 request.session.cycle_key()
+                # A pending sign-in's session row lives only as long as its window, and expired rows
+                # (other people's abandoned sign-ins included) are deleted now rather than by a timer.
+                request.session.set_expiry(PENDING_SECONDS)
+                Session.objects.filter(expire_date__lt=timezone.now()).delete()
                 # Enrolling is only offered to a member who has no authenticator yet:
                 # anyone else must prove they hold the one they have.
                 stage = "code" if member.has_two_factor else "enrol"
@@ -144,7 +176,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     "stage": stage,
                 }
                 return redirect("network:two_factor" if stage == "code" else "network:two_factor_setup")
-    return render(request, "network/sign_in.html", {"form": form, "next": next_url})
+    notice = _sign_in_notices().get(request.GET.get("notice", ""), "")
+    return render(request, "network/sign_in.html", {"form": form, "next": next_url, "notice": notice})
 
 
 @access.public
@@ -194,8 +227,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.info(request, _("You are signed out."))
-    return redirect("network:sign_in")
+    return _to_sign_in("signed-out")
 
 
 @access.public
@@ -233,8 +265,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     if request.method == "POST" and form.is_valid():
         member.set_password(form.cleaned_data["password1"])
         member.save(update_fields=["password"])
-        messages.success(request, _("Your password is changed. Sign in with it now."))
-        return redirect("network:sign_in")
+        return _to_sign_in("password-changed")
     return render(request, "network/password_reset_confirm.html", {"form": form})
 
 
@@ -253,8 +284,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except actions.ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, _("Your account is ready. Sign in to continue."))
-            return redirect("network:sign_in")
+            return _to_sign_in("account-ready")
     return render(request, "network/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
@@ -366,7 +396,7 @@ def organisation_audit(request: HttpRequest) -> HttpResponse:
     names: dict[int | None, str] = dict(
         Member.objects.filter(pk__in={e.actor_id for e in page}).values_list("pk", "full_name")
     )
-    rows = [(entry, names.get(entry.actor_id, "")) for entry in page]
+    rows = [(entry, names.get(entry.actor_id) or entry.system_actor or "") for entry in page]
     return render(request, "network/organisation_audit.html", {"page": page, "rows": rows})
 
 

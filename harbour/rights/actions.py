@@ -199,6 +199,7 @@ def resource_add(
     permission_wording: str = "",
     permission_given: bool = False,
     is_published: bool = True,
+    open_to_liaisons: bool = False,
 ) -> Resource:
     """A library item; a personal story is published only with the teller's permission recorded."""
     return resource_edit(
@@ -216,6 +217,7 @@ def resource_add(
         permission_wording=permission_wording,
         permission_given=permission_given,
         is_published=is_published,
+        open_to_liaisons=open_to_liaisons,
     )
 
 
@@ -235,6 +237,7 @@ def resource_edit(
     permission_wording: str,
     permission_given: bool,
     is_published: bool,
+    open_to_liaisons: bool = False,
 ) -> Resource:
     """An editor changes a library item or takes it down (`is_published=False`); a new link or file replaces the old."""
     wording = permission_wording.strip()
@@ -242,6 +245,8 @@ def resource_edit(
         resource.title, resource.kind, resource.description = title, kind, description
         resource.audience, resource.language, resource.visibility = audience, language, visibility
         resource.is_published = is_published
+        # A personal story never reaches government, law enforcement or researchers beyond the public.
+        resource.open_to_liaisons = open_to_liaisons and kind != Resource.Kind.STORY
         if kind == Resource.Kind.STORY and permission_given and wording:
             if wording != resource.permission_wording or resource.permission_recorded_at is None:
                 resource.permission_wording = wording

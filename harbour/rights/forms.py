@@ -99,6 +99,13 @@ class ResourceForm(forms.Form):
     audience = forms.ChoiceField(label=_("For"), choices=Resource.Audience.choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Resource.Visibility.choices)
+    open_to_liaisons = forms.BooleanField(
+        label=_("Members only: also for government and law-enforcement liaisons and researchers"),
+        required=False,
+        help_text=_(
+            "Leave unticked for anything meant for the network's organisations only. Never for a personal story."
+        ),
+    )
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
     permission_wording = forms.CharField(
         label=_("For a personal story: the permission the teller gave, in their words"),

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from harbour.network.models import Province
+from harbour.core.reference import Province
 from harbour.rights.actions import content_version_draft, content_version_publish
 from harbour.rights.models import (
     ContentVersion,

@@ -23,7 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harbour.network.models import Province
+from harbour.core.reference import Province
+from harbour.core.roles import NEVER_PERSON_DATA_ROLES
 
 
 class Topic(models.TextChoices):
@@ -215,9 +216,15 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
 
     def visible_to(self, user: Any) -> ResourceQuerySet:
         published = self.published()
-        if user is not None and user.is_authenticated and user.organisation.is_vetted:
-            return published
-        return published.filter(visibility=Resource.Visibility.PUBLIC)
+        public = Q(visibility=Resource.Visibility.PUBLIC)
+        if user is None or not user.is_authenticated or not user.organisation.is_vetted:
+            return published.filter(public)
+        if user.role in NEVER_PERSON_DATA_ROLES or user.organisation.is_state:
+            # Government and law-enforcement liaisons and researchers: a members-only item only when its
+            # editor opened it to them, and never a personal story.
+            opened = Q(open_to_liaisons=True) & ~Q(kind=Resource.Kind.STORY)
+            return published.filter(public | opened)
+        return published
 
 
 def resource_upload_to(instance: Resource, filename: str) -> str:
@@ -253,6 +260,9 @@ class Resource(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     tags = models.ManyToManyField(Tag, blank=True, related_name="resources")
     visibility = models.CharField(_("who can see it"), max_length=8, choices=Visibility.choices)
+    open_to_liaisons = models.BooleanField(
+        _("also for government and law-enforcement liaisons and researchers"), default=False
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # Personal stories: the teller's permission, as they gave it.
     permission_wording = models.TextField(_("the permission the teller gave, in their words"), blank=True)

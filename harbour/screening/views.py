@@ -24,8 +24,8 @@ from django.views.decorators.http import require_POST
 from harbour.cases import actions as case_actions
 from harbour.cases.models import Consent
 from harbour.core import access
+from harbour.core.reference import Province
 from harbour.core.roles import Role
-from harbour.network.models import Province
 from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
 from harbour.screening.answers import VALUES, Answers

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import case_open
-from harbour.core.audit import audit_purge_window_set
+from harbour.core.audit import audit_purge_window_set, audit_write
 from harbour.core.models import AuditEntry
+from harbour.network.models import Member
 from harbour.testing import Cast
 
 SECRET_TEXT = "Works at the Maple Road greenhouse, afraid of the supervisor"
@@ -106,3 +107,69 @@ def test_organisation_admin_reads_only_their_organisations_entries(cast: Cast) -
     assert [e.record_id for e in entries] == [str(mine.pk)]
     assert b"Bob" in response.content
     assert SECRET_TEXT.encode() not in response.content
+
+
+@pytest.mark.django_db
+def test_an_entry_with_no_signed_in_member_names_the_system_actor(cast: Cast) -> None:
+    entry = audit_write(
+        actor=None,
+        system_actor="retention: expired consents",
+        action=AuditEntry.Action.DELETE,
+        organisation_id=cast.harbour_house.pk,
+        record_type="cases.consent",
+        record_id="12",
+    )
+    entry.refresh_from_db()
+    assert entry.actor_id is None
+    assert entry.actor_role == ""
+    assert entry.system_actor == "retention: expired consents"
+    assert "retention: expired consents delete cases.consent 12" in str(entry)
+
+
+@pytest.mark.django_db
+def test_an_entry_names_a_member_or_a_system_actor_never_both_nor_neither(cast: Cast) -> None:
+    def write(actor: Member | None, system_actor: str) -> AuditEntry:
+        return audit_write(
+            actor=actor,
+            system_actor=system_actor,
+            action="delete",
+            organisation_id=cast.harbour_house.pk,
+            record_type="x",
+            record_id="1",
+        )
+
+    with pytest.raises(ValueError, match="either a member or a system actor"):
+        write(None, "")
+    with pytest.raises(ValueError, match="either a member or a system actor"):
+        write(cast.bob, "retention")
+    with pytest.raises(ValueError, match="at most 64"):
+        write(None, "x" * 65)
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_audit_page_shows_the_system_actor(cast: Cast) -> None:
+    audit_write(
+        actor=None,
+        system_actor="retention: expired consents",
+        action=AuditEntry.Action.DELETE,
+        organisation_id=cast.harbour_house.pk,
+        record_type="cases.consent",
+        record_id="12",
+    )
+    response = signed_in(cast.alice).get(reverse("network:organisation_audit"))
+    assert "retention: expired consents" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_append_only_triggers_survive_the_system_actor_column(cast: Cast) -> None:
+    entry = audit_write(
+        actor=None,
+        system_actor="retention",
+        action="delete",
+        organisation_id=cast.harbour_house.pk,
+        record_type="x",
+        record_id="1",
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(system_actor="someone else")

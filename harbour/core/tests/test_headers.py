@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -91,3 +93,43 @@ def test_the_footer_says_what_is_kept_for_each_audience(cast: Cast) -> None:
     page = member.get(reverse("network:dashboard")).content.decode()
     assert "no record of who visits these pages" not in page
     assert "keeps each sign-in" in page and "audit log" in page
+
+
+def _visitor_cookies(response: Any) -> dict[str, Any]:
+    """Cookies a response sets (a deletion, with an expiry in 1970, leaves nothing on the phone)."""
+    return {name: morsel for name, morsel in response.cookies.items() if "1970" not in str(morsel["expires"])}
+
+
+@pytest.mark.django_db
+def test_visitors_get_no_cookie_outside_a_form_and_none_that_outlives_the_browser(cast: Cast) -> None:
+    from harbour.cases.actions import case_open
+    from harbour.core import access
+    from harbour.core.tests.test_access_policy import all_views, sample_kwargs
+
+    samples = sample_kwargs(cast, case_open(by=cast.bob, summary="x"))
+    responses = {}
+    for name, view in sorted(all_views().items()):
+        policy = access.policy_of(view)
+        if policy is not None and policy.is_public:
+            responses[name] = Client().get(reverse(name, kwargs=samples.get(name, {})))
+    failures = []
+    for name, response in responses.items():
+        for cookie, morsel in _visitor_cookies(response).items():
+            has_form = b'name="csrfmiddlewaretoken"' in response.content
+            if cookie != "csrftoken" or not has_form or morsel["max-age"] or morsel["expires"]:
+                failures.append(f"{name}: {cookie} max-age={morsel['max-age']!r} form={has_form}")
+    # Signing out, and the sign-in steps reached without a pending sign-in: what the phone keeps after each.
+    member = Client()
+    member.force_login(cast.bob)
+    flows = {
+        "sign out": (member, member.post(reverse("network:sign_out"), follow=True)),
+        "code step": (code := Client(), code.get(reverse("network:two_factor"), follow=True)),
+        "enrol step": (enrol := Client(), enrol.get(reverse("network:two_factor_setup"), follow=True)),
+    }
+    assert "You are signed out." in flows["sign out"][1].content.decode()
+    assert "Please sign in again." in flows["code step"][1].content.decode()
+    for name, (client, _response) in flows.items():
+        kept = {cookie: morsel for cookie, morsel in client.cookies.items() if morsel.value}
+        if set(kept) - {"csrftoken"} or any(morsel["max-age"] or morsel["expires"] for morsel in kept.values()):
+            failures.append(f"{name}: {sorted(kept)}")
+    assert failures == []

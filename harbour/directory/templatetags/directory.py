@@ -28,6 +28,6 @@ def days_label(schedule: Schedule) -> str:
 @register.filter
 def language_name(code: str) -> str:
     """A language in its own name, so a reader finds theirs whatever the page's language."""
-    from harbour.directory.vocabulary import LANGUAGE_NAMES
+    from harbour.core.reference import LANGUAGE_NAMES
 
     return LANGUAGE_NAMES.get(code, code)

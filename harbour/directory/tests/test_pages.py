@@ -244,3 +244,30 @@ def test_the_radius_choices_read_in_the_language_of_the_page():
         english = str(dict(SearchForm().fields["radius"].choices)["50"])  # type: ignore[attr-defined]
     assert english == "50 km"
     assert chinese == "50 公里"
+
+
+@pytest.mark.parametrize(
+    ("query", "english", "french"),
+    [
+        ("q=" + "x" * 101, "at most 100 characters", "au plus 100 caractères"),
+        ("place=Toronto&radius=7", "Choose a distance from the list", "Choisissez une distance"),
+        ("place=Toronto&need=no-such-need", "not a need we know", "n’est pas un besoin"),
+        ("place=Toronto&population=zz", "not a group of people we know", "n’est pas un groupe"),
+        ("place=Toronto&language=xx", "not a language we know", "n’est pas une langue"),
+        ("lat=99&lon=-79.4", "Your location could not be used", "Votre position n’a pas pu"),
+        ("lat=north&lon=-79.4", "Your location could not be used", "Votre position n’a pas pu"),
+        ("postcode=" + "M" * 11, "We do not know this place", "Nous ne connaissons pas"),
+    ],
+)
+def test_a_wrong_search_value_is_explained_in_the_readers_language_and_what_was_typed_stays(
+    shelter: Service, query: str, english: str, french: str
+) -> None:
+    for language, expected in (("en", english), ("fr", french)):
+        response = Client().get(url("directory:search", language) + "?" + query + "&q2=unused&free=on")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'id="search-errors"' in page and expected in page, (language, query)
+        assert 'name="free" id="id_free" checked' in page  # the rest of the choices stay
+        name, _sep, value = query.split("&")[-1].partition("=")
+        if name in ("q", "lat"):
+            assert f'value="{value}"' in page  # what was typed is still in the form

@@ -279,3 +279,53 @@ def test_members_of_a_suspended_organisation_keep_only_their_account_pages(cast:
     assert client.get(reverse("network:dashboard")).status_code == 200
     assert client.get(reverse("network:working_groups")).status_code == 403
     assert client.get(reverse("network:organisation_staff")).status_code == 403
+
+
+def _every_session_row() -> str:
+    from django.contrib.sessions.models import Session
+
+    return "\n".join(f"{row.session_key} {row.get_decoded()} {row.session_data}" for row in Session.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_searched_place_in_next_never_reaches_the_session_row(cast: Cast) -> None:
+    """An interrupted page keeps its path for after the sign-in, never its query (a caller's postal code)."""
+    client = Client()
+    response = client.get(reverse("network:partners") + "?city=M5V3L9")
+    assert response.status_code == 302
+    assert "M5V3L9" not in response["Location"]
+    assert response["Location"] == f"{SIGN_IN}?next=%2Fen%2Fmembers%2Fpartners%2F"
+    # A query typed into `next` by hand is dropped too, before it is kept for the code step.
+    step = password_step(client, "bob@cast.example", next="/en/members/partners/?city=M5V3L9")
+    assert step["Location"] == reverse("network:two_factor")  # type: ignore[index]
+    assert "M5V3L9" not in _every_session_row()
+    response = client.post(reverse("network:two_factor"), {"code": current_code()})
+    assert response["Location"] == "/en/members/partners/"
+
+
+@pytest.mark.django_db
+def test_the_idle_timeout_keeps_the_path_but_not_the_query(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.alice)
+    client.get(reverse("network:dashboard"))
+    session = client.session
+    session["harbour_last_seen"] = int(time.time()) - 60 * 60
+    session.save()
+    response = client.get(reverse("network:partners") + "?city=M5V3L9")
+    assert response["Location"] == f"{SIGN_IN}?next=%2Fen%2Fmembers%2Fpartners%2F&notice=idle"
+    assert "minutes without activity" in client.get(response["Location"]).content.decode()
+    assert "M5V3L9" not in _every_session_row()
+
+
+@pytest.mark.django_db
+def test_a_pending_sign_ins_session_row_is_gone_when_its_window_ends(cast: Cast) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    password_step(client, "bob@cast.example")
+    (pending,) = Session.objects.all()
+    assert pending.expire_date <= timezone.now() + timedelta(seconds=300)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # the window has passed
+    password_step(Client(), "alice@cast.example")  # the next sign-in by anyone
+    assert not Session.objects.filter(session_key=pending.session_key).exists()
+    assert client.post(reverse("network:two_factor"), {"code": current_code()})["Location"].startswith(SIGN_IN)

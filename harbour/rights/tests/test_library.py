@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +126,10 @@ def test_members_only_items_are_never_shown_to_visitors(cast: Cast) -> None:
         html = listing(visitor, query)
         assert "Members-only response plan" not in html, query
     assert "Public report on recruitment fees" in listing(visitor)
-    # A liaison is a member of a vetted organisation: members' items are for the network, not person data.
-    for member in (cast.bob, cast.lee):
-        assert "Members-only response plan" in listing(member_client(member))
+    assert "Members-only response plan" in listing(member_client(cast.bob))
+    # Liaisons and researchers get a members-only item only when its editor opened it to them.
+    for member in (cast.lee, cast.rhea):
+        assert "Members-only response plan" not in listing(member_client(member))
     # A member of an organisation waiting for vetting sees only public items.
     assert "Members-only response plan" not in listing(member_client(cast.pat))
 
@@ -305,3 +307,49 @@ def test_changing_a_story_keeps_its_permission_and_refuses_to_drop_it(cast: Cast
     assert response.status_code == 200 and "only with the teller" in response.content.decode()
     story.refresh_from_db()
     assert story.permission_recorded_at == recorded_at and story.is_published
+
+
+# Who reaches each members-only item, by name in the cast: the walk below tries every one of them.
+LIBRARY_EXPECTED = {
+    "Quarterly shelter review": {"alice", "bob", "hana", "carol", "omar", "cora"},
+    "Joint training notes": {"alice", "bob", "hana", "carol", "omar", "cora", "lee", "rhea"},
+    "Story of a garment worker": {"alice", "bob", "hana", "carol", "omar", "cora"},
+}
+
+
+def test_walk_every_members_only_item_with_every_role(cast: Cast) -> None:
+    """A personal story never reaches a liaison or a researcher; other items only when opened to them."""
+    members_only = {"visibility": Resource.Visibility.MEMBERS}
+    items = {
+        "Quarterly shelter review": item(cast, "Quarterly shelter review", **members_only),
+        "Joint training notes": item(cast, "Joint training notes", open_to_liaisons=True, **members_only),
+        # The editor ticked the box for a story too: it is refused.
+        "Story of a garment worker": item(
+            cast,
+            "Story of a garment worker",
+            kind=Resource.Kind.STORY,
+            permission_wording="You may share my story with the network.",
+            permission_given=True,
+            open_to_liaisons=True,
+            file=SimpleUploadedFile("story.pdf", b"%PDF-1.7 my story"),
+            url="",
+            **members_only,
+        ),
+    }
+    people = {"anonymous": None, **cast.members()}
+    failures = []
+    for title, resource in items.items():
+        for who, member in people.items():
+            client = member_client(member) if member is not None else Client()
+            listed = title in listing(client)
+            fetched = resource.file and client.get(f"{LIBRARY}?file={resource.pk}").status_code == 200
+            if listed != (who in LIBRARY_EXPECTED[title]) or (resource.file and fetched != listed):
+                failures.append(f"{title} as {who}: listed {listed}, file {fetched}")
+    assert failures == []
+    assert Resource.objects.get(pk=items["Story of a garment worker"].pk).open_to_liaisons is False
+
+
+def test_the_choice_to_include_liaisons_is_off_by_default(cast: Cast) -> None:
+    page = member_client(cast.alice).get(reverse("rights:resource_new")).content.decode()
+    assert 'name="open_to_liaisons"' in page
+    assert not re.search(r'name="open_to_liaisons"[^>]*checked', page)
