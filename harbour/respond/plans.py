@@ -122,6 +122,18 @@ def may_edit(member: Member, working_group: WorkingGroup, plan: Plan | None = No
     return member.is_org_admin and working_group.organisations.filter(pk=member.organisation_id).exists()
 
 
+def groups_to_plan(member: Member) -> Any:
+    """Working groups without a plan whose plan this member may write (one query)."""
+    groups = WorkingGroup.objects.filter(response_plan__isnull=True).order_by("province", "city")
+    if not member.is_active or not member.organisation.is_vetted or member.organisation.is_state:
+        return groups.none()
+    if member.is_coordinator:
+        return groups
+    if member.is_org_admin:
+        return groups.filter(organisations=member.organisation_id).distinct()
+    return groups.none()
+
+
 def owner_choices(working_group: WorkingGroup) -> Any:
     """Who may own a plan: the network's coordinators and the front line of the group's organisations."""
     front_line = (Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR)

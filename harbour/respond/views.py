@@ -43,8 +43,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     member = access.signed_in_member(request)
     listed = plans.plans_listed()
     rows = [{"plan": plan, "version": plan.newest_first[0], "stale": plan.is_stale()} for plan in listed]  # type: ignore[attr-defined]
-    groups_without = WorkingGroup.objects.filter(response_plan__isnull=True).order_by("province", "city")
-    may_create = [group for group in groups_without if plans.may_edit(member, group)]
+    may_create = list(plans.groups_to_plan(member))
     return render(request, "respond/plan_list.html", {"rows": rows, "may_create": may_create})
 
 
@@ -155,10 +154,9 @@ def _plan_text(form: PlanForm, steps: BaseStepFormSet) -> actions.PlanText:
 def plan_new(request: HttpRequest) -> HttpResponse:
     """A plan for a working group that has none; kept by coordinators and the group's administrators."""
     member = access.signed_in_member(request)
-    editable = [g.pk for g in WorkingGroup.objects.filter(response_plan__isnull=True) if plans.may_edit(member, g)]
-    if not editable:
+    groups = plans.groups_to_plan(member)
+    if not groups.exists():
         raise PermissionDenied
-    groups = WorkingGroup.objects.filter(pk__in=editable).order_by("province", "city")
     chosen_group = groups.filter(pk=request.POST.get("working_group") or request.GET.get("group") or 0).first()
     owners = plans.owner_choices(chosen_group) if chosen_group else plans.owner_choices(groups.first())  # type: ignore[arg-type]
     data = request.POST or None

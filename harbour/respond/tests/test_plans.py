@@ -268,8 +268,9 @@ def test_the_plan_list_reads_a_fixed_number_of_queries(cast: Cast, django_assert
     for index in range(3):
         group = group_make(f"Group {index}", city=f"City {index}", province="ON", organisations=[cast.harbour_house])
         plan_make(group=group, by=cast.alice)
-    client = _client(cast.bob)
-    client.get(reverse("respond:plan_list"))  # warm the session
+    group_make("Without a plan", city="Elsewhere", province="ON", organisations=[cast.harbour_house])
+    client = _client(cast.alice)  # an administrator: also told which groups still need a plan
+    assert "Write the plan of Without a plan" in client.get(reverse("respond:plan_list")).content.decode()
     with CaptureQueriesContext(connection) as counted:
         client.get(reverse("respond:plan_list"))
     group = group_make("Group 9", city="City 9", province="ON", organisations=[cast.harbour_house])
@@ -316,3 +317,24 @@ def test_the_region_plan_shows_on_a_case_of_an_organisation_in_the_group(cast: C
     elsewhere = _client(cast.carol).get(reverse("cases:case_detail", args=[other.reference])).content.decode()
     assert "No working group in this region has a response plan yet." in elsewhere
     assert "Shelter intake line" not in elsewhere
+
+
+def test_the_demo_gives_each_demo_working_group_a_plan_linked_to_nearby_services(cast: Cast):
+    from harbour.directory import places
+    from harbour.network.models import WorkingGroup
+    from harbour.respond.demo import demo_plans_load
+
+    cast.cora.is_demo = True
+    cast.cora.save(update_fields=["is_demo"])
+    group = WorkingGroup.objects.create(name="Toronto (demo)", city="Toronto", province="ON", is_demo=True)
+    shelter = service_make(
+        name="Demo safe beds", needs=["shelter"], point=places.Point(43.65, -79.38), phone="+1 416 555 0177"
+    )
+    assert demo_plans_load() == 1
+    assert demo_plans_load() == 0  # once
+    plan = Plan.objects.get(working_group=group)
+    rows = plans.plan_view(plan).rows
+    linked = [row for row in rows if row.step.service_id]
+    assert [row.service for row in linked] == [shelter]
+    assert linked[0].step.phone == "+1 416 555 0177" and linked[0].problem == ""
+    assert all(row.step.who_fr for row in rows)

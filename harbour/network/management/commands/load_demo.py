@@ -26,6 +26,7 @@ from harbour.network.models import (
     Reply,
     WorkingGroup,
 )
+from harbour.respond.demo import demo_plans_load
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_network.json"
 DEMO_PASSWORD = "harbour-demo-only"  # noqa: S105 - printed for anyone running the demo
@@ -59,6 +60,8 @@ class Command(BaseCommand):
                 self._load_network_life(data)
         # The demo directory links its organisations to the demo network's, so it loads second.
         directory_services = demo_directory_load()
+        # Response plans link to the demo directory's services, so they load after it.
+        demo_plans_load()
         if options["quiet"]:
             return
         if directory_services:
