@@ -341,6 +341,8 @@ HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
 HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
 # A response plan not reviewed for this many days is stale, and its owner is reminded.
 HARBOUR_PLAN_REVIEW_DAYS = env_int("HARBOUR_PLAN_REVIEW_DAYS", 180)
+# A hotline call stays in the call log (and its counts) this long, then run_retention deletes it.
+HARBOUR_CALL_LOG_DAYS = env_int("HARBOUR_CALL_LOG_DAYS", 730)
 
 # --- rights ---------------------------------------------------------------
 # Library uploads share MEDIA_ROOT (above); they are never served by URL either:

@@ -50,7 +50,7 @@ def demo_plans_load() -> int:
             actions.plan_create(
                 by=coordinator,
                 working_group=group,
-                owner=group.representative or coordinator,  # type: ignore[arg-type]
+                owner=group.representative or coordinator,
                 text=actions.PlanText(
                     title=f"{group.city}: action response plan (demo)",
                     title_fr=f"{group.city} : plan d'intervention (démo)",

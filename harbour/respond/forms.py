@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.reference import Province
 from harbour.directory.models import Service
-from harbour.network.models import Member, Province, WorkingGroup
+from harbour.network.models import Member, WorkingGroup
 from harbour.respond import languages, situations
 from harbour.respond.models import Call
 

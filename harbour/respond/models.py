@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from harbour.core.fields import EncryptedTextField
 from harbour.core.models import PersonRecord
-from harbour.network.models import Province, WorkingGroup
+from harbour.core.reference import Province
+from harbour.network.models import WorkingGroup
 from harbour.respond import situations
 
 

@@ -16,14 +16,6 @@ from harbour.core import access
 from harbour.respond import plans
 
 
-def _may_see_plans(request: HttpRequest) -> bool:
-    """Exactly when the plan's own page would open for this member (its declared access policy)."""
-    from harbour.respond import views
-
-    policy = access.policy_of(views.plan_detail)
-    return policy is not None and policy.allows(request.user)  # type: ignore[arg-type]
-
-
 def _plans_html(request: HttpRequest, found: list[Any], *, heading_level: int) -> str:
     shown = [plans.plan_view(plan) for plan in found]
     return render_to_string(
@@ -33,16 +25,16 @@ def _plans_html(request: HttpRequest, found: list[Any], *, heading_level: int) -
 
 def plan_after_screening(request: HttpRequest, values: Mapping[str, Any]) -> str:
     """The response plan of the worker's region, when the screening shows indicators."""
-    member = request.user
-    if not values.get("indicators_present") or not _may_see_plans(request):
+    if not values.get("indicators_present") or not access.may_use(request.user, "respond:plan_detail"):
         return ""
-    found = plans.plans_for_region(organisation_id=member.organisation_id, province=values.get("province") or "")  # type: ignore[union-attr]
+    member = access.signed_in_member(request)
+    found = plans.plans_for_region(organisation_id=member.organisation_id, province=values.get("province") or "")
     return _plans_html(request, found, heading_level=3)
 
 
 def plan_for_case(request: HttpRequest, values: Mapping[str, Any]) -> str:
     """The response plan of the region of the organisation holding the case."""
-    if not _may_see_plans(request):
+    if not access.may_use(request.user, "respond:plan_detail"):
         return ""
     found = plans.plans_for_region(organisation_id=values.get("organisation_id"))
     return _plans_html(request, found, heading_level=2)

@@ -229,3 +229,24 @@ def test_the_console_reads_a_fixed_number_of_queries(cast: Cast, django_assert_n
     )
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("respond:console"))
+
+
+def test_calls_are_forgotten_after_the_retention_period(cast: Cast, settings):
+    from harbour.core import retention
+
+    settings.HARBOUR_CALL_LOG_DAYS = 730
+    facts = actions.CallFacts(
+        province="ON",
+        working_group=None,
+        language="en",
+        topic="labour",
+        interpreter=False,
+        outcome="information",
+        referral_made=False,
+    )
+    old = actions.call_log(by=cast.hana, facts=facts, at=timezone.now() - datetime.timedelta(days=731))
+    recent = actions.call_log(by=cast.hana, facts=facts, at=timezone.now() - datetime.timedelta(days=729))
+    outcomes = {outcome.name: outcome for outcome in retention.run()}
+    assert outcomes["respond: hotline calls"].count == 1
+    assert list(Call.system_objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not Call.system_objects.filter(pk=old.pk).exists()
