@@ -16,11 +16,15 @@ from harbour.core import access
 from harbour.respond import plans
 
 
-def _plans_html(request: HttpRequest, found: list[Any], *, heading_level: int) -> str:
+def _plans_html(request: HttpRequest, found: list[Any], *, heading_level: int, console_link: bool = False) -> str:
     shown = [plans.plan_view(plan) for plan in found]
-    return render_to_string(
-        "respond/_plan_slot.html", {"shown": shown, "heading_level": heading_level}, request=request
-    )
+    context = {
+        "shown": shown,
+        "heading_level": heading_level,
+        # A hotline operator who started the screening from the console finds the way back.
+        "console_link": console_link and access.may_use(request.user, "respond:console"),
+    }
+    return render_to_string("respond/_plan_slot.html", context, request=request)
 
 
 def plan_after_screening(request: HttpRequest, values: Mapping[str, Any]) -> str:
@@ -29,7 +33,7 @@ def plan_after_screening(request: HttpRequest, values: Mapping[str, Any]) -> str
         return ""
     member = access.signed_in_member(request)
     found = plans.plans_for_region(organisation_id=member.organisation_id, province=values.get("province") or "")
-    return _plans_html(request, found, heading_level=3)
+    return _plans_html(request, found, heading_level=3, console_link=True)
 
 
 def plan_for_case(request: HttpRequest, values: Mapping[str, Any]) -> str:

@@ -31,7 +31,8 @@ from harbour.respond.models import Call, Plan, PlanVersion
 # Who reads plans: the network's front line and its coordinators (roles.FRONT_LINE). Liaisons and
 # researchers do not: a plan names the services, lines and people a person is sent to.
 PLAN_READERS = roles.FRONT_LINE
-CALL_LOG_PAGE_SIZE = 100
+# The call log shows the newest calls only: each note shown is decrypted, one key lookup each.
+CALL_LOG_PAGE_SIZE = 50
 
 
 # --- plans ------------------------------------------------------------------------------

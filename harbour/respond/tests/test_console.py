@@ -250,3 +250,39 @@ def test_calls_are_forgotten_after_the_retention_period(cast: Cast, settings):
     assert outcomes["respond: hotline calls"].count == 1
     assert list(Call.system_objects.values_list("pk", flat=True)) == [recent.pk]
     assert not Call.system_objects.filter(pk=old.pk).exists()
+
+
+def test_the_call_log_and_a_plans_history_read_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries):
+    from harbour.respond.views import CALL_LOG_PAGE_SIZE
+
+    facts = actions.CallFacts(
+        province="ON",
+        working_group=None,
+        language="en",
+        topic="labour",
+        interpreter=False,
+        outcome="information",
+        referral_made=False,
+        note="a note",
+    )
+    plan = plan_make(group=group_make("Toronto", city="Toronto", province="ON"), by=cast.cora)
+    # Core's decryption reads each value's key row, so the log costs a query per note shown: it shows a
+    # full page at most, and more calls than a page cost nothing more.
+    for _ in range(CALL_LOG_PAGE_SIZE):
+        actions.call_log(by=cast.hana, facts=facts)
+    client = _client(cast.alice)
+    pages = (reverse("respond:call_list"), reverse("respond:plan_history", args=[plan.pk]))
+    for url in pages:
+        client.get(url)
+    counts = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        counts.append(len(captured.captured_queries))
+    for _ in range(5):
+        actions.call_log(by=cast.hana, facts=facts)
+        actions.plan_review(by=cast.cora, plan=plan)
+        actions.plan_save(by=cast.cora, plan=plan, owner=cast.cora, text=actions.PlanText(title="v"))
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_num_queries(count):
+            client.get(url)
