@@ -280,7 +280,21 @@ def test_the_plan_list_reads_a_fixed_number_of_queries(cast: Cast, django_assert
 
 
 def test_the_plan_prints_as_a_one_page_pdf_in_english_and_french(cast: Cast):
-    plan = plan_make(group=_toronto(cast), by=cast.alice)
+    # A full plan: eight steps, each with what to do in both languages.
+    steps = [actions.StepText(who="Shelter intake line", who_fr="Ligne d'accueil du refuge", phone="+1 416 555 0100")]
+    steps += [
+        actions.StepText(
+            who=f"Service {n}",
+            who_fr=f"Service {n}",
+            phone="+1 416 555 0101",
+            hours="Mon–Fri 09:00–17:00",
+            action="Ask for the intake worker and say the person agreed to be referred. " * 2,
+            action_fr="Demandez l'intervenante d'accueil et dites que la personne a accepté d'être orientée. " * 2,
+            situations=("adult", "labour"),
+        )
+        for n in range(7)
+    ]
+    plan = plan_make(group=_toronto(cast), by=cast.alice, steps=steps)
     client = _client(cast.bob)
     for language, words in (("en", "Shelter intake line"), ("fr", "Ligne d'accueil du refuge")):
         with translation.override(language):
