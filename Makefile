@@ -23,6 +23,8 @@ var/secret-key var/master-key:
 	@test -f var/secret-key || ( umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret-key )
 	@test -f var/master-key || ( umask 077; $(PYTHON) -c "import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())" > var/master-key )
 
+# Build-time checks (check_translations, build_translations, page_weight) are in harbour/checks;
+# the demo (load_demo, demo_code, directory_demo_build) in harbour/demo.
 translations: $(VENV)/.runtime
 	$(PY) manage.py build_translations
 

@@ -331,24 +331,3 @@ def test_the_region_plan_shows_on_a_case_of_an_organisation_in_the_group(cast: C
     elsewhere = _client(cast.carol).get(reverse("cases:case_detail", args=[other.reference])).content.decode()
     assert "No working group in this region has a response plan yet." in elsewhere
     assert "Shelter intake line" not in elsewhere
-
-
-def test_the_demo_gives_each_demo_working_group_a_plan_linked_to_nearby_services(cast: Cast):
-    from harbour.directory import places
-    from harbour.network.models import WorkingGroup
-    from harbour.respond.demo import demo_plans_load
-
-    cast.cora.is_demo = True
-    cast.cora.save(update_fields=["is_demo"])
-    group = WorkingGroup.objects.create(name="Toronto (demo)", city="Toronto", province="ON", is_demo=True)
-    shelter = service_make(
-        name="Demo safe beds", needs=["shelter"], point=places.Point(43.65, -79.38), phone="+1 416 555 0177"
-    )
-    assert demo_plans_load() == 1
-    assert demo_plans_load() == 0  # once
-    plan = Plan.objects.get(working_group=group)
-    rows = plans.plan_view(plan).rows
-    linked = [row for row in rows if row.step.service_id]
-    assert [row.service for row in linked] == [shelter]
-    assert linked[0].step.phone == "+1 416 555 0177" and linked[0].problem == ""
-    assert all(row.step.who_fr for row in rows)
