@@ -40,6 +40,8 @@ from harbour.screening.engine import (
 from harbour.screening.summary import screening_record
 
 FIELD_PREFIX = "q_"
+# The id of the self-check's form, which the layout's language buttons post.
+SELF_CHECK_FORM = "self-check"
 
 
 # --- reading what was posted ------------------------------------------------------
@@ -332,16 +334,22 @@ def self_check(request: HttpRequest) -> HttpResponse:
     write. Exempting it also means the page sets no CSRF cookie.
     """
     catalogue = catalogue_module.load()
+    # The language switch posts the page's form to the other language's URL, so a change of
+    # language keeps the answers without storing them anywhere.
+    switch = {"language_form": SELF_CHECK_FORM}
     if request.method != "POST":
         # Answers in a query string are ignored: a URL would keep them in the phone's history.
-        return render(request, "screening/self_check.html", _form_context(catalogue, {}, {"core"}))
+        context = _form_context(catalogue, {}, {"core"}, language_action="questions", **switch)
+        return render(request, "screening/self_check.html", context)
     answers, problems = answers_from_post(request.POST, catalogue)
     province = _province(request.POST)
     action = request.POST.get("do", "")
     if problems or action != "result":
         opened = {"core"} | ({section.id for section in catalogue.sections} if action == "all" else set())
-        context = _form_context(catalogue, answers, opened, problems=problems, province=province)
+        context = _form_context(
+            catalogue, answers, opened, problems=problems, province=province, language_action="questions", **switch
+        )
         return render(request, "screening/self_check.html", context)
     context = result_context(evaluate(catalogue, answers, province=province), catalogue)
-    context["province"] = province
+    context.update(province=province, language_action="result", **switch)
     return render(request, "screening/self_check_result.html", context)

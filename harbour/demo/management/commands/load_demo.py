@@ -17,6 +17,7 @@ from harbour.cases.actions import case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
 from harbour.demo.directory_load import demo_directory_load
 from harbour.demo.respond_plans import demo_plans_load
+from harbour.demo.stats_load import demo_statistics_load
 from harbour.network.models import (
     Announcement,
     Meeting,
@@ -62,10 +63,13 @@ class Command(BaseCommand):
         directory_services = demo_directory_load()
         # Response plans link to the demo directory's services, so they load after it.
         demo_plans_load()
+        statistics_records = demo_statistics_load()
         if options["quiet"]:
             return
         if directory_services:
             self.stdout.write(f"Demo directory loaded: {directory_services} services.")
+        if statistics_records:
+            self.stdout.write(f"Demo statistics loaded: {statistics_records} invented records, two releases.")
         # Last, so the URL and the logins are what a newcomer sees when the server starts.
         self._print(data, options["site_url"], created)
 
