@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
+    "harbour.respond",
     "harbour.stats",
     "harbour.operations",
     "harbour.reports",
@@ -386,6 +387,12 @@ HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
 # harbour.rights.views.library hands them out after checking who may see them.
 # Uploaded files are readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
+
+# --- respond (docs/respond.md) ---
+# A response plan not reviewed for this many days is stale, and its owner is reminded.
+HARBOUR_PLAN_REVIEW_DAYS = env_int("HARBOUR_PLAN_REVIEW_DAYS", 180)
+# A hotline call stays in the call log (and its counts) this long, then run_retention deletes it.
+HARBOUR_CALL_LOG_DAYS = env_int("HARBOUR_CALL_LOG_DAYS", 730)
 
 # --- reports (docs/reports.md) ---
 # Argon2id cost for receipts, member passwords and recovery keys: libsodium's "moderate"

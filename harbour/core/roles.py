@@ -40,6 +40,8 @@ CASE_WRITERS: frozenset[str] = frozenset({Role.CASE_WORKER, Role.ORG_ADMIN})
 EDITORS: frozenset[str] = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 # Who refers people to services: the directory's members-only search and the confidential addresses.
 FRONT_LINE: frozenset[str] = frozenset({Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR, Role.COORDINATOR})
+# Who reads an organisation's hotline call log: its administrators and hotline operators.
+CALL_LOG_READERS: frozenset[str] = frozenset({Role.ORG_ADMIN, Role.HOTLINE_OPERATOR})
 # Who works in a member organisation's own services (beds tonight, for example); not the coordinators.
 SHELTER_STAFF: frozenset[str] = frozenset({Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR})
 # Who reads published statistics in full in the research view (the public pages are open to all).

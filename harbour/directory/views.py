@@ -182,31 +182,40 @@ def service_members(request: HttpRequest, service_id: str) -> HttpResponse:
     return _service_page(request, service_id, members=True)
 
 
+def quick_search(request: HttpRequest, form: QuickSearchForm) -> search.SearchResults | None:
+    """The hotline's quick search for a bound form: nearest first within 250 km, confidential addresses audited.
+
+    The hotline page and the respond app's console both show it.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    query = search.SearchQuery(
+        text=data["text"],
+        origin=data["origin"],
+        radius_km=250.0 if data["origin"] else search.DEFAULT_RADIUS_KM,
+        needs=data["needs"],
+        open_now=bool(data.get("open_now")),
+        has_place_now=bool(data.get("has_place_now")),
+        include_confidential=True,
+    )
+    if query.is_empty:
+        return None
+    results = search.search(query, limit=10)
+    _audit_confidential(request, results.results)
+    for result in results.results:
+        result.text = service_text(result.service)  # type: ignore[attr-defined]
+    return results
+
+
 @access.members(*roles.FRONT_LINE)
 def hotline(request: HttpRequest) -> HttpResponse:
     """Keyboard-first: a need, a place, Enter; the nearest services with phone and hours."""
     form = QuickSearchForm(request.GET or None)
-    results = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        query = search.SearchQuery(
-            text=data["text"],
-            origin=data["origin"],
-            radius_km=250.0 if data["origin"] else search.DEFAULT_RADIUS_KM,
-            needs=data["needs"],
-            open_now=bool(data.get("open_now")),
-            has_place_now=bool(data.get("has_place_now")),
-            include_confidential=True,
-        )
-        if not query.is_empty:
-            results = search.search(query, limit=10)
-            _audit_confidential(request, results.results)
-            for result in results.results:
-                result.text = service_text(result.service)  # type: ignore[attr-defined]
     return render(
         request,
         "directory/hotline.html",
-        {"form": form, "results": results, "needs": vocabulary.NEEDS},
+        {"form": form, "results": quick_search(request, form), "needs": vocabulary.NEEDS},
     )
 
 

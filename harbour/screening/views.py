@@ -232,6 +232,8 @@ def worker(request: HttpRequest) -> HttpResponse:
         postcode=postcode,
         # Asked of the cases page's own policy, by name: screening imports nothing of cases.
         may_open_case=access.may_use(member, "cases:case_from_screening"),
+        # Higher apps fill the page's "screening.result" slot from these plain values (core/slots.py).
+        indicators_present=bool(context["signs"] or context["forced_labour"]),
     )
     return render(request, "screening/worker_result.html", context)
 

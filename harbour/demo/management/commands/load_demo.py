@@ -16,6 +16,7 @@ from django.utils import timezone
 from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
 from harbour.demo.directory_load import demo_directory_load
+from harbour.demo.respond_plans import demo_plans_load
 from harbour.demo.stats_load import demo_statistics_load
 from harbour.network.models import (
     Announcement,
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                 self._load_network_life(data)
         # The demo directory links its organisations to the demo network's, so it loads second.
         directory_services = demo_directory_load()
+        # Response plans link to the demo directory's services, so they load after it.
+        demo_plans_load()
         statistics_records = demo_statistics_load()
         if options["quiet"]:
             return
