@@ -220,7 +220,7 @@ def test_opening_the_unsubscribe_link_only_asks_so_link_scanners_unsubscribe_no_
     path = reverse("network:unsubscribe", kwargs={"token": actions.unsubscribe_token(cast.bob)})
     response = Client().get(path)
     assert response.status_code == 200
-    assert b'<form method="post">' in response.content
+    assert b'<form autocomplete="off" method="post">' in response.content
     cast.bob.refresh_from_db()
     assert cast.bob.delivery == Delivery.EVERY
     response = Client().post(path)  # the page's own button

@@ -46,6 +46,15 @@
   // away a case note being typed, and Back must work as usual.
   if (!document.body.hasAttribute("data-replace-history")) { return; }
 
+  // A page the browser kept in its back-forward cache comes back as it was left: after a quick
+  // exit it is blank (leave() hid it) and goes on to the neutral site; any other time its forms
+  // are emptied, so Back never shows what the person typed or chose.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    if (document.body.hidden) { window.location.replace(exit.href); return; }
+    Array.prototype.forEach.call(document.forms, function (form) { form.reset(); });
+  });
+
   document.addEventListener("keydown", function (event) {
     // Esc also closes an input method's candidate list (Arabic, Chinese...):
     // that must not leave the site.
