@@ -315,7 +315,7 @@ def milestone_add(*, by: Member, case: Case, kind: str, happened_on: date, expir
 # --- referrals --------------------------------------------------------------------------
 
 
-def _case_values(case: Case, categories: Iterable[str]) -> dict[str, Any]:
+def case_values(case: Case, categories: Iterable[str]) -> dict[str, Any]:
     """Only the fields the named categories cover: the rest never leaves the case."""
     wanted = set(categories)
     values: dict[str, Any] = {"categories": sorted(wanted)}
@@ -380,7 +380,7 @@ def refer_case(*, by: Member, case: Case, recipient: Organisation, need: str, ca
             need=need,
             consent=allowing,
             categories=join_codes(wanted),
-            shared=json.dumps(_case_values(case, wanted), sort_keys=True),
+            shared=json.dumps(case_values(case, wanted), sort_keys=True),
             sent_by=by,
         )
         referral.save(force_insert=True)

@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from harbour.cases.models import Category, Consent
+from harbour.cases.models import Category, Consent, Need
+from harbour.network.models import Organisation
 
 _NO_NAME = _("Write only what the work needs. Do not write the person's name here.")
 
@@ -62,3 +64,44 @@ class OpenCaseForm(ConsentForm):
         if Category.CASE not in cleaned.get("categories", []):
             self.add_error("categories", _("A case is opened only when the person agrees to a case record."))
         return cleaned
+
+
+def recipients_for(organisation_id: int) -> QuerySet[Organisation]:
+    """Organisations a case can be referred to: vetted members of the network, never a state body."""
+    return (
+        Organisation.objects.filter(vetting_status=Organisation.Vetting.VETTED)
+        .exclude(pk=organisation_id)
+        .exclude(kind__in=Organisation.STATE_KINDS)
+        .order_by("name")
+    )
+
+
+class ReferralForm(forms.Form):
+    recipient: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    need = forms.ChoiceField(label=_("For which need"), choices=Need.choices)
+    categories = forms.MultipleChoiceField(
+        label=_("What goes with the referral"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what the person's referral consent covers can go."),
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients_for(organisation_id)  # type: ignore[attr-defined]
+
+
+class ReferralConsentForm(ConsentForm):
+    recipient: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation it names"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients_for(organisation_id)  # type: ignore[attr-defined]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why you decline"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_NO_NAME)

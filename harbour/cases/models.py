@@ -376,3 +376,15 @@ class Milestone(PersonRecord):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.happened_on}"
+
+
+class CaseRetention(models.Model):
+    """How long an organisation keeps a closed case before the daily job deletes it (`cases/retention.py`)."""
+
+    DEFAULT_DAYS = 7 * 365
+
+    organisation = models.OneToOneField("network.Organisation", on_delete=models.CASCADE, related_name="+")
+    closed_case_days = models.PositiveIntegerField(_("days a closed case is kept"), default=DEFAULT_DAYS)
+
+    def __str__(self) -> str:
+        return f"organisation {self.organisation_id}: {self.closed_case_days} days"

@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_new, name="case_new"),
     path("from-screening/", views.case_from_screening, name="case_from_screening"),
+    path("referrals/", views.referrals_received, name="referrals_received"),
+    path("referrals/<int:referral_id>/", views.referral_received, name="referral_received"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
     path("<str:reference>/edit/", views.case_edit, name="case_edit"),
+    path("<str:reference>/consent/<str:purpose>/", views.consent_new, name="consent_new"),
+    path("<str:reference>/consent/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<str:reference>/refer/", views.referral_new, name="referral_new"),
+    path("<str:reference>/referrals/<int:referral_id>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
+    path("<str:reference>/export/", views.case_export, name="case_export"),
 ]

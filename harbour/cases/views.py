@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harbour.cases import actions
-from harbour.cases.forms import CaseForm, OpenCaseForm
-from harbour.cases.models import Case, Category, Consent
+from harbour.cases.consent import ConsentRefused
+from harbour.cases.forms import CaseForm, ConsentForm, DeclineForm, OpenCaseForm, ReferralConsentForm, ReferralForm
+from harbour.cases.models import Case, Category, Consent, Note, Referral
 from harbour.cases.wording import wording_in
 from harbour.core import access, roles
-from harbour.core.audit import person_record_or_404, person_records_listed
+from harbour.core.audit import audit_write, person_record_or_404, person_records_listed
+from harbour.core.models import AuditEntry
 from harbour.screening.handover import handover
 from harbour.screening.summary import screening_answer_rows
 
@@ -30,7 +34,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {"cases": cases})
 
 
-def _consent_given(form: OpenCaseForm, purpose: str) -> actions.ConsentGiven:
+def _consent_given(form: ConsentForm, purpose: str) -> actions.ConsentGiven:
     expires_on = form.cleaned_data.get("expires_on")
     expires_at = timezone.make_aware(datetime.combine(expires_on, time(23, 59))) if expires_on else None
     return actions.ConsentGiven(
@@ -111,9 +115,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     member = access.signed_in_member(request)
     consents = Consent.objects.visible_to(member).filter(case=case)
     screening = screening_answer_rows(case.screening) if case.screening else []
-    return render(
-        request, "cases/case_detail.html", {"case": case, "consents": consents, "screening_answers": screening}
-    )
+    referrals = Referral.objects.visible_to(member).filter(case=case).select_related("recipient")
+    context = {
+        "case": case,
+        "consents": consents,
+        "screening_answers": screening,
+        "referrals": referrals,
+        "may_write": access.may_use(member, "cases:case_edit"),
+    }
+    return render(request, "cases/case_detail.html", context)
 
 
 @access.person_data(*roles.CASE_WRITERS)
@@ -130,3 +140,166 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         "core/form.html",
         {"form": form, "title": _("Change case %(reference)s") % {"reference": case.reference}, "submit": _("Save")},
     )
+
+
+# --- consent, referrals and export from the case page ----------------------------------
+
+
+def _writer_case(request: HttpRequest, reference: str) -> Case:
+    return person_record_or_404(request, Case, reference=reference)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpResponse:
+    """Records a consent the person gives now: referral (naming the organisation), contact or statistics."""
+    case = _writer_case(request, reference)
+    if purpose not in (Consent.Purpose.REFER, Consent.Purpose.CONTACT, Consent.Purpose.STATISTICS):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    initial = {"language": request.LANGUAGE_CODE}
+    form: ConsentForm = (
+        ReferralConsentForm(data, initial=initial, organisation_id=case.organisation_id)
+        if purpose == Consent.Purpose.REFER
+        else ConsentForm(data, initial=initial)
+    )
+    if data is not None and form.is_valid():
+        given = _consent_given(form, purpose)
+        if isinstance(form, ReferralConsentForm):
+            given = replace(given, recipient_id=form.cleaned_data["recipient"].pk)
+        try:
+            actions.record_consent(by=access.signed_in_member(request), case=case, given=given)
+        except ValueError:
+            form.add_error("expires_on", _("The end date must be in the future."))
+        else:
+            messages.success(request, _("The person's consent is recorded."))
+            return redirect("cases:case_detail", reference=case.reference)
+    wording, shown_in = wording_in(purpose, str(form["language"].value() or request.LANGUAGE_CODE))
+    context = {"form": form, "case": case, "wording": wording.text, "wording_language": shown_in}
+    return render(request, "cases/consent_new.html", context, status=400 if data is not None else 200)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+@require_POST
+def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> HttpResponse:
+    case = _writer_case(request, reference)
+    member = access.signed_in_member(request)
+    consent = get_object_or_404(Consent.objects.visible_to(member), pk=consent_id, case=case)
+    actions.withdraw_consent(by=member, consent=consent)
+    messages.success(request, _("The consent is withdrawn: nothing more is shared under it."))
+    return redirect("cases:case_detail", reference=case.reference)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
+    """Refers the case; a share the consent does not allow is refused with the reason, keeping the form."""
+    case = _writer_case(request, reference)
+    form = ReferralForm(request.POST or None, organisation_id=case.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.refer_case(
+                by=access.signed_in_member(request),
+                case=case,
+                recipient=form.cleaned_data["recipient"],
+                need=form.cleaned_data["need"],
+                categories=form.cleaned_data["categories"],
+            )
+        except (ConsentRefused, actions.ReferralRefused) as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The referral is sent."))
+            return redirect("cases:case_detail", reference=case.reference)
+    title = _("Refer case %(reference)s") % {"reference": case.reference}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/form.html", {"form": form, "title": title, "submit": _("Send")}, status=status)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+@require_POST
+def referral_withdraw(request: HttpRequest, reference: str, referral_id: int) -> HttpResponse:
+    case = _writer_case(request, reference)
+    member = access.signed_in_member(request)
+    referral = get_object_or_404(Referral.objects.visible_to(member), pk=referral_id, case=case)
+    try:
+        actions.referral_withdraw(by=member, referral=referral)
+    except actions.ReferralRefused:
+        messages.error(request, _("This referral can no longer be withdrawn."))
+    return redirect("cases:case_detail", reference=case.reference)
+
+
+@access.person_data()
+def referrals_received(request: HttpRequest) -> HttpResponse:
+    """Referrals sent to the member's organisation; what travelled is read on each one."""
+    member = access.signed_in_member(request)
+    audit_write(
+        actor=member,
+        action=AuditEntry.Action.LIST,
+        organisation_id=member.organisation_id,
+        record_type="cases.referral",
+        record_id="received",
+    )
+    received = (
+        Referral.objects.received_by(member)
+        .select_related("consent")
+        .only("pk", "need", "state", "sent_at", "recipient_id", "organisation_id", "consent__withdrawn_at")
+    )
+    return render(request, "cases/referrals_received.html", {"referrals": received})
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def referral_received(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """One referral sent to the member's organisation: accept, decline with a reason, or complete."""
+    member = access.signed_in_member(request)
+    referral = get_object_or_404(Referral.objects.received_by(member).select_related("consent"), pk=referral_id)
+    audit_write(
+        actor=member,
+        action=AuditEntry.Action.VIEW,
+        organisation_id=member.organisation_id,
+        record_type="cases.referral",
+        record_id=str(referral.pk),
+    )
+    form = DeclineForm(request.POST if request.POST.get("do") == "decline" else None)
+    if request.method == "POST":
+        action = request.POST.get("do")
+        try:
+            if action == "accept":
+                received = actions.referral_accept(by=member, referral=referral)
+                messages.success(request, _("Accepted: case %(reference)s.") % {"reference": received.reference})
+                return redirect("cases:case_detail", reference=received.reference)
+            if action == "complete":
+                actions.referral_complete(by=member, referral=referral)
+                return redirect("cases:referrals_received")
+            if action == "decline" and form.is_valid():
+                actions.referral_decline(by=member, referral=referral, reason=form.cleaned_data["reason"])
+                return redirect("cases:referrals_received")
+        except (ConsentRefused, actions.ReferralRefused) as refused:
+            form.add_error(None, refused.message)
+    context = {"referral": referral, "form": form, "shared": json.loads(referral.shared) if referral.shared else {}}
+    return render(request, "cases/referral_received.html", context, status=400 if request.method == "POST" else 200)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def case_export(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything held about the person in this case, as JSON they can keep (audited as an export)."""
+    case = person_record_or_404(request, Case, action=AuditEntry.Action.EXPORT, reference=reference)
+    member = access.signed_in_member(request)
+    document: dict[str, Any] = {
+        "case": actions.case_values(case, Category.values),
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "categories": c.scopes,
+                "recipient": c.recipient.name if c.recipient else None,
+                "given_at": c.given_at.isoformat(),
+                "means": c.means,
+                "language": c.language,
+                "wording": c.wording,
+                "expires_at": c.expires_at.isoformat() if c.expires_at else None,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in Consent.objects.visible_to(member).filter(case=case).select_related("recipient")
+        ],
+        "notes": [n.text for n in Note.objects.visible_to(member).filter(case=case)],
+    }
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
+    return response

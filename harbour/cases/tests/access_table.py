@@ -22,17 +22,43 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "cases:case_from_screening": CASE_WRITERS_ANYWHERE,
     "cases:case_detail": HARBOUR_HOUSE,
     "cases:case_edit": HARBOUR_HOUSE_WRITERS,
+    "cases:consent_new": HARBOUR_HOUSE_WRITERS,
+    "cases:consent_withdraw": HARBOUR_HOUSE_WRITERS,
+    "cases:referral_new": HARBOUR_HOUSE_WRITERS,
+    "cases:referral_withdraw": HARBOUR_HOUSE_WRITERS,
+    "cases:case_export": HARBOUR_HOUSE_WRITERS,
+    # Every person-data member has an inbox (their own organisation's).
+    "cases:referrals_received": PERSON_DATA_STAFF,
+    # The sample referral goes from Harbour House to Prairie Legal Clinic: only its writers open it.
+    "cases:referral_received": frozenset({"carol", "omar"}),
 }
 
 
 def samples(cast: Cast) -> dict[str, dict[str, Any]]:
-    from harbour.cases.actions import CASE_CONSENT, case_open
-    from harbour.cases.models import Case
+    from harbour.cases.actions import CASE_CONSENT, ConsentGiven, case_open, record_consent, refer_case
+    from harbour.cases.models import Case, Consent, Referral
 
     case = Case.system_objects.filter(organisation=cast.harbour_house).first()
     if case is None:
         case = case_open(by=cast.bob, summary="walk sample", consent=CASE_CONSENT)
+    referral = Referral.system_objects.filter(case=case).first()
+    if referral is None:
+        record_consent(
+            by=cast.bob,
+            case=case,
+            given=ConsentGiven("refer", ("case",), recipient_id=cast.prairie_clinic.pk),
+        )
+        referral = refer_case(by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"])
+    consent = Consent.system_objects.filter(case=case).first()
+    assert consent is not None
+    reference = {"reference": case.reference}
     return {
-        "cases:case_detail": {"reference": case.reference},
-        "cases:case_edit": {"reference": case.reference},
+        "cases:case_detail": reference,
+        "cases:case_edit": reference,
+        "cases:consent_new": {**reference, "purpose": "statistics"},
+        "cases:consent_withdraw": {**reference, "consent_id": consent.pk},
+        "cases:referral_new": reference,
+        "cases:referral_withdraw": {**reference, "referral_id": referral.pk},
+        "cases:case_export": reference,
+        "cases:referral_received": {"referral_id": referral.pk},
     }

@@ -1,0 +1,37 @@
+"""Closed cases are deleted after the period their organisation sets (`CaseRetention`, seven years by default)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from harbour.cases.models import Case, CaseRetention
+from harbour.core import retention
+from harbour.core.audit import audit_record
+from harbour.core.models import AuditEntry
+
+RULE = "cases: closed cases past their organisation's period"
+
+
+def closed_cases_due(now: datetime) -> models.QuerySet[Any]:
+    periods = dict(CaseRetention.objects.values_list("organisation_id", "closed_case_days"))
+    due = Q(closed_at__lte=now - timedelta(days=CaseRetention.DEFAULT_DAYS)) & ~Q(organisation_id__in=list(periods))
+    for organisation_id, days in periods.items():
+        due |= Q(organisation_id=organisation_id, closed_at__lte=now - timedelta(days=days))
+    return Case.system_objects.filter(closed_at__isnull=False).filter(due)
+
+
+def closed_cases_delete(due: models.QuerySet[Any]) -> int:
+    """Deletes each case with its consents, referrals sent, notes, tasks and steps; the audit names only its id."""
+    count = 0
+    for case in due.only("pk", "organisation_id"):
+        audit_record(actor=None, system_actor="retention: closed cases", action=AuditEntry.Action.DELETE, record=case)
+        case.delete()
+        count += 1
+    return count
+
+
+retention.register(RULE, due=closed_cases_due, delete=closed_cases_delete)
