@@ -321,7 +321,11 @@ LOGGING = {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
         "json": {"()": "harbour.logformat.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT}},
+    # No token, credential, request header value or forged line reaches the log (harbour/core/logs.py).
+    "filters": {"forgetful": {"()": "harbour.core.logs.ForgetfulLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT, "filters": ["forgetful"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "WARNING")},
 }
 

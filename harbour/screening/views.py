@@ -309,6 +309,8 @@ def evaluate_json(request: HttpRequest) -> HttpResponse:
         payload = json.loads(request.body or b"null")
     except ValueError:
         return JsonResponse({"error": "the body is not JSON"}, status=400)
+    except RecursionError:  # a body under the size cap can still nest deeper than Python recurses
+        return JsonResponse({"error": "the body nests too deeply to be screening answers"}, status=400)
     try:
         assessment = evaluate_payload(payload, catalogue_module.load())
     except PayloadError as error:

@@ -53,6 +53,7 @@ def test_the_command_prints_the_full_result(monkeypatch: pytest.MonkeyPatch) -> 
         ('{"answers": {"violence": "maybe"}}', "violence: 'maybe'"),
         ('{"answers": {}, "name": "x"}', "unknown fields: name"),
         ('{"province": "Ontario"}', "two-letter"),
+        ("[" * 60000 + "]" * 60000, "nests too deeply"),
     ],
 )
 def test_the_command_explains_bad_input(monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
@@ -83,6 +84,9 @@ def test_the_endpoint_refuses_bad_json_with_a_reason(cast: Cast) -> None:
     response = client.post(url, '{"answers": {"x": "yes"}}', content_type="application/json")
     assert response.status_code == 400 and "unknown questions" in response.json()["error"]
     assert client.get(url).status_code == 405
+    deep = "[" * 30000 + "]" * 30000  # under the 64 KB cap
+    response = client.post(url, deep, content_type="application/json")
+    assert response.status_code == 400 and "nests too deeply" in response.json()["error"]
 
 
 @pytest.mark.django_db

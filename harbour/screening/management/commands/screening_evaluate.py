@@ -30,6 +30,8 @@ class Command(BaseCommand):
             payload = json.loads(text)
         except ValueError as error:
             raise CommandError(f"standard input is not JSON: {error}") from None
+        except RecursionError:
+            raise CommandError("standard input nests too deeply to be screening answers") from None
         try:
             assessment = evaluate_payload(payload, catalogue.load())
         except PayloadError as error:
