@@ -27,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from harbour.demo import directory_build
-from harbour.directory.actions import taxonomies_ensure
 from harbour.directory.interchange import import_path
 from harbour.directory.models import (
     BedAvailability,
@@ -36,6 +35,7 @@ from harbour.directory.models import (
     Organization,
     Service,
 )
+from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_directory.json"

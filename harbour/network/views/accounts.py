@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from harbour.core import access
 from harbour.core.responses import error_page
 from harbour.core.roles import Role
-from harbour.network import actions
+from harbour.network import actions, password_hooks
 from harbour.network.forms import CodeForm, InvitationAcceptForm, NewPasswordMixin, PasswordResetRequestForm, SignInForm
 from harbour.network.models import Member, SignInEvent
 
@@ -120,6 +120,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("That email and password do not match an active account."))
             else:
                 member = Member.objects.select_related("organisation").get(pk=member.pk)
+                password_hooks.password_entered(request=request, member=member, password=form.cleaned_data["password"])
                 if not member.has_two_factor and not member.needs_two_factor:
                     return _finish_sign_in(request, member, next_url)
                 request.session.cycle_key()
@@ -226,6 +227,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     if request.method == "POST" and form.is_valid():
         member.set_password(form.cleaned_data["password1"])
         member.save(update_fields=["password"])
+        password_hooks.password_entered(request=request, member=member, password=form.cleaned_data["password1"])
         return _to_sign_in("password-changed")
     return render(request, "network/password_reset_confirm.html", {"form": form})
 
@@ -267,6 +269,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         member = form.save()
         update_session_auth_hash(request, member)
+        password_hooks.password_entered(
+            request=request,
+            member=member,
+            password=form.cleaned_data["new_password1"],
+            previous_password=form.cleaned_data["old_password"],
+        )
         messages.success(request, _("Your password is changed."))
         return redirect("network:dashboard")
     return render(
