@@ -24,7 +24,7 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from harbour.core.roles import Role
+from harbour.core.roles import TWO_FACTOR_ROLES, Role
 from harbour.network.models import Member, Organisation
 
 CAST_PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
@@ -88,7 +88,7 @@ def _member(name: str, organisation: Organisation, role: str) -> Member:
         role=role,
     )
     member.set_password(CAST_PASSWORD)
-    if role in (Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR, Role.COORDINATOR):
+    if role in TWO_FACTOR_ROLES:
         member.totp_secret = CAST_TOTP_SECRET
     member.save()
     return member
