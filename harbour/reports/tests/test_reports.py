@@ -95,7 +95,18 @@ def _request(client: Client) -> Any:
 
 
 def _database_dump() -> str:
-    lines = list(connection.connection.iterdump()) if connection.vendor == "sqlite" else []
+    """Every row of every table, as text (bytes as latin-1, so no byte is lost)."""
+    lines = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - table names from introspection
+            for row in cursor.fetchall():
+                lines.append(
+                    " ".join(
+                        bytes(value).decode("latin-1") if isinstance(value, (bytes, memoryview)) else str(value)
+                        for value in row
+                    )
+                )
     return "\n".join(lines)
 
 
@@ -103,8 +114,7 @@ def _database_dump() -> str:
 def test_report_text_is_nowhere_in_the_database_and_the_receipt_not_either(cast: Cast) -> None:
     submitted = _submit(cast)
     dump = _database_dump()
-    if connection.vendor != "sqlite":
-        pytest.skip("reads the whole database through SQLite's dump")  # the same property holds on PostgreSQL
+    assert len(dump) > 1000  # the search read real rows
     for answer in ANSWERS.values():
         assert answer not in dump
     assert submitted.receipt.replace(" ", "") not in dump
