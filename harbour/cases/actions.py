@@ -1,48 +1,118 @@
-"""Writes to cases, each with its audit entry."""
+"""Writes to cases, each with its audit entry; every share goes through `consent.check`.
+
+Other apps call these (reports: `open_case_from_report`; the hotline: `warm_referral`;
+screening hands its answers over through the cases page, never by importing this).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from harbour.cases.models import Case, Consent
+from harbour.cases import consent as consent_rules
+from harbour.cases.mail import referral_waiting
+from harbour.cases.models import Case, Category, Consent, Milestone, Need, Note, Referral, Task, join_codes
+from harbour.cases.signals import consent_withdrawn
+from harbour.cases.wording import wording_in
 from harbour.core.audit import audit_record
 from harbour.core.models import AuditEntry
-from harbour.network.models import Member
+from harbour.core.roles import CASE_WRITERS, PERSON_DATA_ROLES
+from harbour.network.models import Member, Organisation
 
-
-@dataclass(frozen=True)
-class ConsentTerms:
-    """What the person agreed to, as the worker recorded it with them."""
-
-    purpose: str
-    scope: tuple[str, ...]
-    wording: str
-    expires_at: datetime | None = None
+# A Temporary Resident Permit's renewal shows on the home page this long before it expires.
+TRP_RENEWAL_LEAD = timedelta(days=90)
 
 
 class ConsentMissing(ValueError):
-    """Screening answers reach a case only with the person's consent to keep them."""
+    """A case is opened, and screening answers kept, only with the person's consent."""
 
 
-def case_open(*, by: Member, summary: str, screening: str | None = None, consent: ConsentTerms | None = None) -> Case:
-    """Opens a case; screening answers (JSON) are kept only when `consent` covers them."""
-    if not by.may_see_person_data:
-        raise PermissionError("this member cannot hold person data")
-    if screening is not None and (consent is None or Consent.Scope.SCREENING not in consent.scope):
-        raise ConsentMissing("screening answers are kept only with the person's consent")
+class ReferralRefused(ValueError):
+    """A referral cannot go, or change state, this way; `message` says why in words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    """What the person agreed to, as a worker (or operator) recorded it with them: plain values only."""
+
+    purpose: str
+    categories: tuple[str, ...]
+    language: str = "en"
+    means: str = Consent.Means.IN_PERSON
+    recipient_id: int | None = None
+    expires_at: datetime | None = None
+    given_at: datetime | None = None
+
+
+# The seed's name, kept so old callers still read.
+ConsentTerms = ConsentGiven
+# The narrowest consent to open a case (a case record, nothing else), given in person in English:
+# what the demo data and tests use. Pages always record the consent the person gave.
+CASE_CONSENT = ConsentGiven(purpose="open_case", categories=("case",))
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    """The case's own fields, as plain values (every one optional)."""
+
+    alias: str = ""
+    contact: str = ""
+    birth_year: int | None = None
+    age_group: str = "unknown"
+    gender: str = "unknown"
+    languages: tuple[str, ...] = ()
+    country_of_origin: str = ""
+    province: str = ""
+    exploitation: tuple[str, ...] = ()
+    sector: str = ""
+    needs: tuple[str, ...] = ()
+    safety_plan: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _require_writer(by: Member) -> None:
+    if not by.may_see_person_data or by.role not in CASE_WRITERS:
+        raise PermissionError("this member cannot open or change cases")
+
+
+def _apply_details(case: Case, details: CaseDetails) -> None:
+    case.alias = details.alias
+    case.contact = details.contact
+    case.birth_year = details.birth_year
+    case.age_group = details.age_group
+    case.gender = details.gender
+    case.languages = join_codes(details.languages)
+    case.country_of_origin = details.country_of_origin.upper()
+    case.province = details.province
+    case.exploitation = join_codes(details.exploitation)
+    case.sector = details.sector
+    case.needs = join_codes(details.needs)
+    case.safety_plan = details.safety_plan
+
+
+def _create_case(
+    *, by: Member, summary: str, details: CaseDetails, screening: str | None, person_key: str = ""
+) -> Case:
     for attempt in range(5):
         try:
             with transaction.atomic():
-                case: Case = Case.objects.create(
-                    organisation=by.organisation, summary=summary, screening=screening, created_by=by
-                )
+                case = Case(organisation_id=by.organisation_id, summary=summary, screening=screening, created_by=by)
+                if person_key:
+                    case.person_key = person_key
+                _apply_details(case, details)
+                case.save(force_insert=True)
                 audit_record(actor=by, action=AuditEntry.Action.CREATE, record=case)
-                if consent is not None:
-                    consent_record(by=by, case=case, terms=consent)
         except IntegrityError:
             # Two cases drew the same random reference; draw again.
             if attempt == 4:
@@ -52,31 +122,405 @@ def case_open(*, by: Member, summary: str, screening: str | None = None, consent
     raise AssertionError("unreachable")
 
 
-def case_update(*, by: Member, case: Case, summary: str) -> Case:
+def open_case(
+    *,
+    by: Member,
+    consent: ConsentGiven,
+    summary: str,
+    details: CaseDetails | None = None,
+    screening: str | None = None,
+    _writer_roles: frozenset[str] = CASE_WRITERS,
+) -> Case:
+    """Opens a case with the person's consent to it (purpose open_case); no consent, no case."""
+    if not by.may_see_person_data or by.role not in _writer_roles:
+        raise PermissionError("this member cannot open cases")
+    if consent.purpose != Consent.Purpose.OPEN_CASE or Category.CASE not in consent.categories:
+        raise ConsentMissing("a case is opened only with the person's consent to open it")
+    if screening is not None and Category.SCREENING not in consent.categories:
+        raise ConsentMissing("screening answers are kept only with the person's consent")
     with transaction.atomic():
-        case.summary = summary
-        case.save(update_fields=["summary", "updated_at"])
+        case = _create_case(by=by, summary=summary, details=details or CaseDetails(), screening=screening)
+        record_consent(by=by, case=case, given=consent)
+    return case
+
+
+def open_case_from_screening(
+    *, by: Member, screening: str | None, consent: ConsentGiven, summary: str = "", details: CaseDetails | None = None
+) -> Case:
+    """A case from a worker's screening. `screening` is screening's plain JSON record, or None to keep no answers."""
+    return open_case(by=by, consent=consent, summary=summary or "-", details=details, screening=screening)
+
+
+def open_case_from_report(
+    *, by: Member, summary: str, consent: ConsentGiven, details: CaseDetails | None = None
+) -> Case:
+    """A case from a safe report, with consent the person gave in the report's conversation.
+
+    The report's content stays in the report; only `summary` (what the worker writes) is kept here.
+    """
+    if consent.means != Consent.Means.REPORT_THREAD:
+        raise ConsentMissing("a case from a report records the consent given in the report's conversation")
+    return open_case(by=by, consent=consent, summary=summary, details=details)
+
+
+# The seed's name for opening a case, kept for its callers (summary, screening, consent).
+def case_open(*, by: Member, summary: str, screening: str | None = None, consent: ConsentGiven | None = None) -> Case:
+    if consent is None:
+        raise ConsentMissing("a case is opened only with the person's consent to open it")
+    return open_case(by=by, consent=consent, summary=summary, screening=screening)
+
+
+def case_update(*, by: Member, case: Case, summary: str | None = None, details: CaseDetails | None = None) -> Case:
+    _require_writer(by)
+    with transaction.atomic():
+        if summary is not None:
+            case.summary = summary
+        if details is not None:
+            _apply_details(case, details)
+        case.save()
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=case)
     return case
 
 
-def consent_record(*, by: Member, case: Case, terms: ConsentTerms) -> Consent:
-    """Records a consent the person gave, with its audit entry."""
-    unknown = set(terms.scope) - set(Consent.Scope.values)
-    if unknown or not terms.scope:
-        raise ValueError(f"consent scope must name {sorted(Consent.Scope.values)}, not {sorted(unknown)}")
-    if terms.purpose not in Consent.Purpose.values:
-        raise ValueError(f"unknown consent purpose {terms.purpose!r}")
+def case_close(*, by: Member, case: Case, reason: str) -> Case:
+    _require_writer(by)
+    if reason not in Case.Closure.values:
+        raise ValueError(f"unknown closure reason {reason!r}")
     with transaction.atomic():
-        consent: Consent = Consent.objects.create(
-            organisation=case.organisation,
+        case.closed_at = timezone.now()
+        case.closure_reason = reason
+        case.save(update_fields=["closed_at", "closure_reason", "updated_at"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=case)
+    return case
+
+
+def record_consent(*, by: Member, case: Case, given: ConsentGiven) -> Consent:
+    """Records a consent the person gave, with the exact wording shown to them and its audit entry."""
+    if not by.may_see_person_data or by.organisation_id != case.organisation_id:
+        raise PermissionError("consent is recorded by the case's own organisation")
+    unknown = set(given.categories) - set(Category.values)
+    if unknown or not given.categories:
+        raise ValueError(f"consent covers some of {sorted(Category.values)}, not {sorted(unknown)}")
+    if given.purpose not in Consent.Purpose.values:
+        raise ValueError(f"unknown consent purpose {given.purpose!r}")
+    if given.means not in Consent.Means.values:
+        raise ValueError(f"unknown means {given.means!r}")
+    if (given.purpose == Consent.Purpose.REFER) != (given.recipient_id is not None):
+        raise ValueError("a referral consent, and only one, names the receiving organisation")
+    now = timezone.now()
+    if given.expires_at is not None and given.expires_at <= now:
+        raise ValueError("a consent's expiry is in the future")
+    wording, language = wording_in(given.purpose, given.language)
+    with transaction.atomic():
+        record: Consent = Consent.objects.create(
+            organisation_id=case.organisation_id,
             case=case,
-            purpose=terms.purpose,
-            scope=",".join(terms.scope),
-            wording=terms.wording,
+            purpose=given.purpose,
+            recipient_id=given.recipient_id,
+            scope=join_codes(given.categories),
+            means=given.means,
+            language=language,
+            wording_version=wording.version,
+            wording=wording.text,
             recorded_by=by,
-            given_at=timezone.now(),
-            expires_at=terms.expires_at,
+            given_at=min(given.given_at or now, now),
+            expires_at=given.expires_at,
         )
-        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=consent)
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=record)
+    return record
+
+
+# The seed's name.
+def consent_record(*, by: Member, case: Case, terms: ConsentGiven) -> Consent:
+    return record_consent(by=by, case=case, given=terms)
+
+
+def withdraw_consent(*, by: Member, consent: Consent) -> Consent:
+    """The person changed their mind: nothing more is shared under this consent, from now on.
+
+    Referrals not yet accepted lose their sealed copy; organisations that already
+    received data see the withdrawal on their referral. Listeners of
+    `signals.consent_withdrawn` (statistics) are told after the transaction commits.
+    """
+    if not by.may_see_person_data or by.organisation_id != consent.organisation_id:
+        raise PermissionError("consent is withdrawn at the case's own organisation")
+    if consent.withdrawn_at is not None:
+        return consent
+    with transaction.atomic():
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_recorded_by = by
+        consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=consent)
+        Referral.system_objects.filter(consent=consent, state=Referral.State.SENT).update(shared=None)
+        purpose, case_id, person_key = consent.purpose, consent.case_id, consent.case.person_key
+        transaction.on_commit(
+            lambda: consent_withdrawn.send(
+                sender=Consent, consent_id=consent.pk, purpose=purpose, case_id=case_id, person_key=person_key
+            )
+        )
     return consent
+
+
+def note_add(*, by: Member, case: Case, text: str) -> Note:
+    _require_writer(by)
+    with transaction.atomic():
+        note: Note = Note.objects.create(organisation_id=case.organisation_id, case=case, text=text, written_by=by)
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=note)
+    return note
+
+
+def task_add(*, by: Member, case: Case, title: str, due_on: date, owner: Member) -> Task:
+    _require_writer(by)
+    if owner.organisation_id != case.organisation_id or not owner.may_see_person_data:
+        raise ValueError("a task's owner works at the case's organisation")
+    with transaction.atomic():
+        task: Task = Task.objects.create(
+            organisation_id=case.organisation_id, case=case, title=title, due_on=due_on, owner=owner
+        )
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=task)
+    return task
+
+
+def task_done(*, by: Member, task: Task) -> Task:
+    _require_writer(by)
+    with transaction.atomic():
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=task)
+    return task
+
+
+def milestone_add(*, by: Member, case: Case, kind: str, happened_on: date, expires_on: date | None = None) -> Milestone:
+    """One step of the protection path; a permit with an expiry gets its renewal reminder."""
+    _require_writer(by)
+    if kind not in Milestone.Kind.values:
+        raise ValueError(f"unknown protection step {kind!r}")
+    if expires_on is not None and expires_on < happened_on:
+        raise ValueError("a permit expires after it is issued")
+    remind_on = expires_on - TRP_RENEWAL_LEAD if expires_on is not None else None
+    with transaction.atomic():
+        milestone: Milestone = Milestone.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            kind=kind,
+            happened_on=happened_on,
+            expires_on=expires_on,
+            remind_on=remind_on,
+            recorded_by=by,
+        )
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=milestone)
+    return milestone
+
+
+# --- referrals --------------------------------------------------------------------------
+
+
+def _case_values(case: Case, categories: Iterable[str]) -> dict[str, Any]:
+    """Only the fields the named categories cover: the rest never leaves the case."""
+    wanted = set(categories)
+    values: dict[str, Any] = {"categories": sorted(wanted)}
+    if Category.CASE in wanted:
+        values["reference"] = case.reference
+    if Category.CONTACT in wanted:
+        values.update(alias=case.alias, contact=case.contact)
+    if Category.PROFILE in wanted:
+        values.update(
+            birth_year=case.birth_year,
+            age_group=case.age_group,
+            gender=case.gender,
+            languages=case.language_codes,
+            country_of_origin=case.country_of_origin,
+            province=case.province,
+        )
+    if Category.EXPLOITATION in wanted:
+        values.update(exploitation=case.exploitation_codes, sector=case.sector)
+    if Category.NEEDS in wanted:
+        values.update(needs=case.need_codes, summary=case.summary)
+    if Category.SAFETY_PLAN in wanted:
+        values["safety_plan"] = case.safety_plan
+    if Category.SCREENING in wanted and case.screening:
+        values["screening"] = case.screening
+    if Category.PROTECTION in wanted:
+        values["protection"] = [
+            {
+                "kind": m.kind,
+                "on": m.happened_on.isoformat(),
+                "expires": m.expires_on.isoformat() if m.expires_on else None,
+            }
+            for m in Milestone.system_objects.filter(case=case)
+        ]
+    return values
+
+
+def _may_receive(organisation: Organisation) -> bool:
+    return organisation.is_vetted and not organisation.is_state
+
+
+def refer_case(*, by: Member, case: Case, recipient: Organisation, need: str, categories: Iterable[str]) -> Referral:
+    """Sends a case to another organisation for one need: only the categories asked for, only with consent.
+
+    Raises `consent.ConsentRefused` without valid consent, `ReferralRefused` for a
+    recipient that cannot receive (not vetted, left the network, state, itself).
+    """
+    if not by.may_see_person_data or by.organisation_id != case.organisation_id:
+        raise PermissionError("a case is referred by its own organisation")
+    wanted = tuple(sorted(set(categories)))
+    if need not in Need.values:
+        raise ValueError(f"unknown need {need!r}")
+    if recipient.pk == case.organisation_id:
+        raise ReferralRefused("a case is referred to another organisation")
+    if not _may_receive(recipient):
+        raise ReferralRefused(_("This organisation is not, or no longer, a vetted member of the network."))
+    with transaction.atomic():
+        allowing = consent_rules.check(case, Consent.Purpose.REFER, recipient, wanted)
+        referral = Referral(
+            organisation_id=case.organisation_id,
+            case=case,
+            recipient=recipient,
+            need=need,
+            consent=allowing,
+            categories=join_codes(wanted),
+            shared=json.dumps(_case_values(case, wanted), sort_keys=True),
+            sent_by=by,
+        )
+        referral.save(force_insert=True)
+        audit_record(actor=by, action=AuditEntry.Action.SHARE, record=referral)
+    _notify(recipient.pk)
+    return referral
+
+
+def warm_referral(
+    *,
+    by: Member,
+    recipient: Organisation,
+    need: str,
+    summary: str,
+    language: str,
+    means: str = Consent.Means.PHONE,
+    categories: tuple[str, ...] = (Category.CASE, Category.NEEDS),
+    expires_at: datetime | None = None,
+) -> Referral:
+    """A hotline operator's warm referral: a minimal case at the operator's organisation, then the referral.
+
+    The operator records both consents with the caller (open a case; refer to `recipient`
+    these categories). The case holds `summary` only, no name and no number.
+    """
+    if not by.may_see_person_data or by.role not in PERSON_DATA_ROLES:
+        raise PermissionError("this member cannot make referrals")
+    with transaction.atomic():
+        case = open_case(
+            by=by,
+            consent=ConsentGiven(
+                purpose=Consent.Purpose.OPEN_CASE,
+                categories=tuple({Category.CASE, *categories}),
+                language=language,
+                means=means,
+            ),
+            summary=summary,
+            details=CaseDetails(needs=(need,) if need in Need.values else ()),
+            _writer_roles=PERSON_DATA_ROLES,
+        )
+        record_consent(
+            by=by,
+            case=case,
+            given=ConsentGiven(
+                purpose=Consent.Purpose.REFER,
+                categories=categories,
+                language=language,
+                means=means,
+                recipient_id=recipient.pk,
+                expires_at=expires_at,
+            ),
+        )
+        return refer_case(by=by, case=case, recipient=recipient, need=need, categories=categories)
+
+
+def _notify(organisation_id: int) -> None:
+    """Emails the recipient's administrators that something is waiting: nothing about the person."""
+    # email_send itself waits for the transaction to commit.
+    referral_waiting(organisation_id)
+
+
+def _require_recipient(by: Member, referral: Referral) -> None:
+    if not by.may_see_person_data or by.organisation_id != referral.recipient_id or by.role not in CASE_WRITERS:
+        raise PermissionError("only the receiving organisation answers a referral")
+
+
+def referral_accept(*, by: Member, referral: Referral) -> Case:
+    """The recipient takes the referral on: its own linked case, under its own keys, with what travelled."""
+    _require_recipient(by, referral)
+    if referral.state != Referral.State.SENT:
+        raise ReferralRefused("only a referral waiting for an answer can be accepted")
+    with transaction.atomic():
+        # Checked again at the moment the data enters the recipient's case.
+        consent_rules.check(referral.case, Consent.Purpose.REFER, referral.recipient_id, referral.category_codes)
+        values: dict[str, Any] = json.loads(referral.shared or "{}")
+        details = CaseDetails(
+            alias=values.get("alias", ""),
+            contact=values.get("contact", ""),
+            birth_year=values.get("birth_year"),
+            age_group=values.get("age_group", "unknown"),
+            gender=values.get("gender", "unknown"),
+            languages=tuple(values.get("languages", ())),
+            country_of_origin=values.get("country_of_origin", ""),
+            province=values.get("province", ""),
+            exploitation=tuple(values.get("exploitation", ())),
+            sector=values.get("sector", ""),
+            needs=tuple(values.get("needs", ())),
+            safety_plan=values.get("safety_plan", ""),
+        )
+        received = _create_case(
+            by=by,
+            summary=values.get("summary", "") or "-",
+            details=details,
+            screening=values.get("screening"),
+            person_key=referral.case.person_key,
+        )
+        referral.state = Referral.State.ACCEPTED
+        referral.answered_at = timezone.now()
+        referral.received_case = received
+        referral.save(update_fields=["state", "answered_at", "received_case"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=referral)
+    return received
+
+
+def referral_decline(*, by: Member, referral: Referral, reason: str) -> Referral:
+    _require_recipient(by, referral)
+    if referral.state != Referral.State.SENT:
+        raise ReferralRefused("only a referral waiting for an answer can be declined")
+    if not reason.strip():
+        raise ValueError("a declined referral says why")
+    with transaction.atomic():
+        referral.state = Referral.State.DECLINED
+        referral.answered_at = timezone.now()
+        referral.decline_reason = reason.strip()
+        referral.shared = None
+        referral.save(update_fields=["state", "answered_at", "decline_reason", "shared"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=referral)
+    return referral
+
+
+def referral_complete(*, by: Member, referral: Referral) -> Referral:
+    _require_recipient(by, referral)
+    if referral.state != Referral.State.ACCEPTED:
+        raise ReferralRefused("only an accepted referral can be completed")
+    with transaction.atomic():
+        referral.state = Referral.State.COMPLETED
+        referral.completed_at = timezone.now()
+        referral.save(update_fields=["state", "completed_at"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=referral)
+    return referral
+
+
+def referral_withdraw(*, by: Member, referral: Referral) -> Referral:
+    if not by.may_see_person_data or by.organisation_id != referral.organisation_id:
+        raise PermissionError("only the sending organisation withdraws a referral")
+    if referral.state not in (Referral.State.SENT, Referral.State.ACCEPTED):
+        raise ReferralRefused("only a referral still open can be withdrawn")
+    with transaction.atomic():
+        referral.state = Referral.State.WITHDRAWN
+        referral.withdrawn_at = timezone.now()
+        referral.shared = None
+        referral.save(update_fields=["state", "withdrawn_at", "shared"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=referral)
+    return referral

@@ -1,15 +1,27 @@
-"""Pseudonymous case records. This is the seed the cases issue grows from."""
+"""Case management: pseudonymous cases, consent as a record of its own, and referrals between organisations.
+
+Every record here is about a person, so each inherits `PersonRecord` and is read
+through `visible_to(member)`; every free-text field that could identify someone
+is an `EncryptedTextField`. Writes go through `harbour.cases.actions`, and every
+share of a case's data through `harbour.cases.consent.check`.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.fields import EncryptedTextField
-from harbour.core.models import PersonRecord
+from harbour.core.models import PersonRecord, PersonRecordManager, PersonRecordQuerySet
+from harbour.core.reference import Province
 
 # No 0/O or 1/I: references are read aloud on the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -19,57 +31,348 @@ def new_reference() -> str:
     return "HB-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
 
 
+def new_person_key() -> str:
+    """A random key shared by one person's cases across referrals; it says nothing about them."""
+    return secrets.token_hex(16)
+
+
+def split_codes(value: str) -> list[str]:
+    return [part for part in value.split(",") if part]
+
+
+def join_codes(codes: Iterable[str]) -> str:
+    return ",".join(sorted(set(codes)))
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary or another gender")
+    UNKNOWN = "unknown", _("Not said")
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "0-17", _("Under 18")
+    YOUNG = "18-24", _("18 to 24")
+    ADULT = "25-39", _("25 to 39")
+    MIDDLE = "40-59", _("40 to 59")
+    OLDER = "60+", _("60 or older")
+    UNKNOWN = "unknown", _("Not said")
+
+
+class Exploitation(models.TextChoices):
+    LABOUR = "labour", _("Labour exploitation")
+    SEXUAL = "sexual", _("Sexual exploitation")
+    FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")
+    OTHER = "other", _("Another form of exploitation")
+
+
+class Need(models.TextChoices):
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    LEGAL = "legal", _("Legal help")
+    IMMIGRATION = "immigration", _("Immigration")
+    INCOME = "income", _("Income")
+    INTERPRETATION = "interpretation", _("Interpretation")
+    SAFETY = "safety", _("Safety")
+    CHILD_PROTECTION = "child_protection", _("Child protection")
+    COUNSELLING = "counselling", _("Counselling")
+    EMPLOYMENT = "employment", _("Employment")
+    EDUCATION = "education", _("Education")
+    FAMILY = "family", _("Family contact or return")
+
+
+class Category(models.TextChoices):
+    """The kinds of data a consent can cover; a share names the ones it carries."""
+
+    CASE = "case", _("A case record with a reference, not a name")
+    SCREENING = "screening", _("The screening answers and their reading")
+    CONTACT = "contact", _("Alias and contact details")
+    PROFILE = "profile", _("Age, gender, languages, origin and province")
+    EXPLOITATION = "exploitation", _("Forms of exploitation and sector")
+    NEEDS = "needs", _("Needs and the situation")
+    SAFETY_PLAN = "safety_plan", _("The safety plan")
+    PROTECTION = "protection", _("Permits, health coverage and claims (the protection path)")
+
+
+class CaseQuerySet(PersonRecordQuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class CaseManager(PersonRecordManager["Case"]):
+    def visible_to(self, member: Any) -> CaseQuerySet:
+        return CaseQuerySet(self.model, using=self._db).visible_to(member)  # type: ignore[return-value]
+
+
 class Case(PersonRecord):
-    """A person helped by one organisation, known by a reference rather than a name."""
+    """A person helped by one organisation, known by a reference and an alias, never a legal name."""
+
+    class Closure(models.TextChoices):
+        GOALS_MET = "goals_met", _("The person's goals were met")
+        PERSON_ENDED = "person_ended", _("The person ended the work")
+        REFERRED = "referred", _("Continued at another organisation")
+        LOST_CONTACT = "lost_contact", _("Contact was lost")
+        OTHER = "other", _("Another reason")
 
     reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference)
+    alias = EncryptedTextField(_("alias"), blank=True, default="")
+    contact = EncryptedTextField(_("contact details"), blank=True, default="")
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, default=Gender.UNKNOWN)
+    # Comma-separated codes (reference.LANGUAGES, Exploitation, Need): not identifying, filterable.
+    languages = models.CharField(_("languages"), max_length=200, blank=True, default="")
+    country_of_origin = models.CharField(_("country of origin"), max_length=2, blank=True, default="")
+    province = models.CharField(_("province or territory"), max_length=2, choices=Province.choices, blank=True)
+    exploitation = models.CharField(_("forms of exploitation"), max_length=100, blank=True, default="")
+    sector = models.CharField(_("sector"), max_length=64, blank=True, default="")
+    needs = models.CharField(_("needs"), max_length=300, blank=True, default="")
     summary = EncryptedTextField(_("situation and needs"))
+    safety_plan = EncryptedTextField(_("safety plan"), blank=True, default="")
     # The screening answers and catalogue version (JSON), kept only with the person's consent.
     screening = EncryptedTextField(_("screening answers"), null=True, blank=True)
+    # Shared by one person's linked cases at every organisation, so statistics count them once.
+    person_key = models.CharField(max_length=32, default=new_person_key, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(_("reason for closing"), max_length=32, choices=Closure.choices, blank=True)
+
+    objects: CaseManager = CaseManager()
 
     class Meta:
-        ordering = ["-updated_at"]
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-updated_at", "-id"], name="cases_case_org_updated")]
 
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def need_codes(self) -> list[str]:
+        return split_codes(self.needs)
+
+    @property
+    def exploitation_codes(self) -> list[str]:
+        return split_codes(self.exploitation)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return split_codes(self.languages)
+
+
+class ConsentQuerySet(PersonRecordQuerySet["Consent"]):
+    def in_force(self, at: datetime | None = None) -> ConsentQuerySet:
+        """Consents neither withdrawn nor expired at `at` (now by default)."""
+        moment = at or timezone.now()
+        return self.filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=moment),
+            Q(expires_at__isnull=True) | Q(expires_at__gt=moment),
+            given_at__lte=moment,
+        )
+
+
+class ConsentManager(PersonRecordManager["Consent"]):
+    def visible_to(self, member: Any) -> ConsentQuerySet:
+        return ConsentQuerySet(self.model, using=self._db).visible_to(member)  # type: ignore[return-value]
+
 
 class Consent(PersonRecord):
-    """What a person agreed to, when, in which words, recorded by whom; withdrawn or expiring.
+    """What a person agreed to, for which purpose and recipient, covering which data, in which words.
 
-    Nothing about a person is kept beyond what a consent record allows.
+    Nothing about a person is kept or shared beyond what a consent in force allows;
+    `harbour.cases.consent.check` is the one place that decides.
     """
 
     class Purpose(models.TextChoices):
         OPEN_CASE = "open_case", _("Open a case to coordinate help")
+        REFER = "refer", _("Refer to another organisation")
+        CONTACT = "contact", _("Contact the person")
+        STATISTICS = "statistics", _("Anonymous statistics")
 
-    class Scope(models.TextChoices):
-        CASE = "case", _("A case record with a reference, not a name")
-        SCREENING = "screening", _("The screening answers and their reading")
+    class Means(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+        INTERPRETER = "interpreter", _("Through an interpreter")
+        WRITTEN = "written", _("In writing")
+        REPORT_THREAD = "report_thread", _("In a report's conversation")
+
+    # Kept for old code paths: the categories a consent covers are `Category`.
+    Scope = Category
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
-    # Comma-separated Scope values: the data the person agreed may be kept.
-    scope = models.CharField(_("what may be kept"), max_length=200)
+    # The organisation a referral consent names; nobody else may receive the data.
+    recipient = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Comma-separated Category values: the data the person agreed may be kept or shared.
+    scope = models.CharField(_("data it covers"), max_length=200)
+    means = models.CharField(_("given"), max_length=16, choices=Means.choices, default=Means.IN_PERSON)
+    language = models.CharField(_("language of the wording"), max_length=10, default="en")
+    wording_version = models.CharField(_("wording version"), max_length=32, default="")
     wording = models.TextField(_("the words the person agreed to"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField(_("given"))
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects: ConsentManager = ConsentManager()
 
     class Meta:
-        ordering = ["-given_at"]
+        ordering = ["-given_at", "-id"]
+        indexes = [models.Index(fields=["case", "purpose"], name="cases_consent_case_purpose")]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_at:%Y-%m-%d})"
 
     @property
     def scopes(self) -> list[str]:
-        return [part for part in self.scope.split(",") if part]
+        return split_codes(self.scope)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(self.scopes)
 
     def scope_labels(self) -> list[str]:
-        labels = dict(self.Scope.choices)
+        labels = dict(Category.choices)
         return [str(labels.get(part, part)) for part in self.scopes]
+
+    def in_force_at(self, moment: datetime) -> bool:
+        if self.given_at > moment:
+            return False
+        if self.withdrawn_at is not None and self.withdrawn_at <= moment:
+            return False
+        return self.expires_at is None or self.expires_at > moment
+
+
+class ReferralQuerySet(PersonRecordQuerySet["Referral"]):
+    pass
+
+
+class ReferralManager(PersonRecordManager["Referral"]):
+    def visible_to(self, member: Any) -> ReferralQuerySet:
+        """Referrals a member's organisation sent."""
+        return ReferralQuerySet(self.model, using=self._db).visible_to(member)  # type: ignore[return-value]
+
+    def received_by(self, member: Any) -> ReferralQuerySet:
+        """Referrals sent to a member's organisation: the same person-data rules, on the recipient's side."""
+        everyone = ReferralQuerySet(self.model, using=self._db)
+        # may_see_person_data: an active person-data role in a vetted organisation that is not a state one.
+        if not getattr(member, "is_authenticated", False) or not getattr(member, "may_see_person_data", False):
+            return everyone.none()
+        return everyone.filter(recipient_id=member.organisation_id)
+
+
+class Referral(PersonRecord):
+    """A case referred, for one need, from its organisation (`organisation`) to another (`recipient`).
+
+    Only the data the referral consent covers travels, sealed under the recipient's
+    own key (`shared`); accepting copies it into the recipient's own linked case.
+    """
+
+    class State(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the sender")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    recipient = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    need = models.CharField(_("need"), max_length=32, choices=Need.choices)
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SENT)
+    # The categories that travelled (a subset of the consent's).
+    categories = models.CharField(max_length=200)
+    # JSON of the shared fields, encrypted for the recipient; emptied once the consent no longer allows it.
+    shared = EncryptedTextField(null=True, blank=True, key_owner="recipient_id")
+    # The recipient's reason for declining, in the recipient's key.
+    decline_reason = EncryptedTextField(_("reason"), blank=True, default="", key_owner="recipient_id")
+    received_case = models.OneToOneField(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="referred_from"
+    )
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ReferralManager = ReferralManager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "state"], name="cases_referral_recipient")]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} ({self.state})"
+
+    @property
+    def category_codes(self) -> list[str]:
+        return split_codes(self.categories)
+
+
+class Note(PersonRecord):
+    """A worker's note on a case, encrypted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = EncryptedTextField(_("note"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class Task(PersonRecord):
+    """Something to do for a case, by a date, by one member."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = EncryptedTextField(_("what to do"))
+    due_on = models.DateField(_("due"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "due_on"], name="cases_task_owner_due")]
+
+    def __str__(self) -> str:
+        return f"task {self.pk} due {self.due_on}"
+
+
+class Milestone(PersonRecord):
+    """One step of the protection path. None of them asks for, or records, testimony."""
+
+    class Kind(models.TextChoices):
+        TRP_APPLIED = "trp_applied", _("Temporary Resident Permit (victims of trafficking): applied")
+        TRP_ISSUED = "trp_issued", _("Temporary Resident Permit (victims of trafficking): issued")
+        WORK_PERMIT = "work_permit", _("Work permit")
+        IFH = "ifh", _("Interim Federal Health coverage")
+        HC = "hc", _("Humanitarian and compassionate application")
+        REFUGEE = "refugee", _("Refugee claim")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("step"), max_length=16, choices=Kind.choices)
+    happened_on = models.DateField(_("date"))
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    # When the home page starts showing a renewal: expires_on minus the lead time, computed by the action.
+    remind_on = models.DateField(_("reminder"), null=True, blank=True, db_index=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.happened_on}"

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ from harbour.directory.models import Location, Service
 from harbour.network.models import Member
 
 PAGE_SIZE = 20
+# A service page opened from a search carries that search here, to link back to it.
+RESULTS_PARAMETER = "results"
 # Who may see confidential addresses and beds: the network's front line and its coordinators.
 # Liaisons (government, law enforcement) and researchers never do.
 
@@ -103,8 +106,24 @@ def _search_page(request: HttpRequest, *, members: bool) -> HttpResponse:
         "origin_label": form.origin_label if form.is_bound else "",
         "page_links": _page_links(request, results) if results else {},
         "wider_link": _wider_link(request, query.radius_km) if results and query and query.origin else None,
+        # A service page opened from these results links back to them (the phone's Back button leaves Harbour).
+        "from_results": urlencode({RESULTS_PARAMETER: request.GET.urlencode()}) if results else "",
     }
     return render(request, "directory/search.html", context)
+
+
+def _results_link(request: HttpRequest, *, members: bool) -> str:
+    """The search a service page was opened from, as a link back to it; the empty directory if none."""
+    search_url = reverse("directory:member_search" if members else "directory:search")
+    carried = QueryDict(request.GET.get(RESULTS_PARAMETER, ""))
+    # Only the search form's own fields travel back: this link never carries anything else.
+    kept = QueryDict(mutable=True)
+    for name in SearchForm.base_fields:
+        for value in carried.getlist(name):
+            kept.appendlist(name, value)
+    if "offset" in carried:
+        kept["offset"] = carried["offset"]
+    return f"{search_url}?{kept.urlencode()}" if kept else ""
 
 
 def _audit_confidential(request: HttpRequest, results: list[search.Result]) -> None:
@@ -148,6 +167,7 @@ def _service_page(request: HttpRequest, service_id: str, *, members: bool) -> Ht
         "result": every_location[0] if every_location else None,
         "locations": every_location,
         "members": members,
+        "results_link": _results_link(request, members=members),
     }
     return render(request, "directory/service.html", context)
 

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -153,27 +153,30 @@ def fact_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _package_notes() -> dict[str, str]:
-    return {
-        "emergency": _("Police, ambulance or fire, when a life is in danger now. Free from any phone."),
-        "trafficking_hotline": _(
-            "Free and confidential, at any hour, in more than 200 languages. "
-            "Help to leave, shelter, health, legal help."
-        ),
-        "community_services": _("Food, shelter, settlement and other services near you, in many languages."),
-        "youth": _("For anyone under 30, at any hour. Call, or text 686868."),
-        "foreign_workers_tip": _("Report an employer who abuses temporary foreign workers. You can stay anonymous."),
-        "employment_standards": _("Unpaid wages, hours, pay stubs and deductions: a free complaint."),
-        "nurse_line": _("Speak with a nurse, free, at any hour. Ask for an interpreter."),
-    }
+# Help by city's notes, by the key a package entry names (translated when shown).
+PACKAGE_NOTES = {
+    "emergency": gettext_noop("Police, ambulance or fire, when a life is in danger now. Free from any phone."),
+    "trafficking_hotline": gettext_noop(
+        "Free and confidential, at any hour, in more than 200 languages. Help to leave, shelter, health, legal help."
+    ),
+    "community_services": gettext_noop("Food, shelter, settlement and other services near you, in many languages."),
+    "youth": gettext_noop("For anyone under 30, at any hour. Call, or text 686868."),
+    "foreign_workers_tip": gettext_noop(
+        "Report an employer who abuses temporary foreign workers. You can stay anonymous."
+    ),
+    "employment_standards": gettext_noop("Unpaid wages, hours, pay stubs and deductions: a free complaint."),
+    "nurse_line": gettext_noop("Speak with a nurse, free, at any hour. Ask for an interpreter."),
+}
 
 
 @access.public
 def package(request: HttpRequest, slug: str) -> HttpResponse:
     """Where to go for help in one city: numbers to call, and the directory's services by need."""
     city = get_object_or_404(Package, slug=slug)
-    notes = _package_notes()
-    entries = [{"entry": entry, "note": notes.get(entry.note_key, "")} for entry in city.entries.all()]
+    entries = [
+        {"entry": entry, "note": _(PACKAGE_NOTES[entry.note_key]) if entry.note_key in PACKAGE_NOTES else ""}
+        for entry in city.entries.all()
+    ]
     # The directory searches around the city's central postal area.
     needs = _directory_links(PACKAGE_NEEDS, postcode=city.postcode)
     return render(request, "rights/package.html", {"package": city, "entries": entries, "needs": needs})

@@ -8,6 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("self-check/", views.self_check, name="self_check"),
     path("members/screening/", views.worker, name="worker"),
     path("members/screening/resume/", views.resume_screening, name="resume"),
-    path("members/screening/open-case/", views.open_case, name="open_case"),
     path("members/screening/evaluate.json", views.evaluate_json, name="evaluate_json"),
 ]

@@ -3,7 +3,7 @@
 Nothing here writes to the database. Answers travel between pages in POST
 bodies (never in a URL, which a shared phone's history would keep); pausing
 hands the worker an encrypted code instead of storing anything. The only write
-is opening a case, and only with the person's recorded consent (cases.actions).
+is handing the answers to the cases page, which asks the person's consent (screening.handover).
 """
 
 from __future__ import annotations
@@ -11,18 +11,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from harbour.cases import actions as case_actions
-from harbour.cases.models import Consent
-from harbour.core import access, roles
+from harbour.core import access
 from harbour.core.reference import Province
 from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
@@ -37,9 +33,10 @@ from harbour.screening.engine import (
     evaluate_payload,
     load_payload,
 )
-from harbour.screening.summary import screening_record
 
 FIELD_PREFIX = "q_"
+# The id of the self-check's form, which the layout's language buttons post.
+SELF_CHECK_FORM = "self-check"
 
 
 # --- reading what was posted ------------------------------------------------------
@@ -233,7 +230,8 @@ def worker(request: HttpRequest) -> HttpResponse:
     context.update(
         province=province,
         postcode=postcode,
-        may_open_case=access.may_use(member, "screening:open_case"),
+        # Asked of the cases page's own policy, by name: screening imports nothing of cases.
+        may_open_case=access.may_use(member, "cases:case_from_screening"),
     )
     return render(request, "screening/worker_result.html", context)
 
@@ -256,49 +254,6 @@ def resume_screening(request: HttpRequest) -> HttpResponse:
         context = _form_context(catalogue, answers, {"core"}, resumed=True)
         return render(request, "screening/worker.html", context)
     return render(request, "screening/resume.html", {"code": code})
-
-
-CONSENT_WORDING = gettext_noop(
-    "You can choose whether we open a file to coordinate help for you. It is known by a reference, not your name. "
-    "Only people at this organisation who work on it can read it, and every reading is recorded. "
-    "If you agree, we also keep your answers to these questions in it. "
-    "Nothing is shared with anyone else, including immigration or the police, unless you agree to that separately. "
-    "You can change your mind at any time."
-)
-
-
-@access.person_data(*roles.CASE_WRITERS)
-@require_POST
-def open_case(request: HttpRequest) -> HttpResponse:
-    """Opens a case from a screening, only once the person's consent is recorded."""
-    catalogue = catalogue_module.load()
-    answers, problems = answers_from_post(request.POST, catalogue)
-    wording = _(CONSENT_WORDING)
-    # Both boxes start unticked: consent is something the person gives, never a default.
-    context: dict[str, Any] = {"answers": answers, "wording": wording, "problems": problems, "keep_answers": False}
-    if request.POST.get("stage") != "confirm" or problems:
-        return render(request, "screening/consent.html", context)
-    context["summary"] = request.POST.get("summary", "")
-    context["keep_answers"] = request.POST.get("keep_answers") == "on"
-    if request.POST.get("agreed") != "on":
-        context["problems"] = [_("A case is opened only when the person has agreed. Tick the box once they have.")]
-        return render(request, "screening/consent.html", context, status=400)
-    member = access.signed_in_member(request)
-    scope = [Consent.Scope.CASE]
-    screening = None
-    if context["keep_answers"]:
-        scope.append(Consent.Scope.SCREENING)
-        screening = screening_record(evaluate(catalogue, answers))
-    case = case_actions.case_open(
-        by=member,
-        summary=context["summary"].strip() or _("Opened from a screening."),
-        screening=screening,
-        consent=case_actions.ConsentTerms(purpose=Consent.Purpose.OPEN_CASE, scope=tuple(scope), wording=wording),
-    )
-    messages.success(
-        request, _("Case %(reference)s is open, with the person's consent.") % {"reference": case.reference}
-    )
-    return redirect("cases:case_detail", reference=case.reference)
 
 
 @access.person_data()
@@ -330,16 +285,22 @@ def self_check(request: HttpRequest) -> HttpResponse:
     write. Exempting it also means the page sets no CSRF cookie.
     """
     catalogue = catalogue_module.load()
+    # The language switch posts the page's form to the other language's URL, so a change of
+    # language keeps the answers without storing them anywhere.
+    switch = {"language_form": SELF_CHECK_FORM}
     if request.method != "POST":
         # Answers in a query string are ignored: a URL would keep them in the phone's history.
-        return render(request, "screening/self_check.html", _form_context(catalogue, {}, {"core"}))
+        context = _form_context(catalogue, {}, {"core"}, language_action="questions", **switch)
+        return render(request, "screening/self_check.html", context)
     answers, problems = answers_from_post(request.POST, catalogue)
     province = _province(request.POST)
     action = request.POST.get("do", "")
     if problems or action != "result":
         opened = {"core"} | ({section.id for section in catalogue.sections} if action == "all" else set())
-        context = _form_context(catalogue, answers, opened, problems=problems, province=province)
+        context = _form_context(
+            catalogue, answers, opened, problems=problems, province=province, language_action="questions", **switch
+        )
         return render(request, "screening/self_check.html", context)
     context = result_context(evaluate(catalogue, answers, province=province), catalogue)
-    context["province"] = province
+    context.update(province=province, language_action="result", **switch)
     return render(request, "screening/self_check_result.html", context)

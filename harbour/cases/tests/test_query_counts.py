@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.testing import Cast, assert_queries_do_not_grow
 
 AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
@@ -21,7 +21,7 @@ AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
 def test_the_case_list(reader: str, cast: Cast, django_assert_num_queries: AssertNumQueries) -> None:
     def add(count: int) -> None:
         for index in range(count):
-            case_open(by=(cast.bob, cast.alice)[index % 2], summary=f"Needs a lawyer ({index})")
+            case_open(by=(cast.bob, cast.alice)[index % 2], summary=f"Needs a lawyer ({index})", consent=CASE_CONSENT)
 
     client = Client()
     client.force_login(getattr(cast, reader))

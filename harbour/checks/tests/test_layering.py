@@ -31,13 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
 LAYER_OF = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
 # Imports against the layering that are being removed, each with who removes it. Keep this short.
-ALLOWED_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # Screening still opens a case itself; the cases engineer (branch `cases`) moves the
-        # hand-over into cases (one function taking a plain value) and deletes this entry.
-        ("harbour/screening/views.py", "harbour.cases"),
-    }
-)
+ALLOWED_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
 
 # Core's annotations name the member model (settings.AUTH_USER_MODEL, in network). Only under
 # `if TYPE_CHECKING:`, never run, so it makes no dependency at run time.

@@ -7,7 +7,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
+from harbour.cases.models import Consent
 from harbour.core.audit import audit_purge_window_set, audit_write
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
@@ -24,7 +25,7 @@ def signed_in(member: object) -> Client:
 
 @pytest.mark.django_db
 def test_reading_a_case_writes_who_what_and_when(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     signed_in(cast.hana).get(reverse("cases:case_detail", args=[case.reference]))
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).get()
     assert entry.actor_id == cast.hana.pk
@@ -36,17 +37,19 @@ def test_reading_a_case_writes_who_what_and_when(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_creating_and_changing_a_case_are_audited(cast: Cast) -> None:
     client = signed_in(cast.bob)
-    response = client.post(reverse("cases:case_new"), {"summary": SECRET_TEXT})
+    consent = {"stage": "confirm", "agreed": "on", "language": "en", "means": "in_person", "categories": "case"}
+    response = client.post(reverse("cases:case_new"), {"summary": SECRET_TEXT, **consent})
     assert response.status_code == 302
     reference = response["Location"].rstrip("/").split("/")[-1]
     client.post(reverse("cases:case_edit", args=[reference]), {"summary": SECRET_TEXT + "!"})
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["create", "view", "update"]
+    # The case, then the person's consent to it, then the worker's reading and change.
+    assert actions == ["create", "create", "view", "update"]
 
 
 @pytest.mark.django_db
 def test_listing_cases_is_audited_once(cast: Cast) -> None:
-    case_open(by=cast.bob, summary=SECRET_TEXT)
+    case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     signed_in(cast.hana).get(reverse("cases:case_list"))
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LIST)
     assert (entry.actor_id, entry.organisation_id, entry.record_type) == (
@@ -58,14 +61,14 @@ def test_listing_cases_is_audited_once(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_an_outsider_who_is_refused_leaves_no_read_entry(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     signed_in(cast.carol).get(reverse("cases:case_detail", args=[case.reference]))
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).exists()
 
 
 @pytest.mark.django_db
 def test_audit_entries_never_hold_the_sensitive_values(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     signed_in(cast.bob).get(reverse("cases:case_detail", args=[case.reference]))
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM core_auditentry")
@@ -77,8 +80,8 @@ def test_audit_entries_never_hold_the_sensitive_values(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_the_audit_log_refuses_updates_and_deletes(cast: Cast) -> None:
-    case_open(by=cast.bob, summary=SECRET_TEXT)
-    entry = AuditEntry.objects.get()
+    case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
+    entry = AuditEntry.objects.filter(record_type="cases.case").get()
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="view")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -88,7 +91,7 @@ def test_the_audit_log_refuses_updates_and_deletes(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_a_purge_window_allows_deletes_but_never_updates(cast: Cast) -> None:
-    case_open(by=cast.bob, summary=SECRET_TEXT)
+    case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     audit_purge_window_set(allowed=True)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.update(action="view")
@@ -99,12 +102,16 @@ def test_a_purge_window_allows_deletes_but_never_updates(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_organisation_admin_reads_only_their_organisations_entries(cast: Cast) -> None:
-    mine = case_open(by=cast.bob, summary=SECRET_TEXT)
-    case_open(by=cast.carol, summary="another organisation's case")
+    mine = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
+    case_open(by=cast.carol, summary="another organisation's case", consent=CASE_CONSENT)
     response = signed_in(cast.alice).get(reverse("network:organisation_audit"))
     assert response.status_code == 200
     entries = list(response.context["page"])
-    assert [e.record_id for e in entries] == [str(mine.pk)]
+    consent = Consent.system_objects.get(case=mine)
+    assert sorted((e.record_type, e.record_id) for e in entries) == [
+        ("cases.case", str(mine.pk)),
+        ("cases.consent", str(consent.pk)),
+    ]
     assert b"Bob" in response.content
     assert SECRET_TEXT.encode() not in response.content
 

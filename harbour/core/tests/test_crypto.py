@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.cases.models import Case
 from harbour.core import crypto
 from harbour.core.models import DataKey
@@ -30,7 +30,7 @@ def raw_column(table: str, column: str, pk: int) -> str:
 
 @pytest.mark.django_db
 def test_the_database_holds_only_ciphertext_for_an_encrypted_field(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     stored = raw_column("cases_case", "summary", case.pk)
     assert stored.startswith("hb1:")
     assert "Passport" not in stored and "Elm" not in stored
@@ -46,8 +46,8 @@ def test_two_factor_secrets_are_encrypted_too(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_each_organisation_has_its_own_data_key(cast: Cast) -> None:
-    mine = case_open(by=cast.bob, summary="one")
-    theirs = case_open(by=cast.carol, summary="two")
+    mine = case_open(by=cast.bob, summary="one", consent=CASE_CONSENT)
+    theirs = case_open(by=cast.carol, summary="two", consent=CASE_CONSENT)
     mine_key = crypto.key_id_of(raw_column("cases_case", "summary", mine.pk))
     theirs_key = crypto.key_id_of(raw_column("cases_case", "summary", theirs.pk))
     assert mine_key != theirs_key
@@ -56,7 +56,7 @@ def test_each_organisation_has_its_own_data_key(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_a_ciphertext_moved_to_another_field_does_not_decrypt(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     token = raw_column("cases_case", "summary", case.pk)
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(token, context="network.member.totp_secret", organisation_id=cast.harbour_house.pk)
@@ -64,8 +64,8 @@ def test_a_ciphertext_moved_to_another_field_does_not_decrypt(cast: Cast) -> Non
 
 @pytest.mark.django_db
 def test_a_ciphertext_copied_into_another_organisations_row_does_not_decrypt(cast: Cast) -> None:
-    mine = case_open(by=cast.bob, summary=SECRET_TEXT)
-    theirs = case_open(by=cast.carol, summary="their own")
+    mine = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
+    theirs = case_open(by=cast.carol, summary="their own", consent=CASE_CONSENT)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE cases_case SET summary = %s WHERE id = %s",
@@ -77,7 +77,7 @@ def test_a_ciphertext_copied_into_another_organisations_row_does_not_decrypt(cas
 
 @pytest.mark.django_db
 def test_values_read_in_bulk_stay_sealed(cast: Cast) -> None:
-    case_open(by=cast.bob, summary=SECRET_TEXT)
+    case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     (value,) = Case.system_objects.values_list("summary", flat=True)
     assert isinstance(value, crypto.Sealed)
     assert SECRET_TEXT not in f"{value} {value!r}"
@@ -89,16 +89,16 @@ def test_a_key_created_in_a_rolled_back_transaction_is_never_used(cast: Cast) ->
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        case_open(by=cast.bob, summary="rolled back")
+        case_open(by=cast.bob, summary="rolled back", consent=CASE_CONSENT)
         raise Abort
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     crypto.forget_unwrapped_keys()  # as after a restart
     assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
 
 
 @pytest.mark.django_db
 def test_a_wrong_master_key_reads_nothing(cast: Cast, settings: LazySettings) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     settings.HARBOUR_MASTER_KEY = secrets.token_bytes(32)
     crypto.forget_unwrapped_keys()
     with pytest.raises(crypto.DecryptionError, match="wrapped by master key"):
@@ -113,7 +113,7 @@ def test_encrypted_fields_cannot_be_filtered(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_rotating_an_organisation_key_reencrypts_and_destroys_the_old_key(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     old_token = raw_column("cases_case", "summary", case.pk)
     old_key = crypto.key_id_of(old_token)
     out = StringIO()
@@ -131,16 +131,16 @@ def test_rotating_an_organisation_key_reencrypts_and_destroys_the_old_key(cast: 
 
 @pytest.mark.django_db
 def test_rotation_leaves_other_organisations_untouched(cast: Cast) -> None:
-    theirs = case_open(by=cast.carol, summary="their own")
+    theirs = case_open(by=cast.carol, summary="their own", consent=CASE_CONSENT)
     before = raw_column("cases_case", "summary", theirs.pk)
-    case_open(by=cast.bob, summary=SECRET_TEXT)
+    case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     call_command("rotate_keys", organisation=cast.harbour_house.pk, stdout=StringIO())
     assert raw_column("cases_case", "summary", theirs.pk) == before
 
 
 @pytest.mark.django_db
 def test_rotating_the_master_key_leaves_no_moment_unreadable(cast: Cast, settings: LazySettings) -> None:
-    case = case_open(by=cast.bob, summary=SECRET_TEXT)
+    case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     old_master = settings.HARBOUR_MASTER_KEY
     new_master = secrets.token_bytes(32)
     # Step 1: the new key is current, the old one still accepted; everything reads.
@@ -148,7 +148,7 @@ def test_rotating_the_master_key_leaves_no_moment_unreadable(cast: Cast, setting
     settings.HARBOUR_OLD_MASTER_KEYS = [old_master]
     crypto.forget_unwrapped_keys()
     assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
-    new_case = case_open(by=cast.carol, summary="written during the rotation")
+    new_case = case_open(by=cast.carol, summary="written during the rotation", consent=CASE_CONSENT)
     # Step 2: re-wrap; step 3: drop the old key. Everything still reads.
     call_command("rotate_keys", rewrap=True, stdout=StringIO())
     settings.HARBOUR_OLD_MASTER_KEYS = []
@@ -162,7 +162,7 @@ def test_rotating_the_master_key_leaves_no_moment_unreadable(cast: Cast, setting
 
 @pytest.mark.django_db
 def test_rewrapping_without_the_old_master_key_stops_with_a_clear_message(cast: Cast, settings: LazySettings) -> None:
-    case_open(by=cast.bob, summary=SECRET_TEXT)
+    case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     settings.HARBOUR_MASTER_KEY = secrets.token_bytes(32)
     with pytest.raises(CommandError, match="HARBOUR_OLD_MASTER_KEYS"):
         call_command("rotate_keys", rewrap=True, stdout=StringIO())

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.testing import Cast
 
 
@@ -39,7 +39,7 @@ def test_hsts_is_sent_over_https_only() -> None:
 
 @pytest.mark.django_db
 def test_pages_with_a_persons_data_are_never_cached(cast: Cast) -> None:
-    case = case_open(by=cast.bob, summary="x")
+    case = case_open(by=cast.bob, summary="x", consent=CASE_CONSENT)
     client = Client()
     client.force_login(cast.bob)
     for url in (reverse("cases:case_detail", args=[case.reference]), reverse("network:dashboard")):
@@ -102,11 +102,11 @@ def _visitor_cookies(response: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_visitors_get_no_cookie_outside_a_form_and_none_that_outlives_the_browser(cast: Cast) -> None:
-    from harbour.cases.actions import case_open
+    from harbour.cases.actions import CASE_CONSENT, case_open
     from harbour.core import access
     from harbour.core.tests.test_access_policy import all_views, sample_kwargs
 
-    samples = sample_kwargs(cast, case_open(by=cast.bob, summary="x"))
+    samples = sample_kwargs(cast, case_open(by=cast.bob, summary="x", consent=CASE_CONSENT))
     responses = {}
     for name, view in sorted(all_views().items()):
         policy = access.policy_of(view)

@@ -25,7 +25,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.core.tests.test_access_policy import EXPECTED, all_views, sample_kwargs
 from harbour.testing import Cast
 
@@ -150,7 +150,7 @@ def _value(data: st.DataObject, field: dict[str, Any]) -> Any:
 @given(data=st.data())
 def test_no_input_makes_a_server_error(cast: Cast, name: str, data: st.DataObject) -> None:
     if not hasattr(cast, "fuzz_samples"):  # once per view: the cast lives as long as the test
-        cast.fuzz_samples = sample_kwargs(cast, case_open(by=cast.bob, summary="fuzz"))  # type: ignore[attr-defined]
+        cast.fuzz_samples = sample_kwargs(cast, case_open(by=cast.bob, summary="fuzz", consent=CASE_CONSENT))  # type: ignore[attr-defined]
     url = reverse(name, kwargs=cast.fuzz_samples.get(name, {}))  # type: ignore[attr-defined]
     client = _client_for(cast, name)
 

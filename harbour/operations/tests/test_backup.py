@@ -25,10 +25,10 @@ BASE = Path(__file__).resolve().parents[3]
 # and a meeting report's stored file.
 POPULATE = """
 from django.core.files.base import ContentFile
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.network.models import Meeting, MeetingReport, Member
 worker = next(m for m in Member.objects.filter(role="case_worker") if m.may_see_person_data)
-case_open(by=worker, summary="BACKUP-MARKER worked 70 hours a week")
+case_open(by=worker, summary="BACKUP-MARKER worked 70 hours a week", consent=CASE_CONSENT)
 meeting = Meeting.objects.first()
 report = MeetingReport(meeting=meeting, title="minutes", content_type="text/plain", uploaded_by=worker)
 report.file.save("ignored.txt", ContentFile(b"BACKUP-FILE-MARKER"), save=True)

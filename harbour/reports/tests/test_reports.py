@@ -23,7 +23,7 @@ from PIL import Image
 from harbour.core import retention
 from harbour.network.models import Member
 from harbour.reports import actions, attachments, keys, receipts
-from harbour.reports.models import Attachment, MemberKey, Message, Report, ReportKey
+from harbour.reports.models import Attachment, MemberKey, Message, Report, ReportKey, ReportReceiver
 from harbour.reports.tests.helpers import ANSWERS, keys_for, pdf_with_author
 from harbour.testing import CAST_PASSWORD, Cast
 
@@ -246,7 +246,7 @@ def test_a_refused_file_stores_nothing_at_all(cast: Cast) -> None:
     response = Client().post(
         reverse("reports:write"),
         {
-            "to": cast.harbour_house.report_receiver.pk,
+            "to": ReportReceiver.objects.get(organisation=cast.harbour_house).pk,
             **ANSWERS,
             "files": [
                 SimpleUploadedFile("ok.pdf", pdf_with_author(), "application/pdf"),
@@ -308,7 +308,7 @@ def test_expired_reports_and_their_files_are_gone_after_the_daily_job(cast: Cast
 @pytest.mark.django_db
 def test_activity_pushes_expiry_by_the_organisations_own_setting(cast: Cast) -> None:
     submitted = _submit(cast)
-    receiver = cast.harbour_house.report_receiver
+    receiver = ReportReceiver.objects.get(organisation=cast.harbour_house)
     receiver.retention_days = 30
     receiver.save()
     actions.report_reply(member=cast.bob, report=submitted.report, text="hello")

@@ -15,6 +15,4 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "screening:worker": PERSON_DATA_STAFF,
     "screening:resume": PERSON_DATA_STAFF,
     "screening:evaluate_json": PERSON_DATA_STAFF,
-    # Opening a case is for those who may open one (cases:case_new): not the hotline operator.
-    "screening:open_case": PERSON_DATA_STAFF - {"hana"},
 }

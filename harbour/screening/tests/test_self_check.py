@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from harbour.checks.tests import test_translations
 from harbour.core.tests import test_no_client_trace as real_server
 from harbour.screening import catalogue
 
 # The real gunicorn server of the core no-trace test, as the fixture `gunicorn_server`.
 gunicorn_server = real_server.server
+# Built .mo files, for pages in other languages.
+compiled_catalogues = test_translations.compiled_catalogues
 
 ANSWERS = {
     "q_recruited": "yes",
@@ -162,3 +166,52 @@ def test_the_real_server_writes_no_answer_to_its_logs_or_database(gunicorn_serve
     found = real_server._search_files(server.base, markers, skip_postcode=set())
     found += real_server._search_tables(server.database, tmp_path / "copy", markers, signed_in=False)
     assert found == []  # ...and nothing of what was answered
+
+
+# The result in the person's language: what they can do first, and a change of language that keeps the answers
+
+
+@pytest.fixture(autouse=True)
+def language_restored() -> Iterator[None]:
+    """A request activates its page's language for the thread; the next test starts in English again."""
+    yield
+    translation.activate("en")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues")
+def test_the_result_leads_with_safe_ways_to_get_help_and_numbers_that_can_be_tapped() -> None:
+    page = Client().post(_url("ar"), {**ANSWERS, "do": "result"}).content.decode()
+    headings = ("<h2>طرق آمنة", "<h2>علامات في إجاباتك", "<h2>كيف يقرأ القانون")
+    help_at, signs_at, law_at = (page.index(heading) for heading in headings)
+    assert help_at < signs_at < law_at
+    assert '<a href="tel:911">911</a>' in page
+    assert '<a href="tel:18339001010">1-833-900-1010</a>' in page
+    assert "Safe ways to get help" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues")
+@pytest.mark.parametrize("action", ["result", "questions"])
+def test_changing_language_keeps_the_answers_without_a_url_or_a_cookie(action: str) -> None:
+    client = Client()
+    page = client.post(_url("en"), {**ANSWERS, "do": action}).content.decode()
+    form = re.search(r'<form method="post" action="[^"]+" id="self-check">(.*?)</form>', page, re.DOTALL)
+    assert form is not None
+    # Every language is a button of that form, posting it to the same page in that language.
+    thai_button = re.search(
+        r'<button type="submit" form="self-check" formaction="([^"]+)" name="do" value="(\w+)"', page
+    )
+    assert thai_button is not None and thai_button.group(2) == action
+    assert f'formaction="{_url("th")}"' in page
+    carried = dict(re.findall(r'name="(q_\w+)" value="(\w+)"', form.group(1))) if action == "result" else {}
+    if action == "result":
+        assert carried == ANSWERS
+    switched = client.post(_url("th"), {**ANSWERS, "do": action})
+    assert switched.status_code == 200 and not switched.cookies
+    text = switched.content.decode()
+    assert '<html lang="th"' in text
+    if action == "result":
+        assert "คำตอบของคุณแสดงอะไร" in text  # "What your answers show"
+    else:
+        assert 'name="q_recruited" value="yes" checked' in text

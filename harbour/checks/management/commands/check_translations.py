@@ -9,6 +9,9 @@
    and not fuzzy. Other languages are drafts: their gaps are counted, but the
    layout (core/base.html) must be translated, so that every page in them has
    working navigation and its quick exit in the reader's language.
+   Every safety-critical string (`harbour.checks.safety_strings`: danger, quick
+   exit, privacy, help by city, the self-check) must be translated in every
+   language, drafts included.
 4. Placeholders must be the same in msgid and msgstr, or the page would crash
    or show the wrong value.
 """
@@ -27,7 +30,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import to_locale
 
-from harbour.checks import i18n_lint
+from harbour.checks import i18n_lint, safety_strings
 from harbour.checks.catalogues import PLURAL_FORMS, catalogue_path, catalogue_roots, translated_languages
 
 # The layout every page extends: a draft language must still translate all of it.
@@ -100,11 +103,31 @@ class Command(BaseCommand):
                 continue  # an app whose code has no strings yet
             for language in languages:
                 problems += self.catalogue_problems(catalogue_path(root, language), language, base_dir)
+        # The complete languages name every safety-critical string the code has.
+        reference = [code for code in settings.HARBOUR_COMPLETE_LANGUAGES if code in languages]
+        must_have = safety_strings.required(
+            catalogue for language in reference for catalogue in self.catalogues_of(language)
+        )
+        for language in languages:
+            problems += self.safety_problems(language, must_have)
         for problem in problems:
             self.stderr.write(problem)
         if problems:
             raise CommandError(f"{len(problems)} translation problems; see above.")
         self.stdout.write("translations: every string is marked and every required translation is there")
+
+    def catalogues_of(self, language: str) -> list[polib.POFile]:
+        paths = [catalogue_path(root, language) for root in catalogue_roots()]
+        return [polib.pofile(str(path)) for path in paths if path.exists()]
+
+    def safety_problems(self, language: str, must_have: frozenset[str]) -> list[str]:
+        """Every safety-critical string, in whichever catalogue holds it, translated in this language."""
+        found = safety_strings.coverage(language, self.catalogues_of(language), must_have)
+        self.stdout.write(
+            f"{language}: {found.public_share:.0f}% of public strings, "
+            f"{found.safety_share:.0f}% of safety-critical strings translated"
+        )
+        return [f"{language}: safety-critical string not translated: {msgid!r}" for msgid in found.safety_missing]
 
     def update_catalogues(self, base_dir: Path, languages: list[str]) -> None:
         paths = [catalogue_path(root, language) for root in catalogue_roots() for language in languages]

@@ -13,9 +13,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.core.roles import TWO_FACTOR_ROLES, Role
 from harbour.demo.directory_load import demo_directory_load
+from harbour.demo.stats_load import demo_statistics_load
 from harbour.network.models import (
     Announcement,
     Meeting,
@@ -59,10 +60,13 @@ class Command(BaseCommand):
                 self._load_network_life(data)
         # The demo directory links its organisations to the demo network's, so it loads second.
         directory_services = demo_directory_load()
+        statistics_records = demo_statistics_load()
         if options["quiet"]:
             return
         if directory_services:
             self.stdout.write(f"Demo directory loaded: {directory_services} services.")
+        if statistics_records:
+            self.stdout.write(f"Demo statistics loaded: {statistics_records} invented records, two releases.")
         # Last, so the URL and the logins are what a newcomer sees when the server starts.
         self._print(data, options["site_url"], created)
 
@@ -104,7 +108,7 @@ class Command(BaseCommand):
             )
             group.organisations.set([organisations[key] for key in row["organisations"]])
         for row in data["cases"]:
-            case_open(by=members[row["created_by"]], summary=row["summary"])
+            case_open(by=members[row["created_by"]], summary=row["summary"], consent=CASE_CONSENT)
 
     def _load_network_life(self, data: dict[str, Any]) -> None:
         """Demo organisation profiles, announcements with replies, meetings and tracker entries."""
