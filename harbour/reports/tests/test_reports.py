@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from harbour.cases.models import Case, Consent
 from harbour.core import retention
 from harbour.network.models import Member
 from harbour.reports import actions, attachments, keys, receipts
@@ -365,11 +366,34 @@ def test_a_colleague_who_sets_up_a_key_later_gets_existing_reports_and_a_member_
 @pytest.mark.django_db
 def test_the_reporters_consent_in_the_thread_is_recorded_with_its_wording(cast: Cast) -> None:
     submitted = _submit(cast)
+    wording = actions.case_consent_wording("en")
+    page = Client().post(reverse("reports:return"), {"receipt": submitted.receipt})
+    assert wording in page.content.decode()  # the cases app's own wording is what the reporter reads
     Client().post(reverse("reports:return"), {"receipt": submitted.receipt, "step": "consent", "agree": "yes"})
     report = Report.system_objects.get()
     assert report.case_consent_given_on == timezone.localdate()
     page = _signed_in("alice@cast.example").get(reverse("reports:report_detail", args=[report.pk]))
-    assert "I agree that this organisation opens a file" in page.content.decode()
+    assert wording in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_becomes_a_case_only_through_the_consent_given_in_the_thread(cast: Cast) -> None:
+    submitted = _submit(cast)
+    client = _signed_in("alice@cast.example")
+    url = reverse("reports:report_detail", args=[submitted.report.pk])
+    refused = client.post(url, {"step": "case", "summary": "Wages withheld, passports kept"})
+    assert refused.status_code == 400
+    assert not Case.objects.visible_to(cast.alice).exists()
+    Client().post(reverse("reports:return"), {"receipt": submitted.receipt, "step": "consent", "agree": "yes"})
+    opened = client.post(url, {"step": "case", "summary": "Wages withheld, passports kept"})
+    assert opened.status_code == 302
+    case = Case.objects.visible_to(cast.alice).get()
+    consent = Consent.objects.visible_to(cast.alice).get()
+    assert consent.means == Consent.Means.REPORT_THREAD
+    assert consent.purpose == Consent.Purpose.OPEN_CASE
+    assert opened["Location"].endswith(f"/{case.reference}/")
+    assert Report.system_objects.get().status == Report.Status.CASE
+    assert ANSWERS["now"] not in str(case.summary)
 
 
 @pytest.mark.django_db
