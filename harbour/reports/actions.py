@@ -9,7 +9,7 @@ import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -22,6 +22,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from harbour.cases.actions import ConsentGiven, ConsentMissing, open_case_from_report
+from harbour.cases.models import Case, Category, Consent
+from harbour.cases.wording import wording_in
 from harbour.core import crypto
 from harbour.core.audit import audit_record, audit_write
 from harbour.core.mail import email_send
@@ -449,6 +452,38 @@ def _tell_receivers(organisation: Organisation, members: list[Member]) -> None:
                 subject=_("Something is waiting in your Harbour inbox"),
                 body=_("Something new is waiting for you in Harbour. Sign in to read it:\n%(link)s") % {"link": link},
             )
+
+
+def report_to_case(*, member: Member, report: Report, summary: str) -> Case:
+    """Opens a case from the report, through the cases app's consent record of what the reporter agreed to."""
+    if report.case_consent_given_on is None:
+        raise ActionRefused(_("The reporter has not agreed that a case is opened."))
+    if report.status == Report.Status.CASE:
+        raise ActionRefused(_("This report is already a case."))
+    given_on = report.case_consent_given_on
+    consent = ConsentGiven(
+        purpose=Consent.Purpose.OPEN_CASE,
+        categories=(Category.CASE,),
+        language=report.language,
+        means=Consent.Means.REPORT_THREAD,
+        given_at=timezone.make_aware(datetime.combine(given_on, datetime.min.time())),
+    )
+    with transaction.atomic():
+        try:
+            case = open_case_from_report(by=member, summary=summary, consent=consent)
+        except (PermissionError, ConsentMissing) as refusal:
+            raise ActionRefused(_("You cannot open a case from this report.")) from refusal
+        report.status = Report.Status.CASE
+        report.waiting_for_receiver = False
+        report.save(update_fields=["status", "waiting_for_receiver"])
+        audit_record(actor=member, action=AuditEntry.Action.UPDATE, record=report)
+    return case
+
+
+def case_consent_wording(language: str) -> str:
+    """What the reporter reads and agrees to: the cases app's own wording for opening a case."""
+    wording, _language = wording_in(Consent.Purpose.OPEN_CASE, language)
+    return wording.text
 
 
 # --- deletion ----------------------------------------------------------------------------------

@@ -61,6 +61,15 @@ class ReplyForm(forms.Form):
     )
 
 
+class CaseForm(forms.Form):
+    summary = forms.CharField(
+        label=_("The case's summary"),
+        help_text=_("What the case is about, in your words. The report itself stays in the report."),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class TriageForm(forms.ModelForm[Report]):
     class Meta:
         model = Report

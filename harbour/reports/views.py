@@ -15,11 +15,12 @@ from harbour.core import access
 from harbour.core.audit import person_record_or_404, person_records_listed
 from harbour.core.models import AuditEntry
 from harbour.core.reference import Province
-from harbour.core.roles import Role
+from harbour.core.roles import CASE_WRITERS, Role
 from harbour.reports import actions, keys, receipts
 from harbour.reports.attachments import Refused
 from harbour.reports.forms import (
     AnswerForm,
+    CaseForm,
     KeyRecoverForm,
     KeySetUpForm,
     ReceiverSettingsForm,
@@ -140,11 +141,7 @@ def return_to_report(request: HttpRequest) -> HttpResponse:
 
 
 def case_consent_wording() -> str:
-    return _(
-        "I agree that this organisation opens a file to coordinate help for me. It is known by a reference, "
-        "not my name. Only people at this organisation who work on it can read it. Nothing is shared with "
-        "immigration or the police. I can change my mind at any time."
-    )
+    return actions.case_consent_wording(get_language() or "en")
 
 
 # --- receivers ---------------------------------------------------------------------------------
@@ -191,6 +188,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report_key = actions.report_private_key(report, member, private_key) if private_key else None
     reply = ReplyForm(request.POST if request.POST.get("step") == "reply" else None)
     triage = TriageForm(request.POST if request.POST.get("step") == "triage" else None, instance=report)
+    to_case = CaseForm(request.POST if request.POST.get("step") == "case" else None)
     error = ""
     if request.method == "POST":
         try:
@@ -199,6 +197,9 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
                     raise actions.ActionRefused(_("Unlock your report key before replying."))
                 actions.report_reply(member=member, report=report, text=reply.cleaned_data["text"])
                 return redirect("reports:report_detail", report_id=report.pk)
+            if to_case.is_bound and to_case.is_valid():
+                case = actions.report_to_case(member=member, report=report, summary=to_case.cleaned_data["summary"])
+                return redirect("cases:case_detail", reference=case.reference)
             if triage.is_bound and triage.is_valid():
                 actions.report_triage(
                     member=member,
@@ -219,6 +220,10 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             "thread": thread,
             "reply": reply,
             "triage": triage,
+            "to_case": to_case,
+            "may_open_case": member.role in CASE_WRITERS
+            and report.case_consent_given_on is not None
+            and report.status != Report.Status.CASE,
             "error": error,
             "readable": report_key is not None,
         },
