@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export HARBOUR_STATE_DIR ?= $(CURDIR)/var
 
-.PHONY: demo-code run test lint types test-sqlite test-postgres test-browser translations messages bench-weight clean
+.PHONY: demo-code run test lint types test-sqlite test-postgres test-browser test-deploy translations messages bench-weight clean
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Harbour needs $(PYTHON)"; exit 1; }
@@ -23,6 +23,8 @@ var/secret-key var/master-key:
 	@test -f var/secret-key || ( umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret-key )
 	@test -f var/master-key || ( umask 077; $(PYTHON) -c "import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())" > var/master-key )
 
+# Build-time checks (check_translations, build_translations, page_weight) are in harbour/checks;
+# the demo (load_demo, demo_code, directory_demo_build) in harbour/demo.
 translations: $(VENV)/.runtime
 	$(PY) manage.py build_translations
 
@@ -48,18 +50,24 @@ messages: $(VENV)/.dev var/secret-key var/master-key
 test-sqlite: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser"
+	$(VENV)/bin/pytest -m "not browser and not deployment"
 
 test-postgres: $(VENV)/.dev var/secret-key var/master-key translations
-	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser"
+	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser and not deployment and not slow"
 
 test-browser: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest -m browser
 
+# The production configuration end to end: PostgreSQL, Redis, an S3-protocol server, task workers,
+# gunicorn and nginx, each started on loopback by the tests and stopped after them (docs/deploy.md).
+test-deploy: $(VENV)/.dev var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/pytest -m deployment
+
 test: $(VENV)/.dev var/secret-key var/master-key
 	scripts/system-deps
-	$(MAKE) lint types messages test-sqlite test-postgres test-browser
+	$(MAKE) lint types messages test-sqlite test-postgres test-browser test-deploy
 	@echo "make test: all checks passed"
 
 bench-weight: $(VENV)/.runtime var/secret-key var/master-key translations
@@ -70,16 +78,33 @@ bench-weight: $(VENV)/.runtime var/secret-key var/master-key translations
 # PostgreSQL, each in a throwaway database; import throughput and twenty searches in process, over HTTP and as SQL.
 .PHONY: bench bench-directory
 BENCH_SERVICES ?= 100000
+# Sizes (MB) of the generated JSON lists whose import's peak memory is measured, on SQLite (empty: none).
+BENCH_MEMORY ?= 50,400
 BENCH_DIRECTORY = $(PY) manage.py bench_directory --wipe --http --services $(BENCH_SERVICES)
 bench-directory: $(VENV)/.runtime var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	mkdir -p var/bench && rm -f var/bench/directory.sqlite3
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/directory.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/directory.sqlite3 $(BENCH_DIRECTORY) --output var/bench/directory-sqlite.json
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/directory.sqlite3 $(BENCH_DIRECTORY) --memory "$(BENCH_MEMORY)" \
+		--output var/bench/directory-sqlite.json
 	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
 		$(BENCH_DIRECTORY) --output var/bench/directory-postgres.json'
 
-bench: bench-weight bench-screening bench-directory
+# Reports (docs/performance.md): a submission without key stretching, one receipt guess at the real
+# Argon2id cost, and BENCH_REPORTERS concurrent reporters through gunicorn for BENCH_SECONDS, in a throwaway database.
+.PHONY: bench-reports
+BENCH_REPORTERS ?= 20
+BENCH_SECONDS ?= 60
+bench-reports: $(VENV)/.runtime var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	mkdir -p var/bench && rm -rf var/bench/reports.sqlite3 var/bench/reports-media
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/reports.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/reports.sqlite3 HARBOUR_MEDIA_ROOT=$(CURDIR)/var/bench/reports-media \
+		HARBOUR_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
+		timeout $$(( $(BENCH_SECONDS) + 600 )) $(PY) manage.py reports_bench --reporters $(BENCH_REPORTERS) \
+		--seconds $(BENCH_SECONDS) --output var/bench/reports-sqlite.json
+
+bench: bench-weight bench-screening bench-directory bench-stats bench-reports
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache
@@ -91,3 +116,16 @@ demo-code: $(VENV)/.runtime
 .PHONY: bench-screening
 bench-screening: $(VENV)/.runtime var/secret-key var/master-key
 	$(PY) manage.py screening_bench
+
+# Statistics (docs/performance.md): one release with five breakdowns over BENCH_RECORDS records, on SQLite then
+# PostgreSQL, each in a throwaway database; the records are loaded by one process and released by another.
+.PHONY: bench-stats
+BENCH_RECORDS ?= 1000000
+bench-stats: $(VENV)/.runtime var/secret-key var/master-key
+	mkdir -p var/bench && rm -f var/bench/stats.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/stats.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/stats.sqlite3 $(PY) manage.py bench_stats --load $(BENCH_RECORDS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/stats.sqlite3 $(PY) manage.py bench_stats --release --output var/bench/stats-sqlite.json
+	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
+		$(PY) manage.py bench_stats --load $(BENCH_RECORDS) && \
+		$(PY) manage.py bench_stats --release --output var/bench/stats-postgres.json'

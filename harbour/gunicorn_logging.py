@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
-# Invitation and password-reset links carry their token in the path. A path
-# segment this long and random is a credential, not a page name.
-_TOKEN_SEGMENT = re.compile(r"/[A-Za-z0-9_\-]{32,}(?=/|$)")
+# Invitation and password-reset links carry their token in the path; a path may hold a
+# line break (%0A) that would forge a log line. Both are handled where Django's logs are.
+from harbour.core.logs import redact_path
 
-
-def redact_path(path: str) -> str:
-    return _TOKEN_SEGMENT.sub("/[token]", path)
+__all__ = ["RedactingLogger", "redact_path"]
 
 
 class RedactingLogger(Logger):  # type: ignore[misc]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -128,13 +129,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "harbour.core",
     "harbour.network",
     "harbour.cases",
     "harbour.directory",
     "harbour.screening",
     "harbour.rights",
+    "harbour.stats",
     "harbour.operations",
+    "harbour.reports",
+    # Last: the demo and the build-time checks may import every app, and no app imports them.
+    "harbour.demo",
+    "harbour.checks",
 ]
 
 MIDDLEWARE = [
@@ -272,9 +280,35 @@ TIME_ZONE = "America/Toronto"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (meeting reports, library items, report attachments) on the local disk by
+# default, or in S3-compatible object storage (HARBOUR_STORAGE=s3, docs/deploy.md). Either way
+# they are served only through access-checked views, never by URL.
+HARBOUR_STORAGE = env_str("HARBOUR_STORAGE", "local")
+if HARBOUR_STORAGE == "local":
+    _default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif HARBOUR_STORAGE == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("HARBOUR_S3_BUCKET", "harbour"),
+            "endpoint_url": env_str("HARBOUR_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("HARBOUR_S3_REGION", "") or None,
+            # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance role.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "no-store"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"HARBOUR_STORAGE must be local or s3, not {HARBOUR_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "default": _default_storage,
+    # Public files, readable by a reverse proxy running as its own user (uploads stay 0o600, below).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 WHITENOISE_MAX_AGE = 3600
 
@@ -297,11 +331,15 @@ DEFAULT_FROM_EMAIL = env_str("HARBOUR_FROM_EMAIL", "Harbour <no-reply@harbour.in
 HARBOUR_SITE_URL = env_str("HARBOUR_SITE_URL", "http://127.0.0.1:8000")
 
 # Deferred work: in-process by default; see docs/scale.md for a real queue.
+# Deferred work: in-process by default; at scale a queue with its own workers (docs/deploy.md):
+# django_tasks_db.DatabaseBackend (`manage.py db_worker`) or django_tasks_rq.RQBackend on Redis
+# (`manage.py rqworker`). Queued emails travel sealed (harbour/core/mail.py).
 TASKS = {
     "default": {
         "BACKEND": env_str("HARBOUR_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+RQ_QUEUES = {"default": {"URL": env_str("HARBOUR_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 300}}
 
 # Never mail error reports: they would carry request data.
 ADMINS: list[tuple[str, str]] = []
@@ -318,7 +356,11 @@ LOGGING = {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
         "json": {"()": "harbour.logformat.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT}},
+    # No token, credential, request header value or forged line reaches the log (harbour/core/logs.py).
+    "filters": {"forgetful": {"()": "harbour.core.logs.ForgetfulLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": HARBOUR_LOG_FORMAT, "filters": ["forgetful"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("HARBOUR_LOG_LEVEL", "WARNING")},
 }
 
@@ -345,7 +387,20 @@ HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
 # Uploaded files are readable by the server's user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# --- reports (docs/reports.md) ---
+# Argon2id cost for receipts, member passwords and recovery keys: libsodium's "moderate"
+# memory by default (256 MiB would be too much for 20 reporters at once on a small server).
+HARBOUR_REPORT_ARGON2_OPSLIMIT = env_int("HARBOUR_REPORT_ARGON2_OPSLIMIT", 3)
+HARBOUR_REPORT_ARGON2_MEMLIMIT = env_int("HARBOUR_REPORT_ARGON2_MEMLIMIT", 64 * 1024 * 1024)
+HARBOUR_REPORT_MAX_FILE_BYTES = env_int("HARBOUR_REPORT_MAX_FILE_MB", 10) * 1_000_000
+HARBOUR_REPORT_MAX_FILES = env_int("HARBOUR_REPORT_MAX_FILES", 5)
+# Failed receipt guesses: per first group of digits in 15 minutes, and for the whole site per minute.
+HARBOUR_REPORT_GUESSES_PER_GROUP = env_int("HARBOUR_REPORT_GUESSES_PER_GROUP", 10)
+HARBOUR_REPORT_GUESSES_PER_MINUTE = env_int("HARBOUR_REPORT_GUESSES_PER_MINUTE", 120)
+
 # --- operations: backups and where the key may live (docs/deploy.md) ---
+# The largest request body the reverse proxy lets through (docs/deploy.md); forms keep their own, smaller limits.
+HARBOUR_UPLOAD_MAX_MB = env_int("HARBOUR_UPLOAD_MAX_MB", 25)
 HARBOUR_BACKUP_DIR = Path(env_str("HARBOUR_BACKUP_DIR", str(STATE_DIR / "backups")))
 if HARBOUR_PRODUCTION:
     if DEBUG or HARBOUR_DEMO:
@@ -358,3 +413,8 @@ if HARBOUR_PRODUCTION:
 from harbour.rights.offline import add_service_worker_scope  # noqa: E402 - a settings block of its own
 
 WHITENOISE_ADD_HEADERS_FUNCTION = add_service_worker_scope
+
+# Statistics (docs/statistics.md): the privacy budget (epsilon) of each year of data, fixed when a
+# release first draws on that year, and the default threshold below which noisy counts are suppressed.
+HARBOUR_STATS_YEARLY_EPSILON = Decimal(env_str("HARBOUR_STATS_YEARLY_EPSILON", "1.0"))
+HARBOUR_STATS_THRESHOLD = env_int("HARBOUR_STATS_THRESHOLD", 10)

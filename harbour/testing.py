@@ -12,10 +12,17 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from django.apps import apps
+from django.db import connection
+from django.http.response import HttpResponseBase
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from harbour.core.roles import Role
 from harbour.network.models import Member, Organisation
@@ -111,3 +118,35 @@ def make_cast() -> Cast:
         pat=_member("pat", pending_org, Role.CASE_WORKER),
         omar=_member("omar", prairie_clinic, Role.ORG_ADMIN),
     )
+
+
+def queries_of_page(client: Client, url: str) -> int:
+    """How many queries one GET of `url` makes, after a first GET has warmed per-process caches."""
+    _expect_page(client.get(url), url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    _expect_page(response, url)
+    return len(queries)
+
+
+def assert_queries_do_not_grow(
+    assert_num_queries: Callable[[int], AbstractContextManager[Any]],
+    client: Client,
+    url: str,
+    add: Callable[[int], object],
+) -> None:
+    """The page makes as many queries with 50 records as with 1: `add(n)` adds n more records.
+
+    `assert_num_queries` is pytest-django's `django_assert_num_queries` fixture.
+    """
+    add(1)
+    with_one = queries_of_page(client, url)
+    add(49)
+    with assert_num_queries(with_one):
+        response = client.get(url)
+    _expect_page(response, url)
+
+
+def _expect_page(response: HttpResponseBase, url: str) -> None:
+    if response.status_code != 200:
+        raise AssertionError(f"{url} answered {response.status_code}, not a page")

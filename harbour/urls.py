@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("", include("harbour.directory.urls")),
     path("", include("harbour.screening.urls")),
     path("", include("harbour.rights.urls")),
+    path("", include("harbour.stats.urls")),
+    path("", include("harbour.reports.urls")),
     prefix_default_language=True,
 )
 

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from harbour.cases import actions
 from harbour.cases.forms import CaseForm
 from harbour.cases.models import Case, Consent
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.audit import person_record_or_404, person_records_listed
-from harbour.core.roles import Role
 from harbour.screening.summary import screening_answer_rows
 
 
@@ -23,7 +22,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {"cases": cases})
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 def case_new(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +44,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     case = person_record_or_404(request, Case, reference=reference)
     form = CaseForm(request.POST or None, initial={"summary": case.summary})

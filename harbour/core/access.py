@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -139,9 +140,8 @@ def signed_in_member(request: HttpRequest) -> Member:
     The access policy lets no one else reach them; should one ever be reached otherwise, this
     refuses (403) instead of handing an anonymous user to code that expects a member.
     """
-    from harbour.network.models import Member
-
-    if not isinstance(request.user, Member) or not request.user.is_authenticated:
+    # The member model (AUTH_USER_MODEL) lives in network, above core: named through settings.
+    if not isinstance(request.user, get_user_model()) or not request.user.is_authenticated:
         raise PermissionDenied
     return request.user
 

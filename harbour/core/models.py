@@ -37,6 +37,14 @@ class DataKey(models.Model):
     def __str__(self) -> str:
         return f"data key {self.pk} of organisation {self.organisation_id}"
 
+    @classmethod
+    def organisations(cls) -> models.QuerySet[Any]:
+        """Every organisation that may own data keys (whether or not it has one yet), by the key's own relation."""
+        organisation = cls._meta.get_field("organisation").related_model
+        if not isinstance(organisation, type) or not issubclass(organisation, models.Model):
+            raise TypeError("DataKey.organisation names no model")
+        return organisation._default_manager.all()
+
 
 class AuditEntry(models.Model):
     """Who did what to which person-level record, and when; never the values themselves.

@@ -42,6 +42,8 @@ EDITORS: frozenset[str] = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 FRONT_LINE: frozenset[str] = frozenset({Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR, Role.COORDINATOR})
 # Who works in a member organisation's own services (beds tonight, for example); not the coordinators.
 SHELTER_STAFF: frozenset[str] = frozenset({Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR})
+# Who reads published statistics in full in the research view (the public pages are open to all).
+STATISTICS_READERS: frozenset[str] = frozenset({Role.RESEARCHER, Role.COORDINATOR})
 
 if PERSON_DATA_ROLES & NEVER_PERSON_DATA_ROLES:
     raise RuntimeError("a role cannot both see and never see person data")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,8 +16,9 @@ from harbour.core.audit import audit_write
 from harbour.core.mail import email_send
 from harbour.core.models import AuditEntry
 from harbour.core.roles import Role
+from harbour.directory import vocabulary
 from harbour.directory.confidential import protect_location
-from harbour.directory.models import BedAvailability, Location, Organization, Service
+from harbour.directory.models import BedAvailability, Location, Organization, Service, Taxonomy, TaxonomyTerm
 from harbour.network.models import Member
 
 # A service not verified for this long is out of date; its administrators are reminded.
@@ -155,3 +157,18 @@ def verification_reminders_send(*, today: datetime.date | None = None, site_url:
                 email_send(to=admin.email, subject=_("Harbour directory: please verify your services"), body=body)
             sent += 1
     return sent
+
+
+def taxonomies_ensure() -> None:
+    """Harbour's taxonomies and terms exist, with their stable ids."""
+    for taxonomy in vocabulary.hsds_taxonomies():
+        Taxonomy.objects.update_or_create(
+            id=taxonomy["id"],
+            defaults={key: taxonomy[key] for key in ("name", "description", "uri", "version")},
+        )
+    for term in vocabulary.hsds_taxonomy_terms():
+        detail: Any = term["taxonomy_detail"]
+        fields = {key: term[key] for key in ("code", "name", "description", "taxonomy", "language") if key in term}
+        if "term_uri" in term:
+            fields["term_uri"] = term["term_uri"]
+        TaxonomyTerm.objects.update_or_create(id=term["id"], defaults={**fields, "taxonomy_detail_id": detail["id"]})

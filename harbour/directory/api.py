@@ -8,6 +8,7 @@ postal code asked about is used for the query only: never stored or logged.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from harbour.core import access
 from harbour.directory import hsds, openapi, places, query
@@ -45,6 +46,27 @@ def problem(status: int, title: str, detail: str = "", errors: Sequence[BadParam
     if errors:
         body["errors"] = [{"parameter": e.parameter, "reason": e.reason} for e in errors]
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+ViewFunction = Callable[..., HttpResponse]
+
+
+def read_only(view: ViewFunction) -> ViewFunction:
+    """GET and HEAD only; any other method gets 405 as JSON, as every other answer of the API is.
+
+    Exempt from CSRF: the API keeps no session and writes nothing, so there is nothing to forge, and
+    the check would answer a POST with the HTML "form expired" page before this one could say 405.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = problem(405, "Method not allowed", f"{request.method} is not allowed: this API is read-only.")
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
 
 
 class Params:
@@ -198,7 +220,7 @@ def _service_filter(params: Params) -> query.ServiceFilter:
 
 
 @access.public
-@require_safe
+@read_only
 def root(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {"version": hsds.HSDS_VERSION, "openapi_url": request.build_absolute_uri(reverse("hsds:openapi"))}
@@ -206,13 +228,13 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 @access.public
-@require_safe
+@read_only
 def openapi_document(request: HttpRequest) -> HttpResponse:
     return HttpResponse(json.dumps(openapi.document(), ensure_ascii=False), content_type="application/json")
 
 
 @access.public
-@require_safe
+@read_only
 def services(request: HttpRequest) -> HttpResponse:
     params = Params(request)
     service_filter = _service_filter(params)
@@ -226,13 +248,13 @@ def services(request: HttpRequest) -> HttpResponse:
 
 
 @access.public
-@require_safe
+@read_only
 def service(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002 - the standard's name
     return _one(Service, id, _renderer("service"))
 
 
 @access.public
-@require_safe
+@read_only
 def organizations(request: HttpRequest) -> HttpResponse:
     params = Params(request)
     search = params.text("search")
@@ -247,7 +269,7 @@ def _organization_services_brief(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 @access.public
-@require_safe
+@read_only
 def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
     params = Params(request)
     full_service = params.boolean("full_service")
@@ -257,7 +279,7 @@ def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
 
 
 @access.public
-@require_safe
+@read_only
 def service_at_locations(request: HttpRequest) -> HttpResponse:
     params = Params(request)
     service_filter = _service_filter(params)
@@ -278,13 +300,13 @@ def service_at_locations(request: HttpRequest) -> HttpResponse:
 
 
 @access.public
-@require_safe
+@read_only
 def service_at_location(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
     return _one(ServiceAtLocation, id, _renderer("service_at_location"))
 
 
 @access.public
-@require_safe
+@read_only
 def taxonomies(request: HttpRequest) -> HttpResponse:
     params = Params(request)
     search = params.text("search")
@@ -295,13 +317,13 @@ def taxonomies(request: HttpRequest) -> HttpResponse:
 
 
 @access.public
-@require_safe
+@read_only
 def taxonomy(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
     return _one(Taxonomy, id, _renderer("taxonomy"))
 
 
 @access.public
-@require_safe
+@read_only
 def taxonomy_terms(request: HttpRequest) -> HttpResponse:
     params = Params(request)
     qs = query.taxonomy_terms(
@@ -314,6 +336,6 @@ def taxonomy_terms(request: HttpRequest) -> HttpResponse:
 
 
 @access.public
-@require_safe
+@read_only
 def taxonomy_term(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
     return _one(TaxonomyTerm, id, _renderer("taxonomy_term"))

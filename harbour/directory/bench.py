@@ -11,6 +11,7 @@ the first page of ids). The figures are reported, never asserted.
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import math
 import random
@@ -194,6 +195,39 @@ def generate(out: IO[str], services: int, locations: int, seed: int = 20261122) 
             "service_at_locations": sals,
         }
         out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+class _AsList:
+    """Turns the generator's ndjson lines into one JSON list, as another directory's export would be."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.written = 0
+
+    def write(self, line: str) -> None:
+        self.out.write(("[\n" if not self.written else ",\n") + line.rstrip("\n"))
+        self.written += 1
+
+    def close(self) -> None:
+        self.out.write("[\n]\n" if not self.written else "\n]\n")
+
+
+def generate_json_list(path: Path, megabytes: int, seed: int = 20261122) -> int:
+    """A JSON list of generated services of about `megabytes` MB; returns how many services it holds."""
+    sample = io.StringIO()
+    generate(sample, 200, 300, seed)
+    services = max(1, round(megabytes * 1_000_000 / (len(sample.getvalue().encode()) / 200)))
+    with path.open("w", encoding="utf-8") as out:
+        as_list = _AsList(out)
+        generate(as_list, services, services * 3 // 2, seed)  # type: ignore[arg-type]
+        as_list.close()
+    return services
+
+
+def services_in_json_list(path: Path) -> int:
+    """How many services a generated list holds (one per line between the brackets)."""
+    with path.open(encoding="utf-8") as f:
+        return sum(1 for line in f if line.startswith(("{", ",{")))
 
 
 # ---------------------------------------------------------------------------
@@ -464,6 +498,17 @@ def markdown(report: dict[str, Any]) -> str:
             f"Import: {imp['services_per_second']:,} services/s ({imp['rows']:,} rows in {imp['seconds']} s).",
             "",
         ]
+    if "memory" in report:
+        lines += [
+            "| JSON list | services | import seconds | peak memory (RSS) | of which Django and Python at rest |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for run in report["memory"]:
+            lines.append(
+                f"| {run['file_mb']} MB | {run['services']:,} | {run['seconds']} | {run['peak_rss_mb']} MB "
+                f"| {run['floor_rss_mb']} MB |"
+            )
+        lines.append("")
     if "http_floor_ms" in report:
         floor = report["http_floor_ms"]
         lines += [

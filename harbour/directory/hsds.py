@@ -195,8 +195,25 @@ def schema_problems(obj: Any, schema_name: str, *, file: str, record: str) -> li
     if not found:  # a check only the faster validator makes (such as a malformed URI)
         for fast_error in fast.iter_errors(obj):
             where = ".".join(str(p) for p in fast_error.instance_path)
-            found.append(Problem(file, record, where, str(fast_error.message)[:200]))
+            found.append(Problem(file, record, where, _shorten_values(str(fast_error.message), fast_error.instance)))
     return found
+
+
+def quoted(value: Any, limit: int = 60) -> str:
+    """A value as JSON for a message, whole words cut with an ellipsis past `limit` characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[: limit // 2 * 2] else text[:limit]
+    return cut + "…"
+
+
+def _shorten_values(message: str, instance: Any) -> str:
+    """A validator's whole sentence, with the offending value in it shortened (never the sentence itself)."""
+    for shown in (repr(instance), json.dumps(instance, ensure_ascii=False)):
+        if len(shown) > 60 and shown in message:
+            return message.replace(shown, quoted(instance))
+    return message
 
 
 def _path(error: ValidationError) -> str:
@@ -210,8 +227,8 @@ def _reason(error: ValidationError) -> str:
     if error.validator == "required":
         return error.message.replace("is a required property", "is required")
     if error.validator == "type":
-        return f"should be of type {error.validator_value}, not {json.dumps(error.instance)[:60]}"
-    return error.message[:200]
+        return f"should be of type {error.validator_value}, not {quoted(error.instance)}"
+    return _shorten_values(error.message, error.instance)
 
 
 # ---------------------------------------------------------------------------
@@ -283,12 +300,14 @@ def flatten(
     rows: Rows,
     implied: dict[str, Any] | None = None,
     conflicts: list[tuple[str, str, str]] | None = None,
+    given: dict[tuple[type[HSDSRecord], str], dict[str, Any]] | None = None,
 ) -> None:
     """Add the rows of `obj` (already valid against the schema) and everything nested in it to `rows`.
 
     A record may appear several times (the same phone under a service and its location); each
     appearance adds what it knows, and a property given two different values is a conflict
-    (table, id, property) added to `conflicts`.
+    (table, id, property) added to `conflicts`. `given` collects, per record, the properties the
+    file itself gives (not the links its nesting implies), to compare records across a file.
     """
     row: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -299,13 +318,15 @@ def flatten(
             row[key] = value
         else:
             extra[key] = value
-    for key, value in (implied or {}).items():
-        row.setdefault(key, value)
     for key in node.objects:
         if isinstance(obj.get(key), dict):
             link = OBJECT_LINKS.get(key)
             if link and link in node.links:
                 row.setdefault(link, obj[key]["id"])
+    if given is not None:
+        given.setdefault((node.model, obj["id"]), {}).update(row, **extra)
+    for key, value in (implied or {}).items():
+        row.setdefault(key, value)
     merged = rows.setdefault(node.model, {}).setdefault(obj["id"], {"extra": {}})
     if conflicts is not None and len(merged) > 1:
         conflicts.extend(
@@ -321,10 +342,10 @@ def flatten(
             link = child_link(node, sub)
             implied = {link: obj["id"]} if link else None
             for item in items:
-                flatten(item, sub, rows, implied, conflicts)
+                flatten(item, sub, rows, implied, conflicts, given)
     for key, sub in node.objects.items():
         if isinstance(obj.get(key), dict):
-            flatten(obj[key], sub, rows, None, conflicts)
+            flatten(obj[key], sub, rows, None, conflicts, given)
 
 
 # ---------------------------------------------------------------------------

@@ -7,8 +7,11 @@ written, in one transaction, with bulk upserts keyed by HSDS id.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
+import hashlib
+import itertools
 import json
 import shutil
 import sys
@@ -17,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import ijson  # type: ignore[import-untyped]
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from harbour.directory import hsds
+from harbour.directory import hsds, taxonomy_map
 from harbour.directory.confidential import protect_confidential_locations
 from harbour.directory.hsds import Problem, Rows
 from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, Service, key_for, search_text_for
@@ -37,7 +41,9 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportResult:
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # distinct records per table, however often given
+    removed: dict[str, int] = field(default_factory=dict)  # nested records the source no longer lists
+    mapped: int = 0  # Harbour need and population terms given through the taxonomy map
 
     def add(self, other: ImportResult) -> None:
         for table, count in other.counts.items():
@@ -57,32 +63,109 @@ def _progress(iterable: Iterable[Any], *, quiet: bool, total: int | None = None,
 # ---------------------------------------------------------------------------
 # Reading JSON.
 
+# What a file that is not UTF-8 text starts with, and what to tell the person who sent it.
+_NOT_TEXT = (
+    (b"\x1f\x8b", "is gzip-compressed: unpack it first (gunzip) and import the .json or .ndjson inside"),
+    (b"PK\x03\x04", "is a zip archive: unpack it first and import the .json file or the CSV folder inside"),
+    (b"\xff\xfe", "is UTF-16 text: save it as UTF-8 and import it again"),
+    (b"\xfe\xff", "is UTF-16 text: save it as UTF-8 and import it again"),
+    (b"\x89PNG", "is an image (PNG), not an HSDS file"),
+    (b"\xff\xd8\xff", "is an image (JPEG), not an HSDS file"),
+    (b"GIF8", "is an image (GIF), not an HSDS file"),
+    (b"%PDF", "is a PDF document, not an HSDS file"),
+)
+
+
+def _refusal(path: Path, record: str, reason: str) -> ImportFailed:
+    return ImportFailed([Problem(str(path), record, "", reason)])
+
+
+def _check_text(path: Path) -> str:
+    """The first non-blank character of a UTF-8 text file; refuses, with one plain reason, anything else."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+        if not head:
+            raise _refusal(path, "file", "the file is empty")
+        for magic, reason in _NOT_TEXT:
+            if head.startswith(magic):
+                raise _refusal(path, "file", f"the file {reason}")
+        if b"\x00" in head:
+            raise _refusal(path, "file", "the file is not text (it holds NUL bytes): save it as UTF-8 JSON")
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        line, first = 1, ""
+        for block in iter(lambda: f.read(1 << 20), b""):
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as error:
+                line += block[: error.start].count(b"\n")
+                raise _refusal(
+                    path, f"line {line}", "the file is not UTF-8 text (Latin-1 or Windows-1252?): save it as UTF-8"
+                ) from None
+            line += text.count("\n")
+            first = first or text.lstrip("\ufeff \t\r\n")[:1]
+    if not first:
+        raise _refusal(path, "file", "the file is empty (only blank space)")
+    return first
+
+
+def _is_ndjson(path: Path) -> bool:
+    """One JSON object per line: the first line is a whole object, or the next non-blank one is."""
+    with path.open(encoding="utf-8-sig") as f:
+        lines = (line for line in f if line.strip())
+        for line in itertools.islice(lines, 2):
+            try:
+                if isinstance(json.loads(line), dict):
+                    return True
+            except json.JSONDecodeError:
+                continue
+    return False
+
+
+def _has_contents(path: Path) -> bool:
+    """Whether a JSON object is a page ({"contents": [...]}), read without building it."""
+    with path.open("rb") as f:
+        try:
+            for prefix, event, value in ijson.parse(f):
+                if prefix == "" and event == "map_key" and value == "contents":
+                    return True
+                if prefix == "" and event == "end_map":
+                    return False
+        except ijson.JSONError:
+            return False  # read_json reports it, with the records before it
+    return False
+
 
 def read_json(path: Path) -> Iterator[tuple[str, Any]]:
     """(label, object) for each record: a single object, a list, a page ({"contents": [...]}) or ndjson.
 
-    ndjson (one object per line) is read a line at a time, so a large file is never held whole.
+    Nothing is held whole: ndjson is read a line at a time and a list (or a page's contents) is
+    streamed by ijson one record at a time, so memory stays bounded by the largest record.
     """
-    with path.open(encoding="utf-8-sig") as f:
-        first = f.readline()
-        try:
-            is_ndjson = isinstance(json.loads(first), dict) and bool(f.readline().strip())
-        except json.JSONDecodeError:
-            is_ndjson = False
-    if is_ndjson:
+    first = _check_text(path)
+    if first == "{" and _is_ndjson(path):
         yield from _read_ndjson(path)
         return
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as error:
-        raise ImportFailed([Problem(str(path), "file", "", f"not JSON: {error.msg} (line {error.lineno})")]) from None
-    if isinstance(data, dict) and isinstance(data.get("contents"), list):
-        data = data["contents"]
-    if isinstance(data, list):
-        for number, item in enumerate(data, 1):
-            yield f"record {number}", item
-    else:
-        yield "record 1", data
+    if first not in "[{":
+        raise _refusal(path, "line 1", "not JSON: an HSDS file starts with [ (a list) or { (one record)")
+    prefix = "item" if first == "[" else "contents.item" if _has_contents(path) else ""
+    number = 0
+    with path.open("rb") as f:
+        try:
+            for number, item in enumerate(ijson.items(f, prefix, use_float=True), 1):
+                yield f"record {number}" if prefix else "record 1", item
+        except ijson.JSONError as error:
+            where = f"after record {number}" if number else "file"
+            raise _refusal(path, where, f"not JSON: {_json_error(error)}") from None
+
+
+def _json_error(error: Exception) -> str:
+    """ijson's reason, in one plain sentence (its first line: the others draw an arrow under the text)."""
+    lines = str(error).strip().splitlines()
+    reason = lines[0].strip() if lines else ""
+    if not reason or "premature EOF" in reason or "Incomplete" in reason:
+        reason = "the file ends before the JSON does (it may have been cut short)"
+    return reason[:1].upper() + reason[1:].rstrip(".") + "."
 
 
 def _read_ndjson(path: Path) -> Iterator[tuple[str, Any]]:
@@ -93,7 +176,7 @@ def _read_ndjson(path: Path) -> Iterator[tuple[str, Any]]:
             try:
                 yield f"line {number}", json.loads(line)
             except json.JSONDecodeError as error:
-                yield f"line {number}", _NotJSON(error.msg)
+                yield f"line {number}", _NotJSON(f"{error.msg} at column {error.colno}")
 
 
 class _NotJSON:
@@ -123,8 +206,16 @@ def record_problems(obj: Any, *, kind: str, file: str, label: str) -> list[Probl
     return checked_rows(obj, kind=kind, file=file, label=label)[0]
 
 
-def checked_rows(obj: Any, *, kind: str, file: str, label: str) -> tuple[list[Problem], Rows]:
-    """The problems of one JSON record and, when it has none, its rows (flattened once for both)."""
+Given = dict[tuple[type[HSDSRecord], str], dict[str, Any]]
+
+
+def checked_rows(
+    obj: Any, *, kind: str, file: str, label: str, given: Given | None = None
+) -> tuple[list[Problem], Rows]:
+    """The problems of one JSON record and, when it has none, its rows (flattened once for both).
+
+    `given` collects what the record itself says about each record nested in it (see `hsds.flatten`).
+    """
     where = _label(label, obj)
     if isinstance(obj, _NotJSON):
         return [Problem(file, where, "", f"not JSON: {obj.message}")], {}
@@ -133,7 +224,7 @@ def checked_rows(obj: Any, *, kind: str, file: str, label: str) -> tuple[list[Pr
         return found, {}
     rows: Rows = {}
     conflicts: list[tuple[str, str, str]] = []
-    hsds.flatten(obj, hsds.root_node(kind), rows, None, conflicts)
+    hsds.flatten(obj, hsds.root_node(kind), rows, None, conflicts, given)
     for table, record_id, field_name in dict.fromkeys(conflicts):
         reason = f"{table} {record_id} appears more than once with different values"
         found.append(Problem(file, where, field_name, reason))
@@ -202,27 +293,210 @@ def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk:
                 cursor.execute(f"PRAGMA cache_size = {cache_size}")
 
 
+class _Seen:
+    """Every record a file has given so far: a digest of what it said, and where (for a later conflict).
+
+    Kept in a temporary table of the import's own connection, a chunk at a time, so the import's
+    memory does not grow with the file: one row per distinct record (its table, a 64-bit hash of its
+    id, a 64-bit digest of what the file says about it, and its line or record number).
+    """
+
+    TABLE = "hsds_import_seen"
+    FLUSH_EVERY = 20_000
+
+    def __init__(self) -> None:
+        self.tables = {model: number for number, model in enumerate(HSDS_MODELS)}
+        # (table, id hash) -> (digest, number, label, id) for the records not written to the table yet.
+        self.pending: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+        self.kind = "line"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
+                    "(t integer NOT NULL, h bigint NOT NULL, d bigint NOT NULL, n bigint NOT NULL, "
+                    "PRIMARY KEY (t, h)) ON COMMIT DROP"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
+                    "(t INTEGER NOT NULL, h INTEGER NOT NULL, d INTEGER NOT NULL, n INTEGER NOT NULL, "
+                    "PRIMARY KEY (t, h)) WITHOUT ROWID"
+                )
+            cursor.execute(f"DELETE FROM {self.TABLE}")  # noqa: S608 - a fixed name
+
+    @staticmethod
+    def _hash(text: str) -> int:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+    def _conflict(self, *, file: str, label: str, record_id: str, table: int, number: int) -> Problem:
+        name = hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]
+        reason = f"{name} {record_id} is also given at {self.kind} {number} with different values: keep one of them"
+        return Problem(file, label, "id", reason)
+
+    def add(self, given: Given, *, file: str, label: str) -> list[Problem]:
+        """Note one record's records; `label` is "line N" or "record N" (then its id). Returns conflicts found."""
+        kind, _space, rest = label.partition(" ")
+        self.kind = kind
+        number = int(rest.split(" ", 1)[0])
+        found = []
+        for (model, record_id), properties in given.items():
+            key = (self.tables[model], self._hash(record_id))
+            digest = self._hash(json.dumps(properties, sort_keys=True, default=str))
+            earlier = self.pending.setdefault(key, (digest, number, label, record_id))
+            if earlier[0] != digest:
+                found.append(
+                    self._conflict(file=file, label=label, record_id=record_id, table=key[0], number=earlier[1])
+                )
+        if len(self.pending) >= self.FLUSH_EVERY:
+            found += self.flush(file)
+        return found
+
+    def flush(self, file: str) -> list[Problem]:
+        """Compare the pending records with those of earlier chunks, and write the new ones."""
+        found = []
+        by_table: dict[int, list[int]] = {}
+        for table, id_hash in self.pending:
+            by_table.setdefault(table, []).append(id_hash)
+        new = dict(self.pending)
+        with connection.cursor() as cursor:
+            for table, hashes in by_table.items():
+                for start in range(0, len(hashes), 500):
+                    part = hashes[start : start + 500]
+                    cursor.execute(
+                        f"SELECT h, d, n FROM {self.TABLE} WHERE t = %s AND h IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                        [table, *part],
+                    )
+                    for id_hash, digest, number in cursor.fetchall():
+                        given_digest, _number, label, record_id = new.pop((table, id_hash))
+                        if given_digest != digest:
+                            found.append(
+                                self._conflict(file=file, label=label, record_id=record_id, table=table, number=number)
+                            )
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (t, h, d, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [(table, id_hash, digest, number) for (table, id_hash), (digest, number, _l, _i) in new.items()],
+            )
+        self.pending.clear()
+        return found
+
+    def counts(self, file: str) -> dict[str, int]:
+        self.flush(file)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT t, COUNT(*) FROM {self.TABLE} GROUP BY t")  # noqa: S608
+            return {hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]: count for table, count in cursor.fetchall()}
+
+
 def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> ImportResult:
-    result = ImportResult()
     problems: list[Problem] = []
+    stamp = timezone.now()
     with transaction.atomic():
+        seen = _Seen()  # its temporary table lives as long as this transaction
         rows: Rows = {}
         pending = 0
         for label, obj in _progress(read_json(path), quiet=quiet, desc="importing"):
-            found, record_rows = checked_rows(obj, kind=kind, file=str(path), label=label)
+            given: Given = {}
+            found, record_rows = checked_rows(obj, kind=kind, file=str(path), label=label, given=given)
+            if not found:
+                found = seen.add(given, file=str(path), label=_label(label, obj))
             problems.extend(found)
             if problems:
                 continue
             _merge(rows, record_rows)
             pending += 1
             if pending >= chunk:
-                result.add(save_rows(rows))
+                save_rows(rows, stamp=stamp)
                 rows, pending = {}, 0
+        problems.extend(seen.flush(str(path)))
         if problems:
             raise ImportFailed(problems)
         if rows:
-            result.add(save_rows(rows))
+            save_rows(rows, stamp=stamp)
+        result = ImportResult(counts=seen.counts(str(path)))
+        # Replaced first: a term the file dropped no longer maps to anything.
+        result.removed = replace_nested(stamp, nested_pairs(hsds.root_node(kind)))
+        result.mapped = taxonomy_map.map_services(Service.objects.filter(modified_at=stamp), stamp=stamp)
+        dangling = dangling_references(stamp, file=str(path))
+        if dangling:
+            raise ImportFailed(dangling)
     return result
+
+
+# ---------------------------------------------------------------------------
+# What a whole import checks and replaces, once every record is written.
+#
+# Every row an import writes carries the import's own `modified_at` stamp, so the database
+# itself says which records came from this file: nothing about the file is kept in memory.
+
+
+def nested_pairs(node: hsds.Node) -> Pairs:
+    """(parent model, child model, child's link field) for every array nested under arrays from `node`.
+
+    A nested object (a service's organisation, a service at a location's location) is a record of its
+    own, often given in part: its arrays are not replaced from another record's file.
+    """
+    pairs: Pairs = []
+
+    def walk(parent: hsds.Node) -> None:
+        for sub in parent.arrays.values():
+            link = hsds.child_link(parent, sub)
+            if link is not None and (parent.model, sub.model, link) not in pairs:
+                pairs.append((parent.model, sub.model, sub.model.hsds_links[link]))
+                walk(sub)
+
+    walk(node)
+    return pairs
+
+
+Pairs = list[tuple[type[HSDSRecord], type[HSDSRecord], str]]
+
+
+def replace_nested(stamp: datetime.datetime, pairs: Pairs) -> dict[str, int]:
+    """Delete the nested records of every parent this import wrote that the import did not give again.
+
+    A record imported again replaces its nested records: a service area the source dropped is
+    dropped here too (docs/directory.md, "Importing").
+    """
+    removed: dict[str, int] = {}
+    for parent, child, attr in pairs:
+        parents = parent._default_manager.filter(modified_at=stamp).values("id")
+        stale = child._default_manager.filter(**{f"{attr}__in": parents}).exclude(modified_at=stamp)
+        count, _by_model = stale.delete()
+        if count:
+            table = hsds.TABLE_OF_MODEL[child]
+            removed[table] = removed.get(table, 0) + count
+    return removed
+
+
+def _foreign_keys() -> list[tuple[type[HSDSRecord], str, str, type[HSDSRecord]]]:
+    """(model, HSDS link property, model attribute, referenced model) from the standard's datapackage."""
+    found = []
+    for resource in hsds.load_schema("datapackage.json")["resources"]:
+        model = hsds.TABLES[resource["name"]]
+        for key in resource["schema"].get("foreignKeys", []):
+            prop = key["fields"] if isinstance(key["fields"], str) else key["fields"][0]
+            if prop in model.hsds_links:
+                found.append((model, prop, model.hsds_links[prop], hsds.TABLES[key["reference"]["resource"]]))
+    return found
+
+
+MAX_DANGLING_REPORTED = 20
+
+
+def dangling_references(stamp: datetime.datetime, *, file: str) -> list[Problem]:
+    """Every link of a record this import wrote that names a record neither the file nor the directory has."""
+    problems = []
+    for model, prop, attr, target in _foreign_keys():
+        rows = (
+            model._default_manager.filter(modified_at=stamp, **{f"{attr}__isnull": False})
+            .exclude(**{f"{attr}__in": target._default_manager.values("id")})
+            .order_by("id")
+            .values_list("id", attr)
+        )
+        table, other = hsds.TABLE_OF_MODEL[model], hsds.TABLE_OF_MODEL[target]
+        for record_id, value in rows[:MAX_DANGLING_REPORTED]:
+            reason = f"names the {other} {value}, which is neither in the file nor in the directory"
+            problems.append(Problem(file, f"{table} {record_id}", prop, reason))
+    return problems
 
 
 # ---------------------------------------------------------------------------
@@ -240,6 +514,12 @@ def _datapackage(folder: Path) -> dict[str, Any]:
     return hsds.load_schema("datapackage.json")
 
 
+# Records that stand on their own: never removed because a package's table of them leaves one out.
+OWN_RECORDS = tuple(hsds.TABLES[name] for name in ("organization", "service", "location", "program", "taxonomy_term"))
+# The tables without which a package describes no service.
+REQUIRED_TABLES = ("organization", "service")
+
+
 def _convert(value: str, kind: str) -> Any:
     if kind in ("number", "integer"):
         return float(value)
@@ -255,6 +535,11 @@ def rows_from_csv(folder: Path, *, quiet: bool = True) -> Rows:
     present = [r for r in package.get("resources", []) if (folder / r.get("path", "")).exists()]
     if not present:
         raise ImportFailed([Problem(str(folder), "package", "", "no HSDS CSV file found (organizations.csv, ...)")])
+    names = {r.get("name") for r in present}
+    for name in REQUIRED_TABLES:
+        if name not in names:
+            path = folder / standard[name]["path"]
+            problems.append(Problem(str(path), "file", "", f"missing: every HSDS package has a {name} table"))
     for resource in present:
         name = resource.get("name")
         if name not in hsds.TABLES or name not in standard:
@@ -262,12 +547,23 @@ def rows_from_csv(folder: Path, *, quiet: bool = True) -> Rows:
             continue
         model = hsds.TABLES[name]
         path = folder / resource["path"]
-        types = {f["name"]: f.get("type", "string") for f in standard[name]["schema"]["fields"]}
+        try:
+            _check_text(path)
+        except ImportFailed as refused:
+            problems.extend(refused.problems)
+            continue
+        fields = standard[name]["schema"]["fields"]
+        types = {f["name"]: f.get("type", "string") for f in fields}
+        required = [f["name"] for f in fields if f.get("constraints", {}).get("required")]
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            unknown = [c for c in reader.fieldnames or [] if c not in types]
+            header = reader.fieldnames or []
+            unknown = [c for c in header if c not in types]
             for column in unknown:
                 problems.append(Problem(str(path), "header", column, "not a column of this HSDS table"))
+            for column in required:
+                if column not in header:
+                    problems.append(Problem(str(path), "header", column, "required column missing"))
             by_id = rows.setdefault(model, {})
             for number, raw in enumerate(_progress(reader, quiet=quiet, desc=path.name), 2):
                 label = f"row {number}" + (f" (id {raw['id']})" if raw.get("id") else "")
@@ -294,6 +590,8 @@ def rows_from_csv(folder: Path, *, quiet: bool = True) -> Rows:
                     problems.append(Problem(str(path), label, field_name, reason))
                 row["extra"] = {}
                 by_id[row["id"]] = row
+        if name in REQUIRED_TABLES and not by_id:
+            problems.append(Problem(str(path), "file", "", "has no rows: the package must list at least one"))
     if problems:
         raise ImportFailed(problems)
     return rows
@@ -358,10 +656,14 @@ def _copy_upsert(cursor: Any, model: type[HSDSRecord], sql: str, fields: list[An
     cursor.execute(f"{insert} SELECT {columns} FROM {staging} {on_conflict}")  # noqa: S608
 
 
-def save_rows(rows: Rows, *, quiet: bool = True) -> ImportResult:
-    """Insert or update every row by id in one transaction (bulk upserts); returns counts per table."""
+def save_rows(rows: Rows, *, quiet: bool = True, stamp: datetime.datetime | None = None) -> ImportResult:
+    """Insert or update every row by id in one transaction (bulk upserts); returns counts per table.
+
+    Every row written is stamped `stamp` (`modified_at`; now by default): an import passes one stamp
+    for all its chunks, and the database then tells which records the import wrote.
+    """
     result = ImportResult()
-    now = timezone.now()
+    now = stamp or timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         for model in HSDS_MODELS:
             by_id = rows.get(model)
@@ -435,14 +737,34 @@ def _refresh_search_text(ids: list[str]) -> None:
             cursor.executemany(f"UPDATE {table} SET search_text = %s WHERE id = %s", updates)  # noqa: S608
 
 
+def import_csv(folder: Path, *, quiet: bool = True) -> ImportResult:
+    """Validate a CSV package, write it, replace what its tables no longer list, check every link: or nothing."""
+    rows = rows_from_csv(folder, quiet=quiet)
+    stamp = timezone.now()
+    with transaction.atomic():
+        result = save_rows(rows, quiet=quiet, stamp=stamp)
+        # A detail table the package gives (even empty) is the whole list for the records it hangs on;
+        # records of their own (organisations, services, locations, programmes, taxonomies) never go.
+        given = set(rows)
+        pairs = [
+            (target, model, attr)
+            for model, _prop, attr, target in _foreign_keys()
+            if model in given and target in given and model is not target and model not in OWN_RECORDS
+        ]
+        result.removed = replace_nested(stamp, pairs)
+        result.mapped = taxonomy_map.map_services(Service.objects.filter(modified_at=stamp), stamp=stamp)
+        dangling = dangling_references(stamp, file=str(folder))
+        if dangling:
+            raise ImportFailed(dangling)
+    return result
+
+
 def import_path(path: Path, *, kind: str = "service", quiet: bool = True) -> ImportResult:
     if path.is_dir():
-        rows = rows_from_csv(path, quiet=quiet)
-    elif not path.exists():
+        return import_csv(path, quiet=quiet)
+    if not path.exists():
         raise ImportFailed([Problem(str(path), "file", "", "no such file or folder")])
-    else:
-        return import_json(path, kind=kind, quiet=quiet)
-    return save_rows(rows, quiet=quiet)
+    return import_json(path, kind=kind, quiet=quiet)
 
 
 # ---------------------------------------------------------------------------

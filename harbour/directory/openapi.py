@@ -4,7 +4,8 @@ The standard's document points at schemas on the web and leaves its title,
 licence and server to each publisher. Harbour serves a self-contained copy:
 every schema is inlined under `components/schemas` (nothing is fetched), the
 server is `/api/hsds`, and the answers Harbour gives besides 200 (400 for a
-bad parameter, 404 for an unknown id) are documented. One mistake of the
+bad parameter, 404 for an unknown id, 414 for a URL too long to read) are
+documented; any method but GET and HEAD gets 405, as JSON, on every path. One mistake of the
 standard's file is corrected: `/service_at_locations/{id}` returns a
 service_at_location, not a service.
 """
@@ -95,7 +96,8 @@ def document() -> dict[str, Any]:
             "Read-only HSDS 3.0 API of the Harbour directory. Data is public; confidential (shelter) "
             "addresses are never included: such a location shows its city and an approximate point only. "
             "`/service_at_locations` with `postcode` (a Canadian postal code; its first three characters "
-            "are used) returns the nearest first, within `proximity` metres (default 100 km)."
+            "are used) returns the nearest first, within `proximity` metres (default 100 km). "
+            "The API is read-only: any method but GET and HEAD is answered 405 with a JSON problem."
         ),
         "license": {"name": "CC BY-SA 4.0 (HSDS schemas: Open Referral)", "identifier": "CC-BY-SA-4.0"},
     }
@@ -119,6 +121,12 @@ def document() -> dict[str, Any]:
             responses["400"] = {"description": "A parameter is not valid; `errors` says which and why.", **problem}
             if "{id}" in path:
                 responses["404"] = {"description": "No record has this id.", **problem}
+            responses["414"] = {
+                "description": (
+                    "The URL is longer than the server reads (a request line of about 4 KB, gunicorn's "
+                    "limit): send fewer or shorter parameters. Answered by the HTTP server, as plain text."
+                )
+            }
             ok = responses["200"]["content"]
             if "application/json" in ok and "contents" in str(ok["application/json"]["schema"]):
                 ok[NDJSON] = {"schema": {"type": "string"}}

@@ -145,6 +145,69 @@ def nearest_city(point: Point, province: str | None = None) -> Place | None:
     return min(candidates, key=lambda p: distance_km(point, p.point), default=None)
 
 
+# A point is named after the nearest place only this close: past it the nearest place of over a
+# thousand people (ca_places.csv) may be hundreds of kilometres away and says nothing true.
+PLACE_LABEL_MAX_KM = 30.0
+
+
+def nearby_place(point: Point) -> Place | None:
+    """The nearest place, if it is within PLACE_LABEL_MAX_KM; None otherwise."""
+    place = nearest_city(point)
+    if place is None or distance_km(point, place.point) > PLACE_LABEL_MAX_KM:
+        return None
+    return place
+
+
+# The clock a province's services keep (its most populous zone; HSDS gives a schedule's zone, when it
+# does, as an offset). Saskatchewan keeps standard time all year.
+PROVINCE_ZONES = {
+    "NL": "America/St_Johns",
+    "NS": "America/Halifax",
+    "NB": "America/Moncton",
+    "PE": "America/Halifax",
+    "QC": "America/Toronto",
+    "ON": "America/Toronto",
+    "MB": "America/Winnipeg",
+    "SK": "America/Regina",
+    "AB": "America/Edmonton",
+    "BC": "America/Vancouver",
+    "YT": "America/Whitehorse",
+    "NT": "America/Yellowknife",
+    "NU": "America/Iqaluit",
+}
+# Official English and French names, as addresses write them.
+PROVINCE_NAMES = {
+    "AB": ("Alberta", "Alberta"),
+    "BC": ("British Columbia", "Colombie-Britannique"),
+    "MB": ("Manitoba", "Manitoba"),
+    "NB": ("New Brunswick", "Nouveau-Brunswick"),
+    "NL": ("Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
+    "NS": ("Nova Scotia", "Nouvelle-Écosse"),
+    "NT": ("Northwest Territories", "Territoires du Nord-Ouest"),
+    "NU": ("Nunavut", "Nunavut"),
+    "ON": ("Ontario", "Ontario"),
+    "PE": ("Prince Edward Island", "Île-du-Prince-Édouard"),
+    "QC": ("Quebec", "Québec"),
+    "SK": ("Saskatchewan", "Saskatchewan"),
+    "YT": ("Yukon", "Yukon"),
+}
+
+
+@cache
+def _codes_by_folded_name() -> dict[str, str]:
+    return {fold(name): code for code, names in PROVINCE_NAMES.items() for name in names}
+
+
+def province_code(text: str | None) -> str | None:
+    """A province or territory's code from its code or its English or French name ("Québec" is QC)."""
+    if not text:
+        return None
+    code = text.strip().upper()
+    if code in PROVINCES:
+        return code
+    return _codes_by_folded_name().get(fold(text))
+
+
 def distance_km(a: Point, b: Point) -> float:
     """Great-circle (haversine) distance in kilometres."""
     lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)

@@ -1,4 +1,9 @@
-"""Finding services: the query layer under the HSDS API (and reusable by the search pages).
+"""Finding services: the one query layer under the HSDS API and the search pages.
+
+The conditions both need are built here once: text (`text_condition`), taxonomy
+terms (`carries_every_term`, `carries_any_term`), the box around a place
+(`in_box`) and the distance (`squared_distance_km`). `search.py` adds the pages'
+own filters (language, cost, hours, beds), ranks and assembles results on top.
 
 Every filter narrows the result (filters combine with AND). Distance reads the
 grid cells around the centre (`Location.cell`, copied with the point onto each
@@ -15,12 +20,13 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Window
-from django.db.models.expressions import ExpressionWrapper, RawSQL
+from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.expressions import Combinable, ExpressionWrapper, RawSQL
 from django.db.models.lookups import In
 
 from harbour.directory import places
@@ -119,6 +125,34 @@ def with_terms(term_ids: list[str]) -> QuerySet[Attribute, Any]:
     return keys.values("link_key")
 
 
+def carries_every_term(term_ids: Sequence[str], key_ref: str, *, correlated: bool) -> list[Any]:
+    """Conditions: the record whose search key `key_ref` names carries every one of these terms.
+
+    Without a place, "key IN (keys carrying every term)": the terms' keys come sorted from the
+    (term, link_key) index and are intersected there, as numbers, before any service is read (one
+    "key IN" per term made PostgreSQL walk every service's key: 25 to 40 ms for three terms, 12 ms
+    this way). Near a place (`correlated`) the location index drives and each candidate is checked
+    with EXISTS (measured on SQLite and PostgreSQL, docs/performance.md).
+    """
+    terms = sorted(set(term_ids))
+    if not terms:
+        return []
+    if correlated:
+        return [Exists(Attribute.objects.filter(link_key=OuterRef(key_ref), taxonomy_term_id=term)) for term in terms]
+    return [Q(**{f"{key_ref}__in": with_terms(terms)})]
+
+
+def carries_any_term(term_ids: Sequence[str], key_ref: str, *, correlated: bool) -> Q:
+    """The record whose search key `key_ref` names carries at least one of these terms.
+
+    Near a place (`correlated`) each candidate probes the (taxonomy_term, link_key) index
+    (EXISTS); without one, the records holding the terms drive (IN), instead of probing every record.
+    """
+    if correlated:
+        return Q(Exists(Attribute.objects.filter(link_key=OuterRef(key_ref), taxonomy_term_id__in=term_ids)))
+    return Q(**{f"{key_ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_key")})
+
+
 def with_taxonomy(taxonomy_id: str, prefix: str = "") -> Exists:
     terms = TaxonomyTerm.objects.filter(taxonomy_detail_id=taxonomy_id).values("id")
     return Exists(Attribute.objects.filter(link_id=OuterRef(f"{prefix}id"), taxonomy_term_id__in=terms))
@@ -128,18 +162,7 @@ def _service_conditions(f: ServiceFilter, prefix: str = "", correlated: bool = F
     conditions: list[Any] = []
     if f.search.strip():
         conditions.append(text_condition(f.search, prefix))
-    # Without a place, "key IN (keys carrying every term)": the terms' keys come sorted from the
-    # (term, link_key) index and are intersected there, as numbers, before any service is read (one
-    # "key IN" per term made PostgreSQL walk every service's key: 25 to 40 ms for three terms, 12 ms
-    # this way). Near a place the location index drives and each candidate is checked with EXISTS
-    # (measured on SQLite and PostgreSQL, docs/performance.md).
-    terms = sorted(set(f.taxonomy_term_ids))
-    if correlated:
-        for term in terms:
-            attributes = Attribute.objects.filter(link_key=OuterRef(f"{prefix}key"), taxonomy_term_id=term)
-            conditions.append(Exists(attributes))
-    elif terms:
-        conditions.append(Q(**{f"{prefix}key__in": with_terms(terms)}))
+    conditions += carries_every_term(f.taxonomy_term_ids, f"{prefix}key", correlated=correlated)
     if f.taxonomy_id:
         conditions.append(with_taxonomy(f.taxonomy_id, prefix))
     if f.organization_id:
@@ -151,12 +174,23 @@ def _service_conditions(f: ServiceFilter, prefix: str = "", correlated: bool = F
     return conditions
 
 
-def squared_distance(point: Point, prefix: str = "") -> ExpressionWrapper[Any]:
-    """Squared equirectangular distance in degrees of latitude (monotonic in true distance nearby)."""
-    k = math.cos(math.radians(point.latitude))
-    dlat = F(f"{prefix}latitude") - point.latitude
-    dlon = (F(f"{prefix}longitude") - point.longitude) * k
-    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+def squared_distance_km(
+    point: Point, latitude: Combinable | None = None, longitude: Combinable | None = None
+) -> ExpressionWrapper[Any]:
+    """Squared equirectangular distance from `point`, in km², of the row's `latitude` and `longitude`
+    (or the given expressions). Plain arithmetic, no trigonometry in SQL, so SQLite and PostgreSQL run
+    the same query; exact enough to order and bound places within a few hundred kilometres."""
+    scale = math.cos(math.radians(point.latitude))
+    dy = ExpressionWrapper(
+        ((latitude if latitude is not None else F("latitude")) - Value(point.latitude)) * Value(KM_PER_DEGREE),
+        output_field=FloatField(),
+    )
+    dx = ExpressionWrapper(
+        ((longitude if longitude is not None else F("longitude")) - Value(point.longitude))
+        * Value(KM_PER_DEGREE * scale),
+        output_field=FloatField(),
+    )
+    return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
 
 
 def cells(box: places.BoundingBox) -> list[int] | None:
@@ -205,9 +239,8 @@ def service_at_locations(f: ServiceFilter) -> QuerySet[ServiceAtLocation]:
         return qs.order_by("id")
     # The location's point, as copied onto the service at a location (migration 0023): no join.
     qs = qs.filter(in_box(f.near.point, f.near.radius_km))
-    qs = qs.annotate(d2=squared_distance(f.near.point))
-    limit = (f.near.radius_km / KM_PER_DEGREE) ** 2
-    return qs.filter(d2__lte=limit).order_by("d2", "id")
+    qs = qs.annotate(d2=squared_distance_km(f.near.point))
+    return qs.filter(d2__lte=f.near.radius_km**2).order_by("d2", "id")
 
 
 def sorts_every_match(f: ServiceFilter) -> bool:

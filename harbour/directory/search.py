@@ -1,5 +1,9 @@
 """The one directory search every page uses: the public search, the members' search and the hotline.
 
+It builds on the query layer the API uses (`query.py`: text, terms, the box
+around a place, distance), adds the pages' own filters, and ranks and
+assembles the results.
+
 How it stays fast at 100,000 services: the database does the narrowing. A
 search by place reads the grid cells and bounding box around the place from each
 service at a location's own copy of its location's public point (no join); each
@@ -25,16 +29,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
@@ -168,18 +170,6 @@ def _term_ids(taxonomy: vocabulary.Taxonomy, codes: Iterable[str]) -> list[str]:
     return [term.id for code in codes if (term := vocabulary.term_by_code(taxonomy.key, code))]
 
 
-def _has_term(term_ids: Sequence[str], key_ref: str, *, by_place: bool) -> Q:
-    """Rows whose service (its `Service.key` named by `key_ref`) carries one of these terms.
-
-    Searched by place, the bounding box drives and each candidate probes the
-    (taxonomy_term, link_key) index (EXISTS); searched without a place, the
-    services holding the term drive (IN), instead of probing every service.
-    """
-    if by_place:
-        return Q(Exists(Attribute.objects.filter(link_key=OuterRef(key_ref), taxonomy_term_id__in=term_ids)))
-    return Q(**{f"{key_ref}__in": Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_key")})
-
-
 def _is_free(ref: str = "service_id") -> Q:
     free = Exists(CostOption.objects.filter(service_id=OuterRef(ref), amount=0))
     paid = Exists(CostOption.objects.filter(service_id=OuterRef(ref), amount__gt=0))
@@ -194,17 +184,47 @@ def _always_open_schedules() -> Q:
     return days & Q(opens_at__startswith="00:00") & until_midnight
 
 
+def _open_in(zone: str | None, now: datetime.datetime) -> Q:
+    local = timezone.localtime(now, zoneinfo.ZoneInfo(zone) if zone else None)
+    clock = local.strftime("%H:%M:%S")
+    same_day = Q(opens_at__lte=clock) & (Q(closes_at__gt=clock) | Q(closes_at__startswith="23:59"))
+    return Q(byday__contains=WEEKDAYS[local.weekday()]) & same_day
+
+
 def _open_at_schedules(now: datetime.datetime) -> Q:
-    """Schedules open at `now`, each read in its own time zone's local clock."""
+    """Schedules open at `now`, each read in its own time zone's local clock.
+
+    A schedule without a zone is read in its location's province's zone (from the location's address);
+    a schedule of a service, or of a location without a province, in Harbour's own.
+    """
     condition = Q()
-    for offset, zone in [*ZONES_BY_OFFSET.items(), (None, None)]:
-        local = timezone.localtime(now, zoneinfo.ZoneInfo(zone) if zone else None)
-        clock = local.strftime("%H:%M:%S")
-        day = WEEKDAYS[local.weekday()]
-        same_day = Q(opens_at__lte=clock) & (Q(closes_at__gt=clock) | Q(closes_at__startswith="23:59"))
-        in_zone = Q(timezone__isnull=True) if offset is None else Q(timezone=offset)
-        condition |= in_zone & Q(byday__contains=day) & same_day
+    for offset, zone in ZONES_BY_OFFSET.items():
+        condition |= Q(timezone=offset) & _open_in(zone, now)
+    unzoned = Q(timezone__isnull=True)
+    located = Q()
+    by_zone: dict[str, list[str]] = {}
+    for province, zone in places.PROVINCE_ZONES.items():
+        by_zone.setdefault(zone, []).append(province)
+    for zone, provinces in by_zone.items():
+        spellings = _province_spellings(provinces)
+        in_province = Exists(Address.objects.filter(location_id=OuterRef("location_id"), state_province__in=spellings))
+        condition |= unzoned & Q(in_province) & _open_in(zone, now)
+        located |= Q(in_province)
+    condition |= unzoned & ~located & _open_in(None, now)
     return condition
+
+
+@functools.cache
+def _all_spellings() -> dict[str, tuple[str, ...]]:
+    """The ways an address writes each province: its code and its English and French names, as written or upper case."""
+    return {
+        code: tuple(sorted({code, code.lower(), *names, *(name.upper() for name in names)}))
+        for code, names in places.PROVINCE_NAMES.items()
+    }
+
+
+def _province_spellings(codes: Iterable[str]) -> list[str]:
+    return sorted({name for code in codes for name in _all_spellings()[code]})
 
 
 def _schedule_exists(condition: Q, service_ref: str, location_ref: str | None) -> Q:
@@ -235,14 +255,18 @@ def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: st
     if query.text.strip():
         condition &= _text_filter(query.text, prefix)
     if query.needs:
-        condition &= _has_term(_term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, by_place=by_place)
+        condition &= query_layer.carries_any_term(
+            _term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, correlated=by_place
+        )
     if query.populations:
-        condition &= _has_term(_term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), key, by_place=by_place)
+        condition &= query_layer.carries_any_term(
+            _term_ids(vocabulary.POPULATIONS_TAXONOMY, query.populations), key, correlated=by_place
+        )
     if query.status_safe:
         for term in vocabulary.SAFETY:
-            condition &= _has_term([term.id], key, by_place=by_place)
+            condition &= query_layer.carries_any_term([term.id], key, correlated=by_place)
     if query.languages:
-        condition &= Q(Exists(Language.objects.filter(service_id=OuterRef(ref), code__in=sorted(query.languages))))
+        condition &= _speaks(query.languages, ref, location_ref)
     if query.free:
         condition &= _is_free(ref)
     if query.always_open:
@@ -250,6 +274,25 @@ def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: st
     if query.open_now:
         condition &= _schedule_exists(_open_at_schedules(timezone.now()), ref, location_ref)
     return condition
+
+
+def _language_codes(codes: Iterable[str]) -> Q:
+    """Language rows in any of these languages, however the directory wrote the code (ISO 639-1, -2 or -3,
+    any case, with or without a region)."""
+    condition = Q()
+    for base in sorted({spelling for code in codes for spelling in vocabulary.language_spellings(code)}):
+        condition |= Q(code__iexact=base) | Q(code__istartswith=f"{base}-") | Q(code__istartswith=f"{base}_")
+    return condition
+
+
+def _speaks(codes: Iterable[str], ref: str, location_ref: str | None) -> Q:
+    """The service, or its location, lists one of these languages (HSDS gives languages to both)."""
+    in_language = Language.objects.filter(_language_codes(codes))
+    by_service = Exists(in_language.filter(service_id=OuterRef(ref)))
+    if location_ref is not None:
+        return Q(by_service) | Q(Exists(in_language.filter(location_id=OuterRef(location_ref))))
+    locations = ServiceAtLocation.objects.filter(service_id=OuterRef(OuterRef(ref))).values("location_id")
+    return Q(by_service) | Q(Exists(in_language.filter(location_id__in=locations)))
 
 
 def latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
@@ -286,15 +329,8 @@ def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocatio
         rows = rows.annotate(places_now=places_now, beds_updated_at=updated_at).filter(
             places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR
         )
-    # Equirectangular: exact enough to order places within a few hundred kilometres.
-    scale = math.cos(math.radians(origin.latitude))
-    dy = ExpressionWrapper((latitude - Value(origin.latitude)) * Value(KM_PER_DEGREE), output_field=FloatField())
-    dx = ExpressionWrapper(
-        (longitude - Value(origin.longitude)) * Value(KM_PER_DEGREE * scale), output_field=FloatField()
-    )
-    return rows.annotate(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())).filter(
-        d2__lte=radius * radius
-    )
+    d2 = query_layer.squared_distance_km(origin, latitude, longitude)
+    return rows.annotate(d2=d2).filter(d2__lte=radius * radius)
 
 
 def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchResults:
@@ -346,9 +382,10 @@ def _is_always_open(schedules: Iterable[Schedule]) -> bool:
     return False
 
 
-def _is_open_at(schedules: Iterable[Schedule], now: datetime.datetime) -> bool:
+def _is_open_at(schedules: Iterable[Schedule], now: datetime.datetime, zone: str | None = None) -> bool:
+    """Whether a schedule is open at `now`: in its own zone, else in `zone` (the location's), else Harbour's."""
     for schedule in schedules:
-        zone_name = ZONES_BY_OFFSET.get(float(schedule.timezone)) if schedule.timezone is not None else None
+        zone_name = ZONES_BY_OFFSET.get(float(schedule.timezone)) if schedule.timezone is not None else zone
         if schedule.timezone is not None and zone_name is None:
             continue
         local = timezone.localtime(now, zoneinfo.ZoneInfo(zone_name) if zone_name else None)
@@ -370,8 +407,17 @@ def _address_line(addresses: Sequence[Address]) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _city_near(latitude: float, longitude: float) -> str:
-    place = places.nearest_city(Point(latitude, longitude))
+    place = places.nearby_place(Point(latitude, longitude))
     return place.name if place else ""
+
+
+def location_zone(location: Location | None, addresses: Sequence[Address]) -> str:
+    """The time zone a location's hours are kept in: its province's, from its address or its point."""
+    province = places.province_code(addresses[0].state_province) if addresses else None
+    if province is None and location is not None and location.latitude is not None and location.longitude is not None:
+        place = places.nearby_place(Point(location.latitude, location.longitude))
+        province = place.province if place else None
+    return places.PROVINCE_ZONES.get(province or "", settings.TIME_ZONE)
 
 
 def _public_city(location: Location, addresses: Sequence[Address]) -> str:
@@ -426,15 +472,22 @@ class _Details:
         sal_ids = [sal.id for group in self.sals.values() for sal in group]
         location_ids = [str(sal.location_id) for group in self.sals.values() for sal in group]
         owners = Q(service_id__in=service_ids) | Q(service_at_location_id__in=sal_ids) | Q(location_id__in=location_ids)
-        self.phones = self._grouped(Phone.objects.filter(owners).order_by("id"))
+        organisation_ids = sorted({str(s.organization_id) for s in self.services.values() if s.organization_id})
+        # A service without a phone of its own (or of its location) is reached through its organisation's.
+        self.phones = self._grouped(
+            Phone.objects.filter(owners | Q(organization_id__in=organisation_ids)).order_by("id")
+        )
         self.schedules = self._grouped(Schedule.objects.filter(owners).order_by("id"))
         self.addresses: dict[str, list[Address]] = {}
         for address in Address.objects.filter(location_id__in=location_ids).order_by("id"):
             self.addresses.setdefault(str(address.location_id), []).append(address)
-        self.languages: dict[str, list[str]] = {}
-        for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list("service_id", "code"):
+        # Languages of the service and of its locations, by owner, in Harbour's codes.
+        self.languages: dict[tuple[str, str], list[str]] = {}
+        spoken = Language.objects.filter(Q(service_id__in=service_ids) | Q(location_id__in=location_ids))
+        for service_id, location_id, code in spoken.values_list("service_id", "location_id", "code"):
             if code:
-                self.languages.setdefault(str(service_id), []).append(code)
+                owner = ("service_id", str(service_id)) if service_id else ("location_id", str(location_id))
+                self.languages.setdefault(owner, []).append(vocabulary.language_code(code))
         self.costs: dict[str, list[float | None]] = {}
         for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list(
             "service_id", "amount"
@@ -450,8 +503,8 @@ class _Details:
     def _grouped(rows: Iterable[Phone | Schedule]) -> dict[tuple[str, str], list[Any]]:
         grouped: dict[tuple[str, str], list[Any]] = {}
         for row in rows:
-            for kind in ("service_id", "service_at_location_id", "location_id"):
-                owner = getattr(row, kind)
+            for kind in ("service_id", "service_at_location_id", "location_id", "organization_id"):
+                owner = getattr(row, kind, None)
                 if owner is not None:
                     grouped.setdefault((kind, str(owner)), []).append(row)
         return grouped
@@ -506,7 +559,9 @@ def _result(
 ) -> Result:
     location = sal.location if sal else None
     schedules = details.of(details.schedules, service.id, sal)
-    phones = details.of(details.phones, service.id, sal)
+    phones = details.of(details.phones, service.id, sal) or details.phones.get(
+        ("organization_id", str(service.organization_id)), []
+    )
     addresses = details.addresses.get(str(location.id), []) if location is not None else []
     ids = details.terms.get(service.id, set())
     costs = details.costs.get(service.id, [])
@@ -529,8 +584,13 @@ def _result(
         status_safe=all(t.id in ids for t in vocabulary.SAFETY),
         free=bool(costs) and all((amount or 0) == 0 for amount in costs),
         always_open=_is_always_open(schedules),
-        open_now=_is_open_at(schedules, now),
-        languages=sorted(set(details.languages.get(service.id, []))),
+        open_now=_is_open_at(schedules, now, location_zone(location, addresses) if location else None),
+        languages=sorted(
+            {
+                *details.languages.get(("service_id", service.id), []),
+                *(details.languages.get(("location_id", str(location.id)), []) if location else []),
+            }
+        ),
         beds=(
             beds_from(getattr(sal, "beds_places", None), getattr(sal, "beds_updated_at", None))
             if sal is not None and query.include_confidential

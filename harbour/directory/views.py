@@ -22,8 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from harbour.core import access
-from harbour.core.roles import Role
+from harbour.core import access, roles
 from harbour.directory import actions, coverage, search, vocabulary
 from harbour.directory.forms import BedsForm, QuickSearchForm, SearchForm, ServiceEditForm
 from harbour.directory.models import Location, Service
@@ -34,8 +33,6 @@ PAGE_SIZE = 20
 RESULTS_PARAMETER = "results"
 # Who may see confidential addresses and beds: the network's front line and its coordinators.
 # Liaisons (government, law enforcement) and researchers never do.
-FRONT_LINE = (Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR, Role.COORDINATOR)
-SHELTER_STAFF = (Role.ORG_ADMIN, Role.CASE_WORKER, Role.HOTLINE_OPERATOR)
 
 
 def service_text(service: Service) -> dict[str, Any]:
@@ -142,7 +139,7 @@ def search_public(request: HttpRequest) -> HttpResponse:
     return _search_page(request, members=False)
 
 
-@access.members(*FRONT_LINE)
+@access.members(*roles.FRONT_LINE)
 def search_members(request: HttpRequest) -> HttpResponse:
     """The members' search: confidential addresses (each showing audited) and beds tonight."""
     return _search_page(request, members=True)
@@ -180,12 +177,12 @@ def service_public(request: HttpRequest, service_id: str) -> HttpResponse:
     return _service_page(request, service_id, members=False)
 
 
-@access.members(*FRONT_LINE)
+@access.members(*roles.FRONT_LINE)
 def service_members(request: HttpRequest, service_id: str) -> HttpResponse:
     return _service_page(request, service_id, members=True)
 
 
-@access.members(*FRONT_LINE)
+@access.members(*roles.FRONT_LINE)
 def hotline(request: HttpRequest) -> HttpResponse:
     """Keyboard-first: a need, a place, Enter; the nearest services with phone and hours."""
     form = QuickSearchForm(request.GET or None)
@@ -236,7 +233,7 @@ def _shelter_service_q() -> Q:
     return Q(service_at_locations__service_id__in=Attribute.objects.filter(taxonomy_term_id__in=ids).values("link_id"))
 
 
-@access.members(*SHELTER_STAFF)
+@access.members(*roles.SHELTER_STAFF)
 def beds(request: HttpRequest) -> HttpResponse:
     """Beds tonight: one tap to open, one tap on the number of places free."""
     member = access.signed_in_member(request)
@@ -276,7 +273,7 @@ def _stale_before() -> datetime.date:
     return timezone.localdate() - actions.VERIFY_EVERY
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def my_services(request: HttpRequest) -> HttpResponse:
     member = access.signed_in_member(request)
     services = _own_services(member).order_by("name", "id")
@@ -292,7 +289,7 @@ def _own_service_or_404(request: HttpRequest, service_id: str) -> Service:
     return get_object_or_404(_own_services(member), id=service_id)
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
     service = _own_service_or_404(request, service_id)
     member = access.signed_in_member(request)
@@ -305,7 +302,7 @@ def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
 
 
 @require_POST
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def service_verify(request: HttpRequest, service_id: str) -> HttpResponse:
     service = _own_service_or_404(request, service_id)
     member = access.signed_in_member(request)
@@ -314,7 +311,7 @@ def service_verify(request: HttpRequest, service_id: str) -> HttpResponse:
     return redirect("directory:my_services")
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def stale(request: HttpRequest) -> HttpResponse:
     """Every active service not verified for six months, oldest first."""
     services = (
@@ -341,7 +338,7 @@ def _gaps_for(request: HttpRequest) -> tuple[coverage.Coverage, int]:
     return table, radius
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def gaps(request: HttpRequest) -> HttpResponse:
     table, radius = _gaps_for(request)
     return render(
@@ -362,7 +359,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(Role.COORDINATOR)
+@access.members(*roles.COORDINATORS)
 def gaps_csv(request: HttpRequest) -> HttpResponse:
     table, radius = _gaps_for(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

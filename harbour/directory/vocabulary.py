@@ -165,6 +165,54 @@ def open_eligibility_term_id(oe_id: str) -> str:
     return str(uuid.uuid5(HARBOUR_NAMESPACE, f"term:{OPEN_ELIGIBILITY_TAXONOMY.key}:{oe_id}"))
 
 
+# Other ISO 639 codes directories use for each language Harbour lists (harbour/core/reference.py):
+# the ISO 639-2 codes (bibliographic and terminology), and the ISO 639-3 codes of the individual
+# languages a macrolanguage groups (Chinese: Mandarin, Cantonese...; Cree and Ojibwe: their
+# dialects), from SIL International's ISO 639-3 code tables (iso639-3.sil.org, macrolanguage
+# mappings). A code may also carry a region or script ("es-MX", "zh-Hant"): only the part before
+# it is compared.
+LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "en": ("eng",),
+    "fr": ("fra", "fre"),
+    "es": ("spa",),
+    "tl": ("tgl", "fil"),
+    "zh": ("zho", "chi", "cmn", "yue", "wuu", "hak", "nan", "cdo", "gan", "hsn", "cjy", "cpx", "mnp", "czh"),
+    "pa": ("pan", "pnb"),
+    "ar": ("ara", "arb", "apc", "ajp", "arz", "acm", "ary", "apd", "ayl", "aeb", "afb", "ars"),
+    "uk": ("ukr",),
+    "th": ("tha",),
+    "vi": ("vie",),
+    "pt": ("por",),
+    "ko": ("kor",),
+    "fa": ("fas", "per", "pes", "prs"),
+    "hi": ("hin",),
+    "ru": ("rus",),
+    "so": ("som",),
+    "ti": ("tir",),
+    "ht": ("hat",),
+    "oj": ("oji", "ojg", "ojb", "ojc", "ojs", "ojw", "otw", "ciw"),
+    "cr": ("cre", "crk", "crj", "crl", "crm", "csw", "cwd"),
+    "iu": ("iku", "ike", "ikt"),
+    "ase": (),
+}
+_HARBOUR_CODE = {alias: code for code, aliases in LANGUAGE_ALIASES.items() for alias in (code, *aliases)}
+
+
+def language_code(code: str | None) -> str:
+    """Harbour's code for an ISO 639 code as a directory wrote it ("cmn", "zh-Hant" and "ZHO" are "zh").
+
+    A language Harbour does not list keeps its own code, in lower case, without region.
+    """
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    return _HARBOUR_CODE.get(base, base)
+
+
+def language_spellings(code: str) -> tuple[str, ...]:
+    """Every base code meaning this language, to match however a directory wrote it."""
+    code = language_code(code)
+    return (code, *LANGUAGE_ALIASES.get(code, ()))
+
+
 def hsds_taxonomies() -> list[dict[str, str]]:
     """Harbour's taxonomies as HSDS taxonomy objects."""
     return [

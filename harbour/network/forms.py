@@ -148,11 +148,34 @@ class OrganisationProfileForm(_LanguagesMixin):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
+def _may_be_an_id(value: Any) -> bool:
+    # A number too large for the database's integers (a 30-digit one) is refused before any query.
+    return str(value).isdigit() and len(str(value)) <= 18
+
+
+class _IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _may_be_an_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class _IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not _may_be_an_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
 class WorkingGroupForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = WorkingGroup
         fields = ["name", "city", "province", "organisations", "representative"]
         widgets = {"organisations": forms.CheckboxSelectMultiple}
+        field_classes = {"organisations": _IdMultipleChoiceField, "representative": _IdChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -265,10 +288,17 @@ class DeliveryForm(forms.Form):
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 
+def _within_the_networks_years(moment: Any) -> None:
+    # A mistyped year (9999) cannot be stored or turned into UTC; no meeting is that far away.
+    if not 2000 <= moment.year <= 2100:
+        raise forms.ValidationError(_("Give a year between 2000 and 2100."))
+
+
 def _datetime_field(label: Any, *, required: bool) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
+        validators=[_within_the_networks_years],
         input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
         help_text=_("Date and time, for example 2026-03-05 14:30"),

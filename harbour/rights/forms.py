@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import PurePath
 from typing import Any
 
@@ -161,6 +162,63 @@ class ResourceForm(forms.Form):
         return data
 
 
+CONTENT_MAX_CHARS = 100_000
+_LARGEST_NUMBER = 2**53  # what every JSON reader keeps exactly
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """YAML as an editor writes a version: no aliases (280 bytes of them can stand for megabytes),
+    and dates kept as the text they were typed as (a JSON column cannot hold a date)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not allowed",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+            )
+        return super().compose_node(parent, index)
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _plain(value: Any) -> Any:
+    """The value if it is text, a sensible number, true/false, nothing, a list or a mapping of those."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and abs(value) <= _LARGEST_NUMBER:
+        return value
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= _LARGEST_NUMBER:
+        return value
+    raise ValueError(f"{str(value)[:20]} is not a number Harbour can keep")
+
+
+def read_content(text: str) -> Any:
+    """An editor's YAML as plain values, or a ValidationError that says what is wrong."""
+    if len(text) > CONTENT_MAX_CHARS:
+        raise forms.ValidationError(
+            _("The content is longer than %(limit)s characters."), params={"limit": CONTENT_MAX_CHARS}
+        )
+    try:
+        return _plain(yaml.load(text, Loader=_ContentLoader))  # noqa: S506 - a SafeLoader, made stricter
+    except yaml.YAMLError as error:
+        reason = str(error).splitlines()[0]
+    except RecursionError:
+        reason = str(_("it nests too deeply"))
+    except (ValueError, OverflowError) as error:  # a 5,000-digit number, a date such as 0000-00-00
+        reason = str(error).splitlines()[0][:200]
+    raise forms.ValidationError(_("This cannot be read: %(error)s"), params={"error": reason})
+
+
 class ContentVersionForm(forms.Form):
     """A new version of a help package or a course module, written as in the content files (YAML)."""
 
@@ -176,12 +234,7 @@ class ContentVersionForm(forms.Form):
         self.kind = kind
 
     def clean_content(self) -> dict[str, Any]:
-        try:
-            data = yaml.safe_load(self.cleaned_data["content"])
-        except yaml.YAMLError as error:
-            raise forms.ValidationError(
-                _("This cannot be read: %(error)s"), params={"error": str(error).splitlines()[0]}
-            ) from None
+        data = read_content(self.cleaned_data["content"])
         check = check_package_content if self.kind == "help" else check_course_content
         try:
             return check(str(_("content")), data)

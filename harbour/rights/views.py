@@ -16,9 +16,8 @@ from django.utils.translation import get_language, get_language_info, gettext_no
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.responses import stored_file
-from harbour.core.roles import Role
 from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.forms import (
@@ -41,7 +40,6 @@ from harbour.rights.models import (
 from harbour.rights.needs import NEED_LABELS, PACKAGE_NEEDS, TOPIC_NEEDS
 from harbour.rights.text import render as render_text
 
-EDITOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
 # The languages a visitor falls back to when a sheet has no text in theirs, in order.
 FALLBACK_LANGUAGES = ("en", "fr")
 # Fact-sheet pages say so in this header; the offline worker keeps only responses that carry it.
@@ -262,7 +260,7 @@ def _resource_initial(resource: Resource) -> dict[str, Any]:
     }
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Adding an item to the library, or changing or unpublishing one: a personal story only with permission."""
@@ -333,7 +331,7 @@ def course_module(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rights/course_module.html", {**context, "completion": completion})
 
 
-@access.members(Role.ORG_ADMIN)
+@access.members(*roles.ADMINISTRATORS)
 def course_records(request: HttpRequest) -> HttpResponse:
     """An organisation administrator sees which of their staff completed which module."""
     organisation = _member(request).organisation
@@ -355,7 +353,7 @@ def course_records(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 def editor(request: HttpRequest) -> HttpResponse:
     """Editors' overview: each sheet, and for each language its published version and any waiting for review."""
     rows = []
@@ -386,7 +384,7 @@ def editor(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/editor.html", context)
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 def sheet_history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every version of a sheet in every language, newest first."""
     sheet = get_object_or_404(FactSheet, slug=slug)
@@ -396,7 +394,7 @@ def sheet_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def text_new(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     """A new draft for one language, starting from its latest version (or from the original, for a new translation)."""
@@ -452,7 +450,7 @@ def _review_step(request: HttpRequest, steps: dict[str, Any], text: SheetText | 
         messages.success(request, _("Done."))
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def text_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version, as visitors would read it, with the next step of its review."""
@@ -489,7 +487,7 @@ def _subject(kind: str, slug: str) -> Package | CourseModule:
     raise Http404
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 def version_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """Every version of a help package or a course module, newest first."""
     subject = _subject(kind, slug)
@@ -497,7 +495,7 @@ def version_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render(request, "rights/version_history.html", {"subject": subject, "kind": kind, "versions": versions})
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def version_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """A new draft, starting from the latest version (or from what is published, when there is no version yet)."""
@@ -522,7 +520,7 @@ def version_new(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render(request, "rights/version_form.html", {"subject": subject, "kind": kind, "form": form})
 
 
-@access.members(*EDITOR_ROLES)
+@access.members(*roles.EDITORS)
 @require_http_methods(["GET", "POST"])
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version of a help package or a course module, with the next step of its review."""

@@ -34,6 +34,18 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
 
 
+def shorten(value: object, limit: int = 40) -> str:
+    """A value quoted for a message, cut to `limit` characters: a message never echoes a whole input."""
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def listed(values: list[str], most: int = 5) -> str:
+    """Up to `most` values, shortened, and how many more."""
+    shown = ", ".join(shorten(value) for value in values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
+
+
 def parse(raw: Any, catalogue: Catalogue) -> Answers:
     """Checked answers from a JSON-like mapping; blank values count as not asked."""
     if not isinstance(raw, Mapping):
@@ -41,12 +53,12 @@ def parse(raw: Any, catalogue: Catalogue) -> Answers:
     answers: Answers = {}
     unknown_ids = sorted(str(key) for key in raw if key not in catalogue.question_ids)
     if unknown_ids:
-        raise AnswerError(f"unknown questions: {', '.join(unknown_ids)}")
+        raise AnswerError(f"unknown questions: {listed(unknown_ids)}")
     for key, value in raw.items():
         if value in (None, ""):
             continue
         if value not in VALUES:
-            raise AnswerError(f"{key}: {value!r} is not one of {', '.join(VALUES)}")
+            raise AnswerError(f"{key}: {shorten(value)} is not one of {', '.join(VALUES)}")
         answers[str(key)] = str(value)
     return answers
 

@@ -66,6 +66,7 @@ class Indicator:
     weights: dict[str, str]  # set -> weight; sets not named do not hold the indicator
     when: tuple[tuple[str, ...], ...]  # any of these groups of questions, all answered yes
     source: str
+    item: str = ""  # the indicator(s) of the source's own list this one stands for, in its words
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ class Element:
     together: tuple[tuple[str, ...], ...] = ()
     # Also met for a child (under_18 "yes") when any of these is "yes".
     child_facts: tuple[str, ...] = ()
+    # The kinds of means (definitions.toml `[means]`) whose answers are in `facts`: a worker's
+    # confirmation that no means happened rules such an element out.
+    means: tuple[str, ...] = ()
 
     @property
     def all_facts(self) -> tuple[str, ...]:
@@ -132,6 +136,8 @@ class Catalogue:
     definitions: tuple[Definition, ...]
     elements: dict[str, Element]
     factors: tuple[Element, ...]
+    means: dict[str, tuple[str, ...]]  # kind of means -> the answers that show it, one list for every law
+    no_means_confirmation: str  # the question by which a worker confirms that no means happened
     national_plan: ActionPlan
     provincial_plans: dict[str, ActionPlan]
 
@@ -169,6 +175,34 @@ def _weights(entry: dict[str, Any]) -> dict[str, str]:
     return dict(entry["weights"])
 
 
+def _expand(names: list[str], means: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Question ids, with each `means:<kind>` replaced by that kind's answers (in order, once each)."""
+    out: list[str] = []
+    for name in names:
+        kind = name.removeprefix("means:")
+        if kind != name and kind not in means:
+            raise CatalogueError(f"{name!r} names an unknown kind of means")
+        for fact in means[kind] if kind != name else (name,):
+            if fact not in out:
+                out.append(fact)
+    return tuple(out)
+
+
+def _element(raw: dict[str, Any], definition: str, means: dict[str, tuple[str, ...]]) -> Element:
+    kinds = tuple(raw.get("means", ()))
+    facts = [*raw.get("facts", ()), *(f"means:{kind}" for kind in kinds)]
+    return Element(
+        raw["id"],
+        definition,
+        raw["label"],
+        raw["cite"],
+        _expand(facts, means),
+        tuple(_expand(group, means) for group in raw.get("together", ())),
+        _expand(raw.get("child_facts", []), means),
+        kinds,
+    )
+
+
 def _plan(raw: dict[str, Any]) -> ActionPlan:
     return ActionPlan(name=raw["name"], issuer=raw["issuer"], url=raw["url"], checked=str(raw["checked"]))
 
@@ -201,6 +235,7 @@ def build(
             weights=_weights(i),
             when=_groups(i["when"]),
             source=i["source"],
+            item=i.get("item", ""),
         )
         for i in indicators_data["indicators"]
     )
@@ -215,21 +250,9 @@ def build(
         child=tuple(tuple(group) for group in raw_combination["child"]),
     )
     definitions = tuple(Definition(d["id"], d["label"], d["source"]) for d in definitions_data["definitions"])
-    elements = {
-        e["id"]: Element(
-            e["id"],
-            e["definition"],
-            e["label"],
-            e["cite"],
-            tuple(e["facts"]),
-            tuple(tuple(group) for group in e.get("together", ())),
-            tuple(e.get("child_facts", ())),
-        )
-        for e in definitions_data["elements"]
-    }
-    factors = tuple(
-        Element(f["id"], "criminal_code", f["label"], f["cite"], tuple(f["facts"])) for f in definitions_data["factors"]
-    )
+    means = {kind: tuple(raw["facts"]) for kind, raw in definitions_data["means"].items()}
+    elements = {e["id"]: _element(e, e["definition"], means) for e in definitions_data["elements"]}
+    factors = tuple(_element(f, "criminal_code", means) for f in definitions_data["factors"])
     catalogue = Catalogue(
         version=f"{questions_data['version']}/{indicators_data['version']}/{definitions_data['version']}",
         sections=sections,
@@ -242,6 +265,8 @@ def build(
         definitions=definitions,
         elements=elements,
         factors=factors,
+        means=means,
+        no_means_confirmation=definitions_data["no_means_confirmation"],
         national_plan=_plan(plans_data["national"]),
         provincial_plans={code: _plan(raw) for code, raw in plans_data.get("provinces", {}).items()},
     )
@@ -286,6 +311,8 @@ def _check(catalogue: Catalogue) -> None:
             raise CatalogueError(f"indicator {indicator.id} cites the unknown source {indicator.source!r}")
         if not indicator.weights:
             raise CatalogueError(f"indicator {indicator.id} belongs to no set")
+        if indicator.source == "ilo_ec_2009" and not indicator.item:
+            raise CatalogueError(f"indicator {indicator.id} does not name the ILO/EC item it stands for")
         for set_name, weight in indicator.weights.items():
             if set_name not in SETS or weight not in WEIGHTS:
                 raise CatalogueError(f"indicator {indicator.id}: {set_name} = {weight!r} is not a set and a weight")
@@ -307,6 +334,15 @@ def _check(catalogue: Catalogue) -> None:
         if element.definition not in definition_ids:
             raise CatalogueError(f"element {element.id} belongs to the unknown definition {element.definition!r}")
         facts(f"element {element.id}", element.all_facts)
+    for kind, kind_facts in catalogue.means.items():
+        facts(f"the means {kind!r}", kind_facts)
+    facts("no_means_confirmation", (catalogue.no_means_confirmation,))
+    # Coercion in the law is what the ILO/EC indicators read as coercion: each answer counted as
+    # coercion shows an indicator of coercive recruitment or of coercion at destination.
+    coercive = {"coercive_recruitment", "coercion_at_destination"}
+    for fact in catalogue.means.get("coercion", ()):
+        if not any(i.dimension in coercive and any(fact in group for group in i.when) for i in catalogue.indicators):
+            raise CatalogueError(f"{fact!r} counts as coercion but shows no ILO/EC coercion indicator")
     for definition in catalogue.definitions:
         if definition.source not in catalogue.sources:
             raise CatalogueError(f"definition {definition.id} cites the unknown source {definition.source!r}")

@@ -44,6 +44,8 @@ STRINGS = (
     gettext_noop('Money owed and money earned.'),
     gettext_noop('For someone under 18'),
     gettext_noop('For anyone who is, or was, under 18.'),
+    gettext_noop('Checking what did not happen'),
+    gettext_noop('After going through the questions together.'),
     gettext_noop('Were you under 18 when this began?'),
     gettext_noop('Did you come to Canada from another country for this work or this situation?'),
     gettext_noop('Did someone offer you this work, or find you and bring you into it?'),
@@ -66,6 +68,8 @@ STRINGS = (
     gettext_noop('Did the person who brought you into this start as a partner or a friend who promised love, marriage or a better life?'),  # noqa: E501
     gettext_noop('Were you recruited at a time of great need, such as debt, illness or trouble at home?'),
     gettext_noop('Were you told things about life, work or the law in Canada that turned out to be false?'),
+    gettext_noop('Were you promised school, studies or training that never came?'),
+    gettext_noop('Did someone pay, or give something to, a person who had a say over you (a parent, a guardian, a husband, a boss) so that they would agree to this?'),  # noqa: E501
     gettext_noop('Did you pay a large fee to get this job?'),
     gettext_noop('Have you been moved from city to city inside Canada?'),
     gettext_noop('When you arrived, did someone meet you and take you to where you were to work?'),
@@ -89,6 +93,7 @@ STRINGS = (
     gettext_noop('Are you kept out of school?'),
     gettext_noop('Are you living away from your parents or guardians?'),
     gettext_noop('Is an adult who is not your parent or guardian in charge of you and your work?'),
+    gettext_noop('Can you confirm that none of these happened: force or threats; being held, watched or cut off from others; your papers kept; a debt used to hold you; being taken against your will; lies about the work, papers or life here; your hardship or your status used to pressure you; a payment to someone with a say over you?'),  # noqa: E501
     gettext_noop('Deceptive recruitment'),
     gettext_noop('Coercive recruitment'),
     gettext_noop('Recruitment by abuse of vulnerability'),
@@ -99,6 +104,7 @@ STRINGS = (
     gettext_noop('Deceived about pay, hours or conditions of work'),
     gettext_noop('Deceived about papers, visas or legal status'),
     gettext_noop('Deceptive promise of love, marriage or a better life'),
+    gettext_noop('Deceived about schooling, studies or training'),
     gettext_noop('Taken or held against their will'),
     gettext_noop('Violence while being recruited or moved'),
     gettext_noop('Threats while being recruited or moved'),
@@ -114,7 +120,6 @@ STRINGS = (
     gettext_noop('Hazardous work'),
     gettext_noop('Bad living conditions'),
     gettext_noop('No contract or labour protections'),
-    gettext_noop('Made to do tasks or see clients not agreed to'),
     gettext_noop('A child kept out of school'),
     gettext_noop('Identity documents kept by someone else'),
     gettext_noop('Debt bondage'),
@@ -128,6 +133,7 @@ STRINGS = (
     gettext_noop('Under the strong influence of the person in control'),
     gettext_noop('Wages withheld'),
     gettext_noop('Threat to tell family or community'),
+    gettext_noop('Made to do tasks or see clients not agreed to'),
     gettext_noop('Dependent on the people in control for housing, food or status'),
     gettext_noop('Difficulty living in an unfamiliar place or language'),
     gettext_noop('Immigration status or a tied permit used against them'),
@@ -143,11 +149,11 @@ STRINGS = (
     gettext_noop('Abusive working and living conditions'),
     gettext_noop('Excessive overtime'),
     gettext_noop('Act: recruitment, transportation, transfer, harbouring or receipt of the person'),
-    gettext_noop('Means: threat or use of force, coercion, abduction, fraud, deception, abuse of power or of a position of vulnerability'),  # noqa: E501
+    gettext_noop('Means: threat or use of force, coercion, abduction, fraud, deception, abuse of power or of a position of vulnerability, or payments to someone in control of the person'),  # noqa: E501
     gettext_noop('Purpose: exploitation, such as sexual exploitation, forced labour or services, servitude'),
     gettext_noop('Under 18: the act and the purpose are enough, without any means'),
     gettext_noop('Recruits, transports, transfers, receives, holds, conceals or harbours the person, or controls, directs or influences their movements'),  # noqa: E501
-    gettext_noop('The person provides, or offers to provide, labour or a service'),
+    gettext_noop('For the purpose of the person providing labour or a service, whether or not they have provided it yet'),  # noqa: E501
     gettext_noop('Conduct that could reasonably be expected to make the person fear for their safety, or the safety of someone they know, if they refused'),  # noqa: E501
     gettext_noop('Under 18: section 279.011 applies instead of section 279.01'),
     gettext_noop('The person came into Canada'),

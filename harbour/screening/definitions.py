@@ -7,8 +7,14 @@ differences between the laws are visible side by side:
 - Palermo Protocol, art. 3: act, means and purpose. For a child (under 18, art.
   3(d)) act and purpose are enough (art. 3(c)). Consent is irrelevant once a
   means is used (art. 3(b)): the reading never looks at consent.
+- The means are one rule for every law (`[means]` in the data file): the same
+  answers count as coercion, or as deception, under Palermo, IRPA and the
+  Criminal Code's s. 279.04(2) factors. A worker's confirmation that none of
+  them happened rules the means out, so that smuggling reads "not met".
 - Criminal Code s. 279.01 (s. 279.011 for a person under 18): an act done for
-  the purpose of exploitation, where exploitation (s. 279.04(1)) is causing the
+  the purpose of exploitation (labour need not have been provided yet), with
+  the person's consent no defence (s. 279.01(2), 279.011(2)), where
+  exploitation (s. 279.04(1)) is causing the
   person to provide labour or a service by conduct that could reasonably be
   expected to make them fear for their safety or the safety of someone known to
   them. The s. 279.04(2) factors (force or coercion, deception, abuse of trust,
@@ -81,7 +87,8 @@ class DefinitionReading:
         }
 
 
-def read_element(element: Element, answers: Answers) -> ElementReading:
+def read_element(element: Element, answers: Answers, no_means_confirmation: str = "") -> ElementReading:
+    """How the answers show one element; a means element is ruled out when the worker confirmed no means."""
     status = any_of(answers, element.facts)
     if element.together and status is not Status.MET:
         status = either(status, all_of(any_of(answers, group) for group in element.together))
@@ -91,7 +98,14 @@ def read_element(element: Element, answers: Answers) -> ElementReading:
     because = tuple((fact, answers[fact]) for fact in element.all_facts if fact in answers)
     if status is Status.MET:
         because = tuple((fact, answer) for fact, answer in because if answer == YES)
+    elif element.means and no_means_confirmation and answers.get(no_means_confirmation) == YES:
+        status = Status.NOT_MET
+        because = ((no_means_confirmation, YES), *because)
     return ElementReading(element, status, because)
+
+
+def _read(catalogue: Catalogue, element: Element, answers: Answers) -> ElementReading:
+    return read_element(element, answers, catalogue.no_means_confirmation)
 
 
 def _reading(
@@ -112,7 +126,7 @@ def _reading(
 
 def palermo(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
     act, means, purpose, child = (
-        read_element(catalogue.elements[name], answers)
+        _read(catalogue, catalogue.elements[name], answers)
         for name in ("palermo_act", "palermo_means", "palermo_purpose", "palermo_child")
     )
     result = all_of([act.status, either(means.status, child.status), purpose.status])
@@ -128,11 +142,11 @@ def palermo(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
 
 def criminal_code(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
     act, labour, fear, minor = (
-        read_element(catalogue.elements[name], answers)
+        _read(catalogue, catalogue.elements[name], answers)
         for name in ("code_act", "code_labour", "code_fear", "code_minor")
     )
     section = {Status.MET: "279.011", Status.NOT_MET: "279.01", Status.UNKNOWN: "279.01 or 279.011"}[minor.status]
-    factors = [read_element(factor, answers) for factor in catalogue.factors]
+    factors = [_read(catalogue, factor, answers) for factor in catalogue.factors]
     notes = []
     force = next(factor for factor in factors if factor.element.id == "factor_force")
     if fear.status is Status.NOT_MET and force.status is Status.MET:
@@ -141,6 +155,8 @@ def criminal_code(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
     result = all_of([act.status, labour.status, fear.status])
     if fear.status is not Status.MET and any(factor.status is Status.MET for factor in factors):
         notes.append("factors_without_fear")
+    if answers.get("agreed_at_first") == YES or act.status is Status.MET:
+        notes.append("consent_no_defence")
     return _reading(
         catalogue,
         "criminal_code",
@@ -153,7 +169,7 @@ def criminal_code(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
 
 def irpa(catalogue: Catalogue, answers: Answers) -> DefinitionReading:
     entry, organised, means = (
-        read_element(catalogue.elements[name], answers) for name in ("irpa_entry", "irpa_organised", "irpa_means")
+        _read(catalogue, catalogue.elements[name], answers) for name in ("irpa_entry", "irpa_organised", "irpa_means")
     )
     result = all_of([entry.status, organised.status, means.status])
     notes = ("no_border_crossed",) if entry.status is Status.NOT_MET else ()

@@ -19,12 +19,25 @@ as well.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from harbour.core.reference import Province
 from harbour.screening import definitions
-from harbour.screening.answers import DECLINED, NO, UNKNOWN, YES, AnswerError, Answers, Status, parse
+from harbour.screening.answers import (
+    DECLINED,
+    NO,
+    UNKNOWN,
+    YES,
+    AnswerError,
+    Answers,
+    Status,
+    listed,
+    parse,
+    shorten,
+)
 from harbour.screening.catalogue import ActionPlan, Catalogue, Dimension, Indicator
 from harbour.screening.definitions import DefinitionReading
 
@@ -46,6 +59,7 @@ class IndicatorShown:
             "label": self.indicator.label,
             "weight": self.weight,
             "source": self.indicator.source,
+            "item": self.indicator.item,
             "because": list(self.because),
         }
 
@@ -222,16 +236,44 @@ class PayloadError(ValueError):
     """A request to the engine that cannot be read; the message says why."""
 
 
+# The largest request the machine interface reads: every question answered takes under 3 KB.
+MAX_PAYLOAD_BYTES = 64 * 1024
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise PayloadError(f"{shorten(key)} is given more than once")
+        seen[key] = value
+    return seen
+
+
+def load_payload(text: str | bytes) -> Any:
+    """The JSON of a request to the engine: at most 64 KB, and no key given twice (which would hide an answer)."""
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > MAX_PAYLOAD_BYTES:
+        raise PayloadError(f"the request is larger than {MAX_PAYLOAD_BYTES // 1024} KB")
+    try:
+        return json.loads(text or "null", object_pairs_hook=_no_duplicate_keys)
+    except ValueError as error:
+        if isinstance(error, PayloadError):
+            raise
+        raise PayloadError("the request is not JSON") from None
+    except RecursionError:  # a body under the size cap can still nest deeper than Python recurses
+        raise PayloadError("the request nests too deeply to be screening answers") from None
+
+
 def evaluate_payload(payload: Any, catalogue: Catalogue) -> Assessment:
     """The engine's machine interface: {"answers": {...}, "province": "ON"} (see docs/screening.md)."""
     if not isinstance(payload, dict):
         raise PayloadError('expected a JSON object such as {"answers": {"violence": "yes"}}')
     extra = sorted(set(payload) - {"answers", "province"})
     if extra:
-        raise PayloadError(f"unknown fields: {', '.join(extra)}")
+        raise PayloadError(f"unknown fields: {listed(extra)}")
     province = payload.get("province") or ""
-    if not isinstance(province, str) or (province and len(province) != 2):
-        raise PayloadError("province must be a two-letter code such as ON")
+    if not isinstance(province, str) or (province and province.upper() not in Province.values):
+        raise PayloadError(f"province must be one of {', '.join(Province.values)}")
     try:
         answers = parse(payload.get("answers", {}), catalogue)
     except AnswerError as error:

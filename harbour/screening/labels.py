@@ -66,6 +66,10 @@ NOTE: dict[str, Promise] = {
         "the person does not say they are afraid."
     ),
     "no_border_crossed": _("The person did not come into Canada from elsewhere: section 118 cannot apply."),
+    "consent_no_defence": _(
+        "Under the Criminal Code the person's consent is no defence (s. 279.01(2), s. 279.011(2)), "
+        "and the offence is the act done for the purpose of exploitation, whether or not the work was done."
+    ),
 }
 
 NEED: dict[str, Promise] = {

@@ -8,7 +8,6 @@ is opening a case, and only with the person's recorded consent (cases.actions).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,20 +22,26 @@ from django.views.decorators.http import require_POST
 
 from harbour.cases import actions as case_actions
 from harbour.cases.models import Consent
-from harbour.core import access
+from harbour.core import access, roles
 from harbour.core.reference import Province
-from harbour.core.roles import Role
 from harbour.screening import catalogue as catalogue_module
 from harbour.screening import labels, resume
 from harbour.screening.answers import VALUES, Answers
 from harbour.screening.catalogue import Catalogue
-from harbour.screening.engine import COMBINATION_MET, Assessment, PayloadError, evaluate, evaluate_payload
+from harbour.screening.engine import (
+    COMBINATION_MET,
+    MAX_PAYLOAD_BYTES,
+    Assessment,
+    PayloadError,
+    evaluate,
+    evaluate_payload,
+    load_payload,
+)
 from harbour.screening.summary import screening_record
 
 FIELD_PREFIX = "q_"
 # The id of the self-check's form, which the layout's language buttons post.
 SELF_CHECK_FORM = "self-check"
-MAX_JSON_BYTES = 64 * 1024
 
 
 # --- reading what was posted ------------------------------------------------------
@@ -230,7 +235,7 @@ def worker(request: HttpRequest) -> HttpResponse:
     context.update(
         province=province,
         postcode=postcode,
-        may_open_case=member.role in (Role.CASE_WORKER, Role.ORG_ADMIN),
+        may_open_case=access.may_use(member, "screening:open_case"),
     )
     return render(request, "screening/worker_result.html", context)
 
@@ -264,7 +269,7 @@ CONSENT_WORDING = gettext_noop(
 )
 
 
-@access.person_data(Role.CASE_WORKER, Role.ORG_ADMIN)
+@access.person_data(*roles.CASE_WRITERS)
 @require_POST
 def open_case(request: HttpRequest) -> HttpResponse:
     """Opens a case from a screening, only once the person's consent is recorded."""
@@ -306,14 +311,10 @@ def evaluate_json(request: HttpRequest) -> HttpResponse:
     Signed-in session plus Django's CSRF token (X-CSRFToken header), like every
     other POST: not exempt, so no other site can make a member's browser call it.
     """
-    if len(request.body) > MAX_JSON_BYTES:
+    if len(request.body) > MAX_PAYLOAD_BYTES:
         return JsonResponse({"error": "the request is larger than 64 KB"}, status=413)
     try:
-        payload = json.loads(request.body or b"null")
-    except ValueError:
-        return JsonResponse({"error": "the body is not JSON"}, status=400)
-    try:
-        assessment = evaluate_payload(payload, catalogue_module.load())
+        assessment = evaluate_payload(load_payload(request.body), catalogue_module.load())
     except PayloadError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse(assessment.to_dict())

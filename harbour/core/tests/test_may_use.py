@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
@@ -85,3 +87,17 @@ def test_every_role_set_names_only_known_roles_and_person_data_never_reaches_lia
         assert value <= roles.ALL_ROLES, name
     assert not roles.PERSON_DATA_ROLES & {Role.LIAISON, Role.RESEARCHER}
     assert roles.CASE_WRITERS <= roles.PERSON_DATA_ROLES
+
+
+@pytest.mark.django_db
+def test_every_link_on_the_members_home_opens_for_whoever_sees_it(cast: Cast) -> None:
+    for name, member in cast.members().items():
+        client = Client()
+        client.force_login(member)
+        page = client.get(reverse("network:dashboard")).content.decode()
+        work = page.split('<ul class="actions">', 1)[1].split("</ul>", 1)[0]
+        links = re.findall(r'href="([^"]+)"', work)
+        assert links or name == "pat", name
+        for link in links:
+            status = client.get(link).status_code
+            assert status == 200, f"{name} is shown {link}, which answers {status}"

@@ -52,10 +52,10 @@ from django.utils import translation
 from gunicorn import glogging  # type: ignore[import-untyped]
 from gunicorn.config import Config  # type: ignore[import-untyped]
 
-from harbour.core.page_weight import public_pages
+from harbour.checks.page_weight import public_pages
 
 BASE_DIR = Path(settings.BASE_DIR)
-DEMO_DATA = BASE_DIR / "harbour" / "network" / "data" / "demo_network.json"
+DEMO_DATA = BASE_DIR / "harbour" / "demo" / "data" / "demo_network.json"
 
 FORWARDED_IP = "203.0.113.77"  # TEST-NET-3, documentation only
 PEER_IP = "127.77.88.99"  # the loopback address the requests leave from

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from harbour.directory import places, vocabulary
-from harbour.directory.demo_load import taxonomies_ensure
 from harbour.directory.models import (
     Address,
     Attribute,
@@ -23,6 +22,7 @@ from harbour.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
 
 _numbers = itertools.count(1)

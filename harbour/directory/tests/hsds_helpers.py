@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harbour.directory.interchange import save_rows
+from harbour.directory.models import Organization, ServiceAtLocation, Taxonomy
+
 # Copied from Open Referral's HSDS 3.0 repository (CC BY-SA 4.0), see harbour/directory/data/SOURCES.md.
 EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 
@@ -65,3 +68,25 @@ def missing(expected: Any, actual: Any, path: str = "") -> list[str]:
                 out.append(f"{path}[{i}]: missing")
         return out
     return [] if expected == actual else [f"{path}: {expected!r} became {actual!r}"]
+
+
+# The official CSV example names four records it does not hold; the directory holds them first.
+OFFICIAL_CSV_ELSEWHERE = {
+    "organizations.csv": ("985e4a42-bd9f-4edc-911d-0243a4640aca", "ae67a707-5893-4225-b0b1-320ab9cb596b"),
+    "service_at_location.csv": ("93eaf18d-1cd2-4ec7-bffb-3c9172ee5070",),
+    "taxonomies.csv": ("07ff6aee-a219-438c-b694-d2fcb6c5373b",),
+}
+
+
+def hold_what_the_official_csv_names_elsewhere() -> None:
+    org = {"name": "Elsewhere", "description": "Held before the import", "extra": {}}
+    save_rows(
+        {
+            Organization: {i: {"id": i, **org} for i in OFFICIAL_CSV_ELSEWHERE["organizations.csv"]},
+            ServiceAtLocation: {i: {"id": i, "extra": {}} for i in OFFICIAL_CSV_ELSEWHERE["service_at_location.csv"]},
+            Taxonomy: {
+                i: {"id": i, "name": "Elsewhere", "description": "Held before", "extra": {}}
+                for i in OFFICIAL_CSV_ELSEWHERE["taxonomies.csv"]
+            },
+        }
+    )

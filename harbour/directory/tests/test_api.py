@@ -256,3 +256,23 @@ def test_text_search_ignores_case_and_accents_and_reads_the_french_text(director
     assert ids(get("/services", search="ÉTRANGERS")) == [service.id]
     assert ids(get("/services", search="etrangers juridique")) == [service.id]
     assert ids(get("/services", search="etrangers ottawa")) == []
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/hsds/services", "/api/hsds/services/x", "/api/hsds/openapi.json"])
+def test_other_methods_get_405_in_json_not_the_form_expired_page(method, path):
+    response = getattr(Client(enforce_csrf_checks=True), method)(path, "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["status"] == 405 and method.upper() in response.json()["detail"]
+    assert Client().head("/api/hsds/services").status_code == 200
+
+
+def test_the_openapi_document_names_the_400_404_and_414_answers():
+    document = Client().get("/api/hsds/openapi.json").json()
+    service = document["paths"]["/services/{id}"]["get"]["responses"]
+    assert {"400", "404", "414"} <= set(service)
+    listing = document["paths"]["/services"]["get"]["responses"]
+    assert {"400", "414"} <= set(listing) and "404" not in listing
+    assert "405" in document["info"]["description"]

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from harbour.directory import openapi
 from harbour.directory.interchange import import_path
-from harbour.directory.tests.hsds_helpers import EXAMPLES
+from harbour.directory.tests.hsds_helpers import EXAMPLES, hold_what_the_official_csv_names_elsewhere
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -35,6 +35,7 @@ schema.app = get_wsgi_application()
 def hsds_data(db: Any, settings: LazySettings) -> Iterator[None]:
     settings.ALLOWED_HOSTS = ["*"]
     import_path(EXAMPLES / "service_full.json")
+    hold_what_the_official_csv_names_elsewhere()
     import_path(EXAMPLES / "csv")
     # A real WSGI handler closes the database connection after each request, which would end the
     # test's transaction; Django's own test client stops that the same way.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -15,9 +16,32 @@ from django.core.management.base import CommandError
 
 from harbour.directory import hsds
 from harbour.directory.actions import location_make_confidential
-from harbour.directory.interchange import ImportFailed, import_path, read_json, rows_from_csv, rows_from_json, save_rows
-from harbour.directory.models import Address, ConfidentialAddress, Location, Phone, Service
-from harbour.directory.tests.hsds_helpers import EXAMPLES, example, missing, normalise
+from harbour.directory.interchange import (
+    ImportFailed,
+    import_json,
+    import_path,
+    read_json,
+    rows_from_csv,
+    rows_from_json,
+    save_rows,
+)
+from harbour.directory.models import (
+    Address,
+    ConfidentialAddress,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceArea,
+)
+from harbour.directory.tests.hsds_helpers import (
+    EXAMPLES,
+    OFFICIAL_CSV_ELSEWHERE,
+    example,
+    hold_what_the_official_csv_names_elsewhere,
+    missing,
+    normalise,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +102,13 @@ def _csv_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def test_the_official_csv_package_round_trips_cell_for_cell(tmp_path):
+    hold_what_the_official_csv_names_elsewhere()
     import_path(EXAMPLES / "csv")
     call_command("hsds_export", str(tmp_path / "out"), stdout=io.StringIO())
     given = _csv_tables(EXAMPLES / "csv")
     written = _csv_tables(tmp_path / "out")
+    for name, ids in OFFICIAL_CSV_ELSEWHERE.items():
+        written[name] = [row for row in written[name] if row["id"] not in ids]
     assert given == written
     # The written package reads back without a problem (it validates).
     rows_from_csv(tmp_path / "out")
@@ -260,3 +287,209 @@ def test_reimporting_a_confidential_location_keeps_its_address_out_of_public_row
     assert (secret.address_1, secret.postal_code, secret.latitude) == ("12 New Street", "H2X 2B2", 45.52)
     assert not Address.objects.filter(address_1="12 New Street").exists()
     assert not Location.objects.filter(latitude=45.52).exists()
+
+
+# --- real files from other directories (issue 17) -------------------------------------------
+
+
+def _write_ndjson(path: Path, *objects: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(o) + "\n" for o in objects))
+    return path
+
+
+def test_two_records_with_the_same_id_and_different_content_are_refused_naming_both_lines(tmp_path):
+    first = example("service_full.json")
+    renamed = json.loads(json.dumps(first))
+    renamed["name"] = "Another name"
+    path = _write_ndjson(tmp_path / "s.ndjson", first, renamed)
+    with pytest.raises(ImportFailed) as failed:
+        import_path(path)
+    [problem] = failed.value.problems
+    assert problem.record == f"line 2 (id {first['id']})"
+    assert f"service {first['id']} is also given at line 1 with different values" in problem.reason
+    assert Service.objects.count() == 0
+
+
+def test_a_nested_record_changed_in_a_later_record_is_refused(tmp_path):
+    first = example("service_full.json")
+    # The same phone, with a different number everywhere the second record gives it.
+    second = json.loads(json.dumps(first).replace('\\"+44 1234 234567\\"', "+1 416 555 0199"))
+    second["id"] = "5f1b0d8e-2d1e-4c1c-9a51-0c0f3c5b6a12"
+    with pytest.raises(ImportFailed) as failed:
+        import_path(_write_ndjson(tmp_path / "s.ndjson", first, second))
+    reasons = [p.reason for p in failed.value.problems]
+    assert any(r.startswith(f"phone {first['phones'][0]['id']} is also given at line 1") for r in reasons)
+
+
+def test_the_same_record_repeated_unchanged_is_counted_once_across_chunks(tmp_path):
+    first = example("service_full.json")
+    second = json.loads(json.dumps(first))
+    second["id"] = "5f1b0d8e-2d1e-4c1c-9a51-0c0f3c5b6a13"
+    for nested in ("phones", "schedules", "service_areas", "languages", "funding", "cost_options", "contacts"):
+        second.pop(nested, None)
+    second.pop("service_at_locations", None)
+    second.pop("attributes", None)
+    second.pop("metadata", None)
+    second.pop("required_documents", None)
+    path = _write_ndjson(tmp_path / "s.ndjson", first, second)
+    result = import_json(path, chunk=1)
+    assert result.counts["service"] == 2
+    assert result.counts["organization"] == 1 == Organization.objects.count()
+
+
+def test_a_reimported_record_replaces_its_nested_records(tmp_path):
+    service = example("service_full.json")
+    service["service_areas"].append({**service["service_areas"][0], "id": "7e3c2a10-1b2c-4d5e-8f90-a1b2c3d4e5f6"})
+    import_path(_write_ndjson(tmp_path / "a.ndjson", service))
+    assert ServiceArea.objects.filter(service_id=service["id"]).count() == 2
+    service["service_areas"] = service["service_areas"][:1]
+    result = import_path(_write_ndjson(tmp_path / "b.ndjson", service))
+    assert list(ServiceArea.objects.filter(service_id=service["id"]).values_list("id", flat=True)) == [
+        service["service_areas"][0]["id"]
+    ]
+    assert result.removed == {"service_area": 1}
+    call_command("hsds_export", str(tmp_path / "out.json"), stdout=io.StringIO())
+    assert "7e3c2a10-1b2c-4d5e-8f90-a1b2c3d4e5f6" not in (tmp_path / "out.json").read_text()
+
+
+def test_a_json_link_to_a_record_that_exists_nowhere_is_refused(tmp_path):
+    service = example("service_full.json")
+    del service["organization"]
+    service["organization_id"] = "11111111-2222-4333-8444-555555555555"
+    with pytest.raises(ImportFailed) as failed:
+        import_path(_write_ndjson(tmp_path / "s.ndjson", service))
+    assert [(p.record, p.field) for p in failed.value.problems] == [(f"service {service['id']}", "organization_id")]
+    assert "neither in the file nor in the directory" in failed.value.problems[0].reason
+    assert Service.objects.count() == 0 and Phone.objects.count() == 0
+
+
+def _package(tmp_path: Path) -> Path:
+    folder = tmp_path / "pkg"
+    shutil.copytree(EXAMPLES / "csv", folder)
+    hold_what_the_official_csv_names_elsewhere()
+    return folder
+
+
+def test_a_csv_package_without_organizations_is_refused(tmp_path):
+    folder = _package(tmp_path)
+    (folder / "organizations.csv").unlink()
+    with pytest.raises(ImportFailed) as failed:
+        import_path(folder)
+    assert any(p.reason == "missing: every HSDS package has a organization table" for p in failed.value.problems)
+    assert Service.objects.count() == 0
+
+
+def test_a_csv_package_with_an_empty_services_table_is_refused(tmp_path):
+    folder = _package(tmp_path)
+    header = (folder / "services.csv").read_text().splitlines()[0]
+    (folder / "services.csv").write_text(header + "\n")
+    with pytest.raises(ImportFailed) as failed:
+        import_path(folder)
+    assert [(Path(p.file).name, p.reason) for p in failed.value.problems] == [
+        ("services.csv", "has no rows: the package must list at least one")
+    ]
+
+
+def test_a_csv_service_of_an_organisation_that_exists_nowhere_is_refused(tmp_path):
+    folder = _package(tmp_path)
+    text = (folder / "services.csv").read_text()
+    given = next(csv.DictReader(io.StringIO(text)))["organization_id"]
+    (folder / "services.csv").write_text(text.replace(given, "99999999-2222-4333-8444-555555555555"))
+    with pytest.raises(ImportFailed) as failed:
+        import_path(folder)
+    assert any(p.field == "organization_id" and p.record.startswith("service ") for p in failed.value.problems)
+    assert Service.objects.count() == 0 and Location.objects.count() == 0
+
+
+def test_a_csv_header_without_a_required_column_is_refused(tmp_path):
+    folder = _package(tmp_path)
+    rows = list(csv.DictReader((folder / "services.csv").open(encoding="utf-8")))
+    with (folder / "services.csv").open("w", encoding="utf-8", newline="") as f:
+        columns = [c for c in rows[0] if c != "status"]
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(ImportFailed) as failed:
+        import_path(folder)
+    assert ("header", "status", "required column missing") in [
+        (p.record, p.field, p.reason) for p in failed.value.problems
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n ", "the file is empty (only blank space)"),
+        ('[{"name": "Café"}]'.encode("latin-1"), "the file is not UTF-8 text"),
+        ('[{"name": "x"}]'.encode("utf-16"), "the file is UTF-16 text"),
+        (gzip.compress(b"[]"), "the file is gzip-compressed"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "the file is an image (PNG)"),
+    ],
+)
+def test_a_file_that_is_not_utf8_json_is_one_plain_problem(tmp_path, content, reason):
+    path = tmp_path / "in.json"
+    path.write_bytes(content)
+    with pytest.raises(ImportFailed) as failed:
+        import_path(path)
+    [problem] = failed.value.problems
+    assert problem.file == str(path) and problem.reason.startswith(reason)
+
+
+def test_a_bad_first_ndjson_line_does_not_hide_the_later_ones(tmp_path):
+    good = example("service_full.json")
+    bad = json.loads(json.dumps(good))
+    bad["id"] = "0b2f6a9e-4f59-4f55-9a3a-6b6a3a8c1f09"
+    bad["status"] = "open"
+    path = tmp_path / "in.ndjson"
+    path.write_text('{"id": "cut short", \n' + json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    with pytest.raises(ImportFailed) as failed:
+        import_path(path)
+    records = [p.record for p in failed.value.problems]
+    assert records[0] == "line 1" and failed.value.problems[0].reason.startswith("not JSON:")
+    assert any(r.startswith("line 3") for r in records)
+
+
+def test_a_list_is_streamed_and_a_broken_one_says_after_which_record(tmp_path):
+    service = example("service_full.json")
+    path = tmp_path / "list.json"
+    path.write_text("[" + json.dumps(service) + ', {"id": ')
+    labels = []
+    with pytest.raises(ImportFailed) as failed:
+        for label, _obj in read_json(path):
+            labels.append(label)
+    assert labels == ["record 1"]
+    [problem] = failed.value.problems
+    assert problem.record == "after record 1" and problem.reason.startswith("not JSON: ")
+    assert problem.reason.endswith(".")
+
+
+def test_a_long_bad_value_is_shortened_inside_a_whole_sentence(tmp_path):
+    service = example("service_full.json")
+    service["status"] = "closed for the winter " * 20
+    with pytest.raises(ImportFailed) as failed:
+        import_path(_write_ndjson(tmp_path / "s.ndjson", service))
+    [reason] = [p.reason for p in failed.value.problems if p.field == "status"]
+    assert "…" in reason and len(reason) < 200 and reason.rstrip().endswith(("]", "'", ".", '…" is not one of'))
+
+
+def test_records_are_compared_across_the_seen_tables_flushes(tmp_path, monkeypatch):
+    monkeypatch.setattr("harbour.directory.interchange._Seen.FLUSH_EVERY", 3)
+    first = example("service_full.json")
+    renamed = json.loads(json.dumps(first))
+    renamed["name"] = "Another name"
+    others = []
+    for n in range(3):
+        other = example("service_full.json")
+        other["id"] = f"5f1b0d8e-2d1e-4c1c-9a51-0c0f3c5b6b1{n}"
+        for nested in ("phones", "schedules", "service_areas", "languages", "funding", "cost_options", "contacts"):
+            other.pop(nested, None)
+        for nested in ("service_at_locations", "attributes", "metadata", "required_documents"):
+            other.pop(nested, None)
+        others.append(other)
+    with pytest.raises(ImportFailed) as failed:
+        import_path(_write_ndjson(tmp_path / "s.ndjson", first, *others, renamed))
+    [problem] = failed.value.problems
+    assert problem.record == f"line 5 (id {first['id']})" and "is also given at line 1" in problem.reason
+    result = import_json(_write_ndjson(tmp_path / "ok.ndjson", first, *others), chunk=1)
+    assert result.counts["service"] == 4 and result.counts["organization"] == 1

@@ -237,3 +237,14 @@ def test_the_representative_organises_their_groups_meetings_only(cast: Cast, gro
         actions.meeting_save(
             by=cast.alice, meeting=Meeting(audience=Audience.NETWORK, title="x", starts_at=timezone.now())
         )
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_a_meeting_in_an_impossible_year_is_refused_with_a_message(cast: Cast, typed: str) -> None:
+    response = _client(cast.cora).post(
+        reverse("network:meeting_new"),
+        {"send_to": "network", "title": "Far away", "starts_at": typed, "place": "Room 1"},
+    )
+    assert response.status_code == 200
+    assert "Give a year between 2000 and 2100" in response.content.decode()
+    assert not Meeting.objects.exists()

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from harbour.core.page_weight import KB, measure
+from harbour.checks.page_weight import KB, measure
 from harbour.network import actions
 from harbour.network.models import Recommendation, RecommendationStatus
 from harbour.network.recommendations import RECOMMENDATIONS_FILE, recommendations_load

@@ -126,6 +126,20 @@ def test_a_coordinator_creates_a_city_working_group(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("field", ["organisations", "representative"])
+@pytest.mark.parametrize("huge", ["9" * 30, "9" * 5000, "-1", "1e3"])
+def test_a_number_that_is_no_ones_id_gets_a_message_not_a_server_error(cast: Cast, field: str, huge: str) -> None:
+    client = Client()
+    client.force_login(cast.cora)
+    form: dict[str, Any] = {"name": "Winnipeg group", "city": "Winnipeg", "province": "MB"}
+    form |= {"organisations": cast.prairie_clinic.pk, "representative": cast.carol.pk, field: huge}
+    response = client.post(reverse("network:working_group_new"), form)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode() and 'value="Winnipeg group"' in response.content.decode()
+    assert not WorkingGroup.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_representative_must_belong_to_the_group(cast: Cast) -> None:
     response = propose_winnipeg_group(cast, cast.bob)
     assert response.status_code == 200

@@ -155,3 +155,31 @@ def test_a_module_loaded_before_versions_keeps_its_words_as_its_first_version(ri
     module.refresh_from_db()
     assert module.words("en")["title"] == "The words members read today"
     assert [(v.number, v.state, v.content) for v in module.versions.all()] == [(1, "published", older)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("entries:\n- kind: hotline\n  name: X\n  phone: " + "9" * 30 + "\n", "not a number Harbour can keep"),
+        ("entries:\n- kind: hotline\n  name: X\n  phone: " + "9" * 5000 + "\n", "This cannot be read"),
+        ("entries:\n- kind: hotline\n  name: 0000-00-00\n", None),  # kept as the text typed
+        ("entries:\n- kind: hotline\n  name: X\n  note: .nan\n", "not a number Harbour can keep"),
+        ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "aliases (*name) are not allowed"),
+        ("entries: " + "[" * 5000 + "]" * 5000, "This cannot be read"),
+        ("entries:\n- kind: hotline\n  name: X\n  note: " + "x" * 100_001 + "\n", "longer than 100000 characters"),
+    ],
+)
+def test_hostile_content_gets_a_message_never_a_server_error(
+    rights_content, cast: Cast, content: str, message: str | None
+) -> None:
+    client = Client()
+    client.force_login(cast.alice)
+    url = reverse("rights:version_new", kwargs={"kind": "help", "slug": "toronto"})
+    response = client.post(url, {"content": content, "change_note": "x"})
+    if message is None:
+        assert response.status_code == 302
+        version = Package.objects.get(slug="toronto").versions.get(number=2)
+        assert version.content["entries"][0]["name"] == "0000-00-00"
+    else:
+        assert response.status_code == 200
+        assert message in response.content.decode().replace("&#x27;", "'")

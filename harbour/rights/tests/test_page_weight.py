@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
-from harbour.core.page_weight import KB, measure
+from harbour.checks.page_weight import KB, measure
 from harbour.rights import topics
 from harbour.rights.models import Package
 

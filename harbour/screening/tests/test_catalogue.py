@@ -22,7 +22,7 @@ def _data() -> tuple[dict, dict, dict, dict]:  # type: ignore[type-arg]
 
 def test_the_catalogue_loads_with_its_version() -> None:
     loaded = catalogue.load()
-    assert loaded.version == "2026.1/2026.1/2026.2"
+    assert loaded.version == "2026.2/2026.2/2026.3"
     assert 14 <= len(loaded.questions_in("core")) <= 18
     assert {dimension.id for dimension in loaded.dimensions} == {
         "deceptive_recruitment",
@@ -91,3 +91,32 @@ def test_every_need_code_the_catalogue_accepts_has_a_label_for_the_next_steps():
     # The self-check's own wording wins where it has one; the directory's names the rest.
     assert labels.need_label("shelter") == labels.NEED["shelter"]
     assert "child-protection" not in labels.NEED and str(labels.need_label("child-protection"))
+
+
+def _weights(indicator_id: str) -> dict[str, str]:
+    return next(i for i in catalogue.load().indicators if i.id == indicator_id).weights
+
+
+def test_the_weights_follow_the_ilo_ec_labour_lists_set_by_set() -> None:
+    assert _weights("deceived_relationship")["adult_labour"] == "medium"
+    assert _weights("no_labour_protection")["adult_labour"] == "medium"
+    assert _weights("hazardous_work")["child_labour"] == "medium"
+    assert _weights("abducted")["adult_labour"] == "medium"
+    assert _weights("abducted")["child_labour"] == "strong"
+    for strong_for_children in ("threats_of_violence", "forced_illicit_activities", "strong_influence"):
+        weights = _weights(strong_for_children)
+        assert (weights["adult_labour"], weights["child_labour"]) == ("medium", "strong"), strong_for_children
+    assert _weights("deceived_education") == {
+        "adult_labour": "weak",
+        "adult_sexual": "weak",
+        "child_labour": "strong",
+        "child_sexual": "strong",
+    }
+    dimension = {i.id: i.dimension for i in catalogue.load().indicators}
+    assert dimension["forced_tasks"] == "coercion_at_destination"
+
+
+def test_every_ilo_ec_indicator_names_the_item_it_stands_for() -> None:
+    items = {i.id: i.item for i in catalogue.load().indicators if i.source == "ilo_ec_2009"}
+    assert all(items.values())
+    assert items["deceived_education"] == "Deceived about access to education opportunities"

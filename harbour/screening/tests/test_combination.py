@@ -98,8 +98,17 @@ def test_adult_combination_needs_exploitative_conditions() -> None:
 
 # Coercive recruitment (strong + medium), exploitation, and abuse of vulnerability at destination
 # (three medium), with neither deceptive recruitment nor coercion at destination present.
+# Coercive recruitment from three medium indicators (abduction is medium for adults in labour exploitation).
 ALTERNATIVES = _answers(
-    "abducted", "recruitment_fee", "long_hours", "pay_withheld", "depend_on_them", "new_place_language", "no_status"
+    "abducted",
+    "recruitment_fee",
+    "recruited",
+    "threatened",
+    "long_hours",
+    "pay_withheld",
+    "depend_on_them",
+    "new_place_language",
+    "no_status",
 )
 
 

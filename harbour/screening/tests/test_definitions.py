@@ -52,7 +52,7 @@ def test_child_without_means_depends_on_the_fear_test_under_the_criminal_code() 
 def test_child_without_means_never_meets_irpa_even_across_a_border() -> None:
     assert reading(CHILD_NO_MEANS, "irpa") is Status.NOT_MET
     crossed = {**CHILD_NO_MEANS, "from_abroad": YES, "transported": YES, "abducted": NO, "promised_papers": NO}
-    crossed |= {"false_info_canada": NO, "romance_promise": NO}
+    crossed |= {"false_info_canada": NO, "romance_promise": NO, "isolated": NO, "debt_grows": NO}
     assert reading(crossed, "irpa") is Status.NOT_MET
 
 
@@ -198,3 +198,110 @@ def test_each_element_names_the_answers_behind_it() -> None:
 def test_nothing_answered_reads_unknown_everywhere() -> None:
     for definition in ("palermo", "criminal_code", "irpa"):
         assert reading({}, definition) is Status.UNKNOWN
+
+
+def test_a_child_offered_a_job_and_underpaid_does_not_meet_palermo_on_that_alone() -> None:
+    underpaid = {"under_18": YES, "recruited": YES, "pay_withheld": YES}
+    assert reading(underpaid, "palermo") is not Status.MET
+    assert reading({**underpaid, "pay_to_others": YES}, "palermo") is not Status.MET
+    # Work harmful in itself for a child does show the purpose without any means.
+    assert reading({**underpaid, "dangerous_work": YES}, "palermo") is Status.MET
+    # Underpayment together with coercion shows forced labour, for a child as for an adult.
+    assert reading({**underpaid, "debt_grows": YES}, "palermo") is Status.MET
+
+
+@pytest.mark.parametrize("coercion", ["debt_grows", "isolated"])
+def test_a_growing_debt_and_isolation_are_coercion_under_every_law(coercion: str) -> None:
+    answers = {"under_18": NO, "from_abroad": YES, "recruited": YES, "long_hours": YES, coercion: YES}
+    assessment = evaluate(catalogue.load(), answers)
+    assert assessment.definition("palermo").element("palermo_means").status is Status.MET
+    assert assessment.definition("irpa").element("irpa_means").status is Status.MET
+    force = next(f for f in assessment.definition("criminal_code").extra["factors"] if f["id"] == "factor_force")
+    assert force["status"] == "met"
+    # ... as the ILO/EC indicators read it.
+    coercion_at_destination = next(
+        d for d in assessment.sets[0].dimensions if d.dimension.id == "coercion_at_destination"
+    )
+    assert coercion_at_destination.indicators
+
+
+def test_the_means_are_one_list_per_kind_read_by_every_law() -> None:
+    loaded = catalogue.load()
+    coercion = loaded.means["coercion"]
+    for element in (loaded.elements["palermo_means"], loaded.elements["irpa_means"], loaded.factors[0]):
+        assert set(coercion) <= set(element.facts), element.id
+    assert set(loaded.means["deception"]) <= set(loaded.elements["irpa_means"].facts)
+    assert "paid_to_controller" in loaded.elements["palermo_means"].facts
+    assert "paid_to_controller" not in loaded.elements["irpa_means"].facts
+
+
+def test_a_coercion_answer_without_an_ilo_ec_coercion_indicator_is_refused() -> None:
+    data = {name: catalogue._read(f"{name}.toml") for name in ("questions", "indicators", "definitions")}
+    data["definitions"]["means"]["coercion"]["facts"].append("long_hours")
+    with pytest.raises(catalogue.CatalogueError, match="'long_hours' counts as coercion"):
+        catalogue.build(
+            data["questions"], data["indicators"], data["definitions"], catalogue._read("action_plans.toml")
+        )
+
+
+SMUGGLED = {
+    "under_18": NO,
+    "from_abroad": YES,
+    "transported": YES,
+    "recruited": NO,
+    "agreed_at_first": YES,
+    "long_hours": NO,
+    "pay_withheld": NO,
+    "sexual_acts": NO,
+}
+
+
+def test_smuggling_reads_not_met_once_the_worker_confirms_no_means() -> None:
+    assert reading(SMUGGLED, "palermo") is Status.UNKNOWN
+    assert reading(SMUGGLED, "irpa") is Status.UNKNOWN
+    confirmed = {**SMUGGLED, "no_means_confirmed": YES}
+    assert reading(confirmed, "palermo") is Status.NOT_MET
+    assert reading(confirmed, "irpa") is Status.NOT_MET
+    means = evaluate(catalogue.load(), confirmed).definition("irpa").element("irpa_means")
+    assert means.because[0] == ("no_means_confirmed", YES)
+
+
+def test_a_means_answered_yes_outweighs_the_confirmation() -> None:
+    trafficked = {**SMUGGLED, "no_means_confirmed": YES, "documents_kept": YES, "recruited": YES}
+    assert reading(trafficked, "irpa") is Status.MET
+    assessment = evaluate(catalogue.load(), trafficked)
+    assert assessment.definition("palermo").element("palermo_means").status is Status.MET
+
+
+def test_payment_to_a_person_in_control_is_a_palermo_means() -> None:
+    answers = {"under_18": NO, "from_abroad": NO, "recruited": YES, "sexual_acts": YES, "paid_to_controller": YES}
+    assert reading(answers, "palermo") is Status.MET
+    assert evaluate(catalogue.load(), answers).definition("palermo").element("palermo_means").because == (
+        ("paid_to_controller", YES),
+    )
+
+
+def test_the_criminal_code_notes_that_consent_is_no_defence() -> None:
+    answers = {"recruited": YES, "agreed_at_first": YES, "threatened": YES}
+    assert "consent_no_defence" in evaluate(catalogue.load(), answers).definition("criminal_code").notes
+    assert "consent_no_defence" not in evaluate(catalogue.load(), {"recruited": NO}).definition("criminal_code").notes
+
+
+def test_the_criminal_code_reads_the_purpose_before_any_work_is_done() -> None:
+    # Recruited for work and threatened, but no work done yet: the offence is "for the purpose of".
+    not_yet = {
+        "recruited": YES,
+        "threatened": YES,
+        "sexual_acts": NO,
+        "long_hours": NO,
+        "forced_tasks": NO,
+        "pay_withheld": NO,
+        "dangerous_work": NO,
+        "illegal_activities": NO,
+        "job_different": NO,
+        "conditions_worse": NO,
+        "no_contract": NO,
+        "pay_to_others": NO,
+    }
+    assert reading(not_yet, "criminal_code") is Status.MET
+    assert reading({**not_yet, "recruited": NO, "transported": YES}, "criminal_code") is Status.NOT_MET

@@ -49,15 +49,37 @@ def test_the_command_prints_the_full_result(monkeypatch: pytest.MonkeyPatch) -> 
     [
         ("not json", "not JSON"),
         ("[]", "expected a JSON object"),
-        ('{"answers": {"nope": "yes"}}', "unknown questions: nope"),
+        ('{"answers": {"nope": "yes"}}', "unknown questions: 'nope'"),
         ('{"answers": {"violence": "maybe"}}', "violence: 'maybe'"),
-        ('{"answers": {}, "name": "x"}', "unknown fields: name"),
-        ('{"province": "Ontario"}', "two-letter"),
+        ('{"answers": {}, "name": "x"}', "unknown fields: 'name'"),
+        ('{"province": "Ontario"}', "province must be one of AB, BC"),
+        ('{"province": "ZZ"}', "province must be one of AB, BC"),
+        ('{"answers": {"violence": "yes", "violence": "no"}}', "'violence' is given more than once"),
+        ('{"answers": {}, "answers": {"violence": "yes"}}', "'answers' is given more than once"),
+        ("[" * 30000 + "]" * 30000, "nests too deeply"),
     ],
 )
 def test_the_command_explains_bad_input(monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
     with pytest.raises(CommandError, match=message):
         _evaluate(monkeypatch, text)
+
+
+def test_the_command_refuses_input_over_64_kb_without_reading_it_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    padded = json.dumps({"answers": {"violence": "yes"}, "province": "ON"}) + " " * (64 * 1024)
+    with pytest.raises(CommandError, match="larger than 64 KB"):
+        _evaluate(monkeypatch, padded)
+
+
+def test_a_bad_value_is_never_echoed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    long_value = "my employer's name is " + "x" * 500
+    with pytest.raises(CommandError) as raised:
+        _evaluate(monkeypatch, json.dumps({"answers": {"violence": long_value}}))
+    assert "violence: 'my employer" in str(raised.value)
+    assert "x" * 50 not in str(raised.value) and len(str(raised.value)) < 120
+    many = {f"question_{n}_{'y' * 80}": "yes" for n in range(20)}
+    with pytest.raises(CommandError) as raised:
+        _evaluate(monkeypatch, json.dumps({"answers": many}))
+    assert "and 15 more" in str(raised.value) and "y" * 50 not in str(raised.value)
 
 
 def _member_client(member: Member, *, csrf: bool = False) -> Client:
@@ -79,10 +101,15 @@ def test_the_endpoint_returns_the_same_result_as_the_command(cast: Cast, monkeyp
 def test_the_endpoint_refuses_bad_json_with_a_reason(cast: Cast) -> None:
     client = _member_client(cast.bob)
     url = reverse("screening:evaluate_json")
-    assert client.post(url, "{", content_type="application/json").json() == {"error": "the body is not JSON"}
+    assert client.post(url, "{", content_type="application/json").json() == {"error": "the request is not JSON"}
     response = client.post(url, '{"answers": {"x": "yes"}}', content_type="application/json")
     assert response.status_code == 400 and "unknown questions" in response.json()["error"]
+    twice = client.post(url, '{"answers": {"violence": "yes", "violence": "no"}}', content_type="application/json")
+    assert twice.status_code == 400 and "given more than once" in twice.json()["error"]
     assert client.get(url).status_code == 405
+    deep = "[" * 30000 + "]" * 30000  # under the 64 KB cap
+    response = client.post(url, deep, content_type="application/json")
+    assert response.status_code == 400 and "nests too deeply" in response.json()["error"]
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from harbour.checks.tests import test_translations
 from harbour.core.tests import test_no_client_trace as real_server
-from harbour.core.tests import test_translations
 from harbour.screening import catalogue
 
 # The real gunicorn server of the core no-trace test, as the fixture `gunicorn_server`.

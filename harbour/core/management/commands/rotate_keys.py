@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from harbour.core import crypto
 from harbour.core.actions import data_key_rotate, master_key_rewrap
-from harbour.network.models import Organisation
+from harbour.core.models import DataKey
 
 
 class Command(BaseCommand):
@@ -37,12 +37,14 @@ class Command(BaseCommand):
                 "HARBOUR_OLD_MASTER_KEYS can now be removed."
             )
             return
+        # Organisations are read through core's own data-key records, so core imports no app above it.
+        organisations = DataKey.organisations()
         if options["organisation"] is not None:
-            if not Organisation.objects.filter(pk=options["organisation"]).exists():
+            if not organisations.filter(pk=options["organisation"]).exists():
                 raise CommandError(f"no organisation with id {options['organisation']}")
             ids = [options["organisation"]]
         else:
-            ids = list(Organisation.objects.values_list("pk", flat=True))
+            ids = list(organisations.values_list("pk", flat=True))
         for organisation_id in ids:
             rows = data_key_rotate(organisation_id=organisation_id)
             self.stdout.write(f"organisation {organisation_id}: new data key, {rows} rows re-encrypted")

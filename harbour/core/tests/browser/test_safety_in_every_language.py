@@ -9,8 +9,8 @@ import pytest
 from django.utils.translation import get_language_info
 from playwright.sync_api import Page
 
-from harbour.core import safety_strings
-from harbour.core.catalogues import catalogue_path, catalogue_roots
+from harbour.checks import safety_strings
+from harbour.checks.catalogues import catalogue_path, catalogue_roots
 from harbour.core.tests.browser.harness import LANGUAGE_CODES, PublicPage, public_pages, public_pages_with_parameters
 from harbour.testing import make_cast
 

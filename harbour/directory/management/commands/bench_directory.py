@@ -38,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="write the figures as JSON here")
         parser.add_argument("--skip-import", action="store_true", help="time searches on the data already there")
         parser.add_argument("--wipe", action="store_true", help="required: agree to empty the directory tables")
+        parser.add_argument(
+            "--memory",
+            default="",
+            metavar="MB,MB",
+            help="also import a generated JSON list of each size (MB) in a child process and report its peak memory",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["wipe"] and not options["skip_import"]:
@@ -50,6 +56,10 @@ class Command(BaseCommand):
             "services": services,
             "locations": locations,
         }
+        if options["memory"]:
+            sizes = [int(size) for size in options["memory"].split(",") if size.strip()]
+            report["memory"] = [self._memory(size, options["seed"]) for size in sizes]
+            self.stderr.write(f"Memory: {report['memory']}")
         if not options["skip_import"]:
             report["import"] = self._import(services, locations, options["seed"])
             self.stderr.write(f"Import: {report['import']}")
@@ -89,6 +99,32 @@ class Command(BaseCommand):
             "seconds": round(seconds, 1),
             "services_per_second": round(services / seconds),
             "rows": sum(result.counts.values()),
+        }
+
+    def _memory(self, megabytes: int, seed: int) -> dict[str, Any]:
+        """Peak memory of importing a JSON list of `megabytes` MB, generated at the first run (same seed, same file)."""
+        data = Path(settings.STATE_DIR) / "bench" / f"directory-list-{megabytes}mb-{seed}.json"
+        data.parent.mkdir(parents=True, exist_ok=True)
+        if data.exists():
+            services = bench.services_in_json_list(data)
+        else:
+            services = bench.generate_json_list(data, megabytes, seed)
+        size_mb = round(data.stat().st_size / 1_000_000)
+        for model in reversed(HSDS_MODELS):
+            model._default_manager.all()._raw_delete(model._default_manager.db)
+        connection.close()  # the child writes to the same database
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        env = dict(os.environ, DATABASE_URL=_database_url())
+        floor = _peak_rss_mb([*manage, "check"], env)
+        started = time.monotonic()
+        peak = _peak_rss_mb([*manage, "hsds_import", str(data), "--quiet"], env)
+        seconds = round(time.monotonic() - started, 1)
+        return {
+            "file_mb": size_mb,
+            "services": services,
+            "seconds": seconds,
+            "peak_rss_mb": peak,
+            "floor_rss_mb": floor,
         }
 
     def _searches(self, repeat: int, use_http: bool, report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -196,6 +232,16 @@ class _Gunicorn:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _peak_rss_mb(command: list[str], env: dict[str, str]) -> int:
+    """Run a command to its end; its peak resident memory in MB (Linux reports kilobytes)."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603 - our own manage.py
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise CommandError(f"{' '.join(command[1:])} failed")
+    return round(usage.ru_maxrss / 1024)
 
 
 def _database_url() -> str:

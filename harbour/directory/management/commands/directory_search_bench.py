@@ -25,10 +25,10 @@ from django.test import Client
 from django.utils import timezone
 
 from harbour.directory import bench, places, vocabulary
-from harbour.directory.demo_load import taxonomies_ensure
 from harbour.directory.interchange import import_path
 from harbour.directory.models import HSDS_MODELS, Location, Service
 from harbour.directory.search import SearchQuery, search
+from harbour.directory.taxonomy_map import taxonomies_ensure
 
 # The API benchmark's term codes and the vocabulary term each stands for.
 TERM_MAP = {

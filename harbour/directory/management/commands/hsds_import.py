@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from harbour.directory import hsds
+from harbour.directory import hsds, taxonomy_map
 from harbour.directory.interchange import ImportFailed, import_path
 
 
@@ -36,3 +36,13 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
         self.stdout.write(f"Imported {summary or 'nothing'} in {seconds:.1f} s.")
+        if result.removed:
+            removed = ", ".join(f"{count} {table}" for table, count in result.removed.items())
+            self.stdout.write(f"Removed what the source no longer lists under its records: {removed}.")
+        if result.mapped:
+            self.stdout.write(f"Gave {result.mapped} Harbour need or population terms through the taxonomy map.")
+        for term, services, through_map in taxonomy_map.reach():
+            if through_map:
+                self.stdout.write(
+                    f"  {term.taxonomy.key} {term.code}: {services} services ({through_map} through the map)"
+                )

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from harbour.screening import catalogue
-from harbour.screening.engine import PayloadError, evaluate_payload
+from harbour.screening.engine import MAX_PAYLOAD_BYTES, PayloadError, evaluate_payload, load_payload
 
 
 class Command(BaseCommand):
@@ -25,13 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--indent", type=int, default=2, help="Indentation of the JSON printed (0: one line).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text = sys.stdin.read()
+        # One byte more than the limit is enough to know the input is too large; the rest is never read.
+        text = getattr(sys.stdin, "buffer", sys.stdin).read(MAX_PAYLOAD_BYTES + 1)
         try:
-            payload = json.loads(text)
-        except ValueError as error:
-            raise CommandError(f"standard input is not JSON: {error}") from None
-        try:
-            assessment = evaluate_payload(payload, catalogue.load())
+            assessment = evaluate_payload(load_payload(text), catalogue.load())
         except PayloadError as error:
             raise CommandError(str(error)) from None
         indent = options["indent"] or None
