@@ -153,10 +153,15 @@ def required(catalogues: Iterable[polib.POFile]) -> frozenset[str]:
 
 
 def coverage(language: str, catalogues: Iterable[polib.POFile], must_have: frozenset[str]) -> Coverage:
-    """Counts one language's catalogues; a msgid of `must_have` found in none of them counts as missing."""
+    """Counts one language's catalogues: public entries, and safety-critical strings by msgid.
+
+    Django reads every catalogue of a language together, so a safety-critical string is translated
+    when any catalogue translates it (a word such as "Debt bondage" may sit in two apps' catalogues);
+    a msgid of `must_have` found translated in none of them counts as missing.
+    """
     result = Coverage(language)
-    seen: set[str] = set()
-    missing: list[str] = []
+    safety: set[str] = set(must_have)
+    done_safety: set[str] = set()
     for catalogue in catalogues:
         for entry in catalogue:
             if entry.obsolete or not is_public(entry):
@@ -165,12 +170,10 @@ def coverage(language: str, catalogues: Iterable[polib.POFile], must_have: froze
             result.public += 1
             result.public_done += done
             if is_safety(entry):
-                seen.add(entry.msgid)
-                result.safety += 1
-                result.safety_done += done
-                if not done:
-                    missing.append(entry.msgid)
-    absent = sorted(must_have - seen)
-    result.safety += len(absent)
-    result.safety_missing = tuple(missing + absent)
+                safety.add(entry.msgid)
+                if done:
+                    done_safety.add(entry.msgid)
+    result.safety = len(safety)
+    result.safety_done = len(done_safety)
+    result.safety_missing = tuple(sorted(safety - done_safety))
     return result
