@@ -162,6 +162,8 @@ MIDDLEWARE = [
     "harbour.core.middleware.idle_timeout_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harbour.core.access.AccessPolicyMiddleware",
+    # Last, so that it sees a view's database errors before any other middleware answers them.
+    "harbour.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "harbour.urls"

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.debug import SafeExceptionReporterFilter
 
 from harbour.core import access
+from harbour.core.responses import error_page
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -118,3 +126,50 @@ class ForgetfulExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_safe_cookies(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The "try again" page while the database is away: 503, translated, and drawn without the database.
+
+    The layout would otherwise ask the session and the messages for the signed-in member, which needs the
+    database again; the page is drawn as for a visitor. A form that was being sent is said not to be saved:
+    every write runs in one transaction, so nothing of it was kept.
+    """
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+    sent = request.method == "POST"
+    response = error_page(
+        request,
+        title=_("Harbour is not available for a moment"),
+        message=(
+            _("What you sent was not saved. Please wait a minute and send it again.")
+            if sent
+            else _("Please wait a minute and try again.")
+        ),
+        status=503,
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a database that went away during a view into the "try again" page instead of a 500.
+
+    Errors raised by other middleware (the session, the sign-in) reach `harbour.core.views.server_error`,
+    which draws the same page.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.warning("database unavailable: %s", type(exception).__name__)
+            return database_unavailable(request)
+        return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from harbour.core import access, readiness
+from harbour.core.middleware import DATABASE_ERRORS, database_unavailable
 from harbour.core.responses import error_page
 
 
@@ -44,6 +47,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is being handled: a database gone away in a middleware gets the
+    # "try again" page too.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable(request)
     return error_page(
         request,
         title=_("Something went wrong"),

@@ -5,7 +5,9 @@ Nothing a reporter typed reaches a log, and no write records a time finer than a
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,8 @@ T = TypeVar("T")
 SESSION_KEY = "reports_member_key"
 # The guided form's questions, in the order the reporter answers them.
 QUESTIONS = ("work", "place", "promised", "now", "need")
+
+logger = logging.getLogger(__name__)
 
 
 class ActionRefused(Exception):
@@ -213,6 +217,19 @@ def _with_files(work: Callable[[list[str]], T]) -> T:
         raise
 
 
+def _stored_or_refused(work: Callable[[list[str]], T]) -> T:
+    """`_with_files`, with a storage that cannot take the files (a full disk) told as a refusal: nothing kept."""
+    try:
+        return _with_files(work)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        logger.error("storage full: a report was refused")
+        raise ActionRefused(
+            _("Harbour has no room to store files right now, so nothing was saved. Please try again later.")
+        ) from None
+
+
 def _receivers(organisation: Organisation) -> list[MemberKey]:
     return list(
         MemberKey.objects.filter(
@@ -257,7 +274,7 @@ def report_submit(
         _store_files(report, message, cleaned, stored)
         return report
 
-    report = _with_files(work)
+    report = _stored_or_refused(work)
     _tell_receivers(organisation, [holder.member for holder in holders])
     return Submitted(report=report, receipt=receipt)
 

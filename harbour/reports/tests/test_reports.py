@@ -423,3 +423,42 @@ def test_receivers_are_told_something_waits_with_no_content(
     bodies = [f"{m.subject} {m.body}" for m in mail.outbox]
     assert len(bodies) == 2
     assert all(ANSWERS["now"] not in body and "greenhouse" not in body for body in bodies)
+
+
+@pytest.mark.django_db
+def test_a_full_disk_during_upload_is_told_and_stores_nothing(cast: Cast) -> None:
+    import errno
+    from unittest import mock
+
+    keys_for(cast)
+    before = set(default_storage.listdir("reports")[1]) if default_storage.exists("reports") else set()
+    real_save = default_storage.save
+    calls = []
+
+    def save_until_full(name: str, content: Any, **kwargs: Any) -> str:
+        calls.append(name)
+        if len(calls) > 1:  # the first file fits, the second fills the disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(name, content, **kwargs)
+
+    with mock.patch.object(default_storage, "save", side_effect=save_until_full):
+        response = Client().post(
+            reverse("reports:write"),
+            {
+                "to": ReportReceiver.objects.get(organisation=cast.harbour_house).pk,
+                **ANSWERS,
+                "files": [
+                    SimpleUploadedFile("one.pdf", pdf_with_author(), "application/pdf"),
+                    SimpleUploadedFile("two.pdf", pdf_with_author(), "application/pdf"),
+                ],
+            },
+        )
+    page = response.content.decode()
+    assert len(calls) == 2
+    assert response.status_code == 400
+    assert "no room to store files right now, so nothing was saved" in page
+    assert ANSWERS["now"] in page  # what they typed is kept
+    assert Report.system_objects.count() == 0
+    assert Attachment.objects.count() == 0
+    after = set(default_storage.listdir("reports")[1]) if default_storage.exists("reports") else set()
+    assert after == before
