@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.network.models import Member, Organisation
-from harbour.stats import engine, upload
+from harbour.stats import contributions, engine, upload
 from harbour.stats import vocabulary as v
 from harbour.stats.models import BudgetYear, LedgerEntry, Release, ReleaseCell, ReleaseTable
 from harbour.stats.records import StatisticsRecord, Upload
@@ -91,6 +91,8 @@ def release_publish(*, by: Member, release: Release) -> Release:
         locked = Release.objects.select_for_update().get(pk=release.pk)
         if locked.is_published:
             raise ReleaseRefused(_("This release is already published; published releases never change."))
+        # Cases count as their statistics consent stands now: new consents in, withdrawn or expired ones out.
+        contributions.cases_sync()
         budgets = budget_years(locked.years)
         shortfalls = budget_shortfalls(budgets, locked.epsilon)
         if shortfalls:

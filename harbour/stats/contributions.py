@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from harbour.cases.statistics import CaseFacts, consented_case_facts, dedup_key
+from harbour.stats import vocabulary as v
 from harbour.stats.records import StatisticsRecord
 from harbour.stats.upload import clean_row
 
@@ -107,3 +109,52 @@ def contribution_withdraw(*, person_key: str) -> bool:
         source=StatisticsRecord.Source.CASE, person_key=person_key
     ).delete()
     return deleted > 0
+
+
+# Cases' codes -> the public list's codes. Cases' age groups do not nest in CTDC's bands,
+# so the band stays unknown; under 18 at registration means a minor when exploited too,
+# but an adult now may have been a minor then, so that stays unknown.
+_GENDERS = {"woman": "female", "man": "male", "non_binary": "gender_diverse"}
+_FLAGS = {
+    "labour": "isForcedLabour",
+    "sexual": "isSexualExploit",
+    "forced_marriage": "isForcedMarriage",
+    "other": "isOtherExploit",
+}
+
+
+def case_contribution(facts: CaseFacts) -> Contribution:
+    """One case's de-identified facts in the upload's CSV vocabulary; what has no code is unknown."""
+    forms = set(facts.exploitation)
+    return Contribution(
+        person_key=facts.dedup_key,
+        organisation_id=facts.organisation_id,
+        facts={
+            "yearOfRegistration": str(facts.year),
+            "gender": _GENDERS.get(facts.gender, v.UNKNOWN),
+            "ageBroad": v.UNKNOWN,
+            "majorityStatusAtExploit": v.Majority.MINOR if facts.age_band == "0-17" else v.UNKNOWN,
+            "citizenship": facts.citizenship.upper() or v.UNKNOWN_COUNTRY,
+            "provinceOfExploitation": facts.province or v.UNKNOWN,
+            **{column: "1" if form in forms else "0" for form, column in _FLAGS.items()},
+            "typeOfLabour": facts.sector if facts.sector in v.Sector.values else v.UNKNOWN,
+            "meansOfControl": "",
+            "recruiterRelationship": v.UNKNOWN,
+            "entryToCanada": v.UNKNOWN,
+        },
+    )
+
+
+def cases_sync() -> SyncResult:
+    """The case records made to match the cases whose statistics consent is in force now."""
+    return contributions_sync(case_contribution(facts) for facts in consented_case_facts())
+
+
+def on_consent_withdrawn(*, purpose: str, person_key: str, **_kwargs: object) -> None:
+    """Listens to cases' `consent_withdrawn`: a withdrawn statistics consent removes the record at once.
+
+    If another organisation's statistics consent for the person is still in force, the next
+    sync brings the record back from that case.
+    """
+    if purpose == "statistics":
+        contribution_withdraw(person_key=dedup_key(person_key))
