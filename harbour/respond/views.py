@@ -272,10 +272,12 @@ def _console(
             prefix="ref", organisation_id=member.organisation_id, initial={"language": translation.get_language()}
         )
     # The exact words cases records with the consent, in the language the operator reads them in.
-    wording_language = str(referral_form["language"].value() or "en")
-    wordings = [
-        wording_in(purpose, wording_language)[0].text for purpose in (Consent.Purpose.OPEN_CASE, Consent.Purpose.REFER)
+    read_out = [
+        wording_in(purpose, str(referral_form["language"].value() or "en"))
+        for purpose in (Consent.Purpose.OPEN_CASE, Consent.Purpose.REFER)
     ]
+    wordings = [wording.text for wording, _language in read_out]
+    wording_language = read_out[0][1]
     # The console's parts, each with its access key (Alt+key in Chromium), reached in this order by Tab too.
     parts = [
         {"href": "#confidentiality", "key": "k", "label": _("What to tell the caller")},
@@ -305,6 +307,7 @@ def _console(
         "may_refer": may_refer,
         "referral_form": referral_form,
         "wordings": wordings,
+        "wording_language": wording_language,
     }
     return render(request, "respond/console.html", context, status=status)
 
