@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harbour.core.reference import Province
 from harbour.directory.models import Service
-from harbour.network.models import Member, WorkingGroup
+from harbour.network.models import Member, Organisation, WorkingGroup
 from harbour.respond import languages, situations
 from harbour.respond.models import Call
 
@@ -189,3 +189,36 @@ class CallForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Choices read in the language of the request, not the one at import.
         self.fields["language"].choices = languages.choices()  # type: ignore[attr-defined]
+
+
+class WarmReferralForm(forms.Form):
+    """A warm referral made during the call: the caller's consent is read to them and recorded in cases."""
+
+    recipient: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation to refer to"), queryset=Organisation.objects.none()
+    )
+    need = forms.ChoiceField(label=_("For which need"), choices=())
+    summary = forms.CharField(
+        label=_("Short summary for the organisation"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("No name, no phone number, no address: the organisation asks the caller themselves."),
+        validators=[refuse_contact_details],
+    )
+    language = forms.ChoiceField(label=_("Caller's language"), choices=())
+    agreed = forms.BooleanField(
+        label=_("The caller agreed, having heard the wording read to them"),
+        required=True,
+        error_messages={"required": _("Read the wording to the caller; refer only when they agree.")},
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        from harbour.cases.forms import recipients_for
+        from harbour.cases.models import Need
+
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients_for(organisation_id)  # type: ignore[attr-defined]
+        self.fields["need"].choices = Need.choices  # type: ignore[attr-defined]
+        self.fields["language"].choices = settings.LANGUAGES  # type: ignore[attr-defined]

@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/<int:plan_id>/versions/<int:number>/", views.plan_version, name="plan_version"),
     path("console/", views.console, name="console"),
     path("console/calls/", views.call_new, name="call_new"),
+    path("console/referrals/", views.referral_new, name="referral_new"),
     path("calls/", views.call_list, name="call_list"),
 ]

@@ -18,6 +18,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from harbour.cases import actions as case_actions
+from harbour.cases.consent import ConsentRefused
+from harbour.cases.models import Consent
+from harbour.cases.wording import wording_in
 from harbour.core import access, roles
 from harbour.core.audit import person_records_listed
 from harbour.directory import vocabulary
@@ -25,7 +29,7 @@ from harbour.directory.forms import QuickSearchForm
 from harbour.directory.views import quick_search
 from harbour.network.models import WorkingGroup
 from harbour.respond import actions, languages, plans
-from harbour.respond.forms import BaseStepFormSet, CallForm, PlanForm, SituationForm, step_formset
+from harbour.respond.forms import BaseStepFormSet, CallForm, PlanForm, SituationForm, WarmReferralForm, step_formset
 from harbour.respond.models import Call, Plan, PlanVersion
 
 # Who reads plans: the network's front line and its coordinators (roles.FRONT_LINE). Liaisons and
@@ -240,7 +244,12 @@ SEARCH_PARAMS = ("need", "place", "has_place_now", "open_now")
 REGION_PARAMS = ("region", "age", "exploitation", "danger", "time")
 
 
-def _console(request: HttpRequest, call_form: CallForm | None = None, status: int = 200) -> HttpResponse:
+def _console(
+    request: HttpRequest,
+    call_form: CallForm | None = None,
+    status: int = 200,
+    referral_form: WarmReferralForm | None = None,
+) -> HttpResponse:
     member = access.signed_in_member(request)
     query = request.GET
     region = _region(request, member.organisation_id)
@@ -257,6 +266,18 @@ def _console(request: HttpRequest, call_form: CallForm | None = None, status: in
             initial={"working_group": region, "province": region.province if region else "", "language": "en"},
         )
     may_log = access.may_use(member, "respond:call_new")
+    may_refer = access.may_use(member, "respond:referral_new")
+    if referral_form is None:
+        referral_form = WarmReferralForm(
+            prefix="ref", organisation_id=member.organisation_id, initial={"language": translation.get_language()}
+        )
+    # The exact words cases records with the consent, in the language the operator reads them in.
+    read_out = [
+        wording_in(purpose, str(referral_form["language"].value() or "en"))
+        for purpose in (Consent.Purpose.OPEN_CASE, Consent.Purpose.REFER)
+    ]
+    wordings = [wording.text for wording, _language in read_out]
+    wording_language = read_out[0][1]
     # The console's parts, each with its access key (Alt+key in Chromium), reached in this order by Tab too.
     parts = [
         {"href": "#confidentiality", "key": "k", "label": _("What to tell the caller")},
@@ -266,6 +287,8 @@ def _console(request: HttpRequest, call_form: CallForm | None = None, status: in
     ]
     if may_log:
         parts.append({"href": "#call-log", "key": "l", "label": _("Log the call")})
+    if may_refer:
+        parts.append({"href": "#referral", "key": "r", "label": _("Make a warm referral")})
     context = {
         "parts": parts,
         "region": region,
@@ -281,6 +304,10 @@ def _console(request: HttpRequest, call_form: CallForm | None = None, status: in
         "keep_for_region": _kept(query, SEARCH_PARAMS),
         "keep_all": _kept(query, REGION_PARAMS + SEARCH_PARAMS),
         "may_log": may_log,
+        "may_refer": may_refer,
+        "referral_form": referral_form,
+        "wordings": wordings,
+        "wording_language": wording_language,
     }
     return render(request, "respond/console.html", context, status=status)
 
@@ -315,6 +342,36 @@ def call_new(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, _("The call is logged, without the caller's name or number."))
     return redirect(reverse("respond:console") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+
+@access.person_data()
+@require_POST
+def referral_new(request: HttpRequest) -> HttpResponse:
+    """A warm referral with the caller's consent, recorded by cases; a refusal comes back with what was typed."""
+    member = access.signed_in_member(request)
+    form = WarmReferralForm(request.POST, prefix="ref", organisation_id=member.organisation_id)
+    if not form.is_valid():
+        return _console(request, status=400, referral_form=form)
+    data = form.cleaned_data
+    try:
+        case_actions.warm_referral(
+            by=member,
+            recipient=data["recipient"],
+            need=data["need"],
+            summary=data["summary"],
+            language=data["language"],
+        )
+    except (ConsentRefused, case_actions.ReferralRefused) as refused:
+        form.add_error(None, str(refused))
+        return _console(request, status=400, referral_form=form)
+    except PermissionError:
+        raise PermissionDenied from None
+    messages.success(
+        request,
+        _("The referral is sent to %(organisation)s with the caller's consent.")
+        % {"organisation": data["recipient"].name},
+    )
+    return redirect(reverse("respond:console") + (f"?{request.GET.urlencode()}" if request.GET else "") + "#referral")
 
 
 @access.person_data(*roles.CALL_LOG_READERS)

@@ -24,6 +24,7 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "respond:plan_review": frozenset({"alice", "cora"}),
     "respond:console": PERSON_DATA,
     "respond:call_new": PERSON_DATA,
+    "respond:referral_new": PERSON_DATA,
     "respond:call_list": frozenset({"alice", "hana", "omar"}),
 }
 

@@ -286,3 +286,60 @@ def test_the_call_log_and_a_plans_history_read_a_fixed_number_of_queries(cast: C
     for url, count in zip(pages, counts, strict=True):
         with django_assert_num_queries(count):
             client.get(url)
+
+
+def _referral(cast: Cast, **overrides: str) -> dict[str, str]:
+    data = {
+        "ref-recipient": str(cast.prairie_clinic.pk),
+        "ref-need": "housing",
+        "ref-summary": "Needs a safe place tonight",
+        "ref-language": "fr",
+        "ref-agreed": "on",
+    }
+    data.update({f"ref-{key}": value for key, value in overrides.items()})
+    return data
+
+
+def test_a_warm_referral_records_the_callers_consent_and_reaches_the_recipient(cast: Cast):
+    from harbour.cases.models import Consent, Referral
+    from harbour.cases.wording import wording_in
+
+    client = _client(cast.hana)
+    page = client.get(reverse("respond:console")).content.decode()
+    assert 'id="referral"' in page and 'accesskey="r"' in page
+    assert wording_in("refer", "en")[0].text in page
+    response = client.post(reverse("respond:referral_new"), _referral(cast))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#referral")
+    consents = Consent.objects.visible_to(cast.hana)
+    refer = consents.get(purpose=Consent.Purpose.REFER)
+    assert refer.recipient_id == cast.prairie_clinic.pk
+    assert (refer.language, refer.wording) == ("fr", wording_in("refer", "fr")[0].text)
+    assert consents.filter(purpose=Consent.Purpose.OPEN_CASE).exists()
+    referral = Referral.objects.received_by(cast.omar).get()
+    assert (referral.recipient_id, referral.need) == (cast.prairie_clinic.pk, "housing")
+    followed = client.get(response["Location"]).content.decode()
+    assert "The referral is sent to" in followed
+
+
+def test_without_the_consent_box_no_referral_and_what_was_typed_stays(cast: Cast):
+    from harbour.cases.models import Case, Consent, Referral
+
+    data = _referral(cast)
+    del data["ref-agreed"]
+    response = _client(cast.hana).post(reverse("respond:referral_new"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "refer only when they agree" in page and "Needs a safe place tonight" in page
+    assert not Referral.system_objects.exists()
+    assert not Consent.system_objects.exists()
+    assert not Case.system_objects.exists()
+
+
+def test_liaisons_and_researchers_cannot_make_a_warm_referral(cast: Cast):
+    from harbour.cases.models import Referral
+
+    for member in (cast.lee, cast.rhea):
+        response = _client(member).post(reverse("respond:referral_new"), _referral(cast))
+        assert response.status_code == 403
+    assert not Referral.system_objects.exists()

@@ -101,6 +101,27 @@ def test_an_operator_goes_from_search_to_the_plan_to_the_call_log_by_keyboard_al
     call = Call.system_objects.get()
     assert (call.topic, call.interpreter, call.hour.minute) == ("sexual", True, 0)
 
+    # On from the plan to a warm referral: without the consent box nothing goes, and what was typed stays.
+    from harbour.cases.models import Consent, Referral
+
+    page.keyboard.press("Alt+r")
+    tab_to(page, "#id_ref-recipient")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "#id_ref-summary")
+    page.keyboard.type("Needs a safe place tonight")
+    tab_to(page, "#referral button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("refer only when they agree", exact=False)).to_be_visible()
+    assert page.locator("#id_ref-summary").input_value() == "Needs a safe place tonight"
+    assert not Referral.system_objects.exists()
+    tab_to(page, "#id_ref-agreed")
+    page.keyboard.press("Space")
+    tab_to(page, "#referral button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The referral is sent to", exact=False)).to_be_visible()
+    assert Referral.system_objects.count() == 1
+    assert Consent.system_objects.filter(purpose=Consent.Purpose.REFER).count() == 1
+
 
 def test_the_console_and_a_plan_have_no_accessibility_violations(live_server, page: Page):
     cast = make_cast()
