@@ -234,11 +234,21 @@ def test_every_write_sets_the_search_keys_and_term_filters_follow_a_moved_link(t
         "link_id": other.id,
         "link_type": "service",
         "taxonomy_term_id": shelter,
+        "link_entity": "service",
     }
     tabular = tmp_path / "moved"
     tabular.mkdir()
     (tabular / "attributes.csv").write_text(
-        "id,link_id,link_type,taxonomy_term_id\n" + ",".join(moved[k] for k in moved) + "\n", encoding="utf-8"
+        "id,link_id,link_type,taxonomy_term_id,link_entity\n" + ",".join(moved[k] for k in moved) + "\n",
+        encoding="utf-8",
+    )
+    # A package names its organisation and service tables (the receiving service, as it is).
+    owner = other.organization
+    (tabular / "organizations.csv").write_text(
+        f"id,name,description\n{owner.id},{owner.name},{owner.description or 'x'}\n", encoding="utf-8"
+    )
+    (tabular / "services.csv").write_text(
+        f"id,organization_id,name,status\n{other.id},{owner.id},{other.name},{other.status}\n", encoding="utf-8"
     )
     import_path(tabular)
     moving.refresh_from_db()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from harbour.cases.actions import case_open
+from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.directory.models import Service
 from harbour.directory.tests.factories import service_make
 from harbour.respond import actions, plans
@@ -324,10 +324,12 @@ def test_the_region_plan_shows_after_a_screening_with_indicators_and_not_without
 
 def test_the_region_plan_shows_on_a_case_of_an_organisation_in_the_group(cast: Cast):
     plan_make(group=_toronto(cast), by=cast.alice)
-    case = case_open(by=cast.bob, summary="x")
+    case = case_open(by=cast.bob, summary="x", consent=CASE_CONSENT)
     page = _client(cast.bob).get(reverse("cases:case_detail", args=[case.reference])).content.decode()
     assert "action response plan for this region" in page and "Shelter intake line" in page
-    other = case_open(by=cast.carol, summary="y")  # Prairie Legal Clinic is in no group with a plan
+    other = case_open(
+        by=cast.carol, summary="y", consent=CASE_CONSENT
+    )  # Prairie Legal Clinic is in no group with a plan
     elsewhere = _client(cast.carol).get(reverse("cases:case_detail", args=[other.reference])).content.decode()
     assert "No working group in this region has a response plan yet." in elsewhere
     assert "Shelter intake line" not in elsewhere

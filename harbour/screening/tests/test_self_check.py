@@ -196,7 +196,9 @@ def test_the_result_leads_with_safe_ways_to_get_help_and_numbers_that_can_be_tap
 def test_changing_language_keeps_the_answers_without_a_url_or_a_cookie(action: str) -> None:
     client = Client()
     page = client.post(_url("en"), {**ANSWERS, "do": action}).content.decode()
-    form = re.search(r'<form method="post" action="[^"]+" id="self-check">(.*?)</form>', page, re.DOTALL)
+    form = re.search(
+        r'<form autocomplete="off" method="post" action="[^"]+" id="self-check">(.*?)</form>', page, re.DOTALL
+    )
     assert form is not None
     # Every language is a button of that form, posting it to the same page in that language.
     thai_button = re.search(
