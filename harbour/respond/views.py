@@ -161,7 +161,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     groups = plans.groups_to_plan(member)
     if not groups.exists():
         raise PermissionDenied
-    chosen_group = groups.filter(pk=request.POST.get("working_group") or request.GET.get("group") or 0).first()
+    raw_group = request.POST.get("working_group") or request.GET.get("group") or ""
+    # Only a plain number can name a group; anything else names none (and never reaches the database).
+    group_id = int(raw_group) if raw_group.isascii() and raw_group.isdigit() and len(raw_group) < 19 else 0
+    chosen_group = groups.filter(pk=group_id).first()
     owners = plans.owner_choices(chosen_group) if chosen_group else plans.owner_choices(groups.first())
     data = request.POST or None
     form = PlanForm(
