@@ -272,7 +272,10 @@ def referral_received(request: HttpRequest, referral_id: int) -> HttpResponse:
                 actions.referral_decline(by=member, referral=referral, reason=form.cleaned_data["reason"])
                 return redirect("cases:referrals_received")
         except (ConsentRefused, actions.ReferralRefused) as refused:
-            form.add_error(None, refused.message)
+            if form.is_bound:
+                form.add_error(None, refused.message)
+            else:  # accept or complete: no form was sent, so the reason is shown above the page
+                messages.error(request, refused.message)
     context = {"referral": referral, "form": form, "shared": json.loads(referral.shared) if referral.shared else {}}
     return render(request, "cases/referral_received.html", context, status=400 if request.method == "POST" else 200)
 
