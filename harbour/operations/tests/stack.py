@@ -184,6 +184,10 @@ class Stack:
     def nginx(self, *, read_timeout: int = 60) -> None:
         port = self.ports["nginx"] = free_port()
         config = self.folder / "nginx"
+        # nginx runs as an unprivileged user, who may not reach the checkout: it serves a copy.
+        static = self.folder / "static"
+        if not static.exists():
+            shutil.copytree(BASE / "staticfiles", static)
         self.manage(
             "deploy_files",
             str(config),
@@ -193,6 +197,8 @@ class Stack:
             f"127.0.0.1:{self.ports['web']}",
             "--read-timeout",
             str(read_timeout),
+            "--static-root",
+            str(static),
         )
         if os.getuid() == 0:
             for path in [config, *config.rglob("*")]:

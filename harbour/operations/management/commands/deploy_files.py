@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--upstream", action="append", help="a gunicorn address (repeat for several)")
         parser.add_argument("--run-dir", help="nginx's pid, logs and buffers (default: FOLDER/run)")
         parser.add_argument("--read-timeout", type=int, default=60, help="seconds nginx waits for Harbour")
+        parser.add_argument("--static-root", help="where nginx reads the static files (default: STATIC_ROOT)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = Path(options["folder"]).resolve()
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         config = nginx_config(
             listen=options["listen"],
             upstreams=options["upstream"] or ["127.0.0.1:8000"],
-            static_root=Path(settings.STATIC_ROOT),
+            static_root=Path(options["static_root"] or settings.STATIC_ROOT).resolve(),
             error_pages=folder / "errors",
             run_dir=run_dir,
             upload_max_mb=settings.HARBOUR_UPLOAD_MAX_MB,
