@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from harbour.core import crypto
 from harbour.testing import Cast, make_cast
@@ -23,6 +25,15 @@ pytest_plugins = ["harbour.core.tests.browser.harness"]
 def _fast_password_hashing(settings: LazySettings) -> None:
     # Argon2 is the real hasher (see test_passwords_are_hashed_with_argon2); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Iterator[None]:
+    """Every test starts in the default language: a page in French or Thai leaves its language active
+    on the thread, and the next test would render in it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
