@@ -304,6 +304,7 @@ def _console(
         "needs": vocabulary.NEEDS,
         "call_form": call_form,
         "keep_for_search": _kept(query, REGION_PARAMS),
+        "search_action": "#search",
         "keep_for_region": _kept(query, SEARCH_PARAMS),
         "keep_all": _kept(query, REGION_PARAMS + SEARCH_PARAMS),
         "may_log": may_log,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 
 import polib
 from django.conf import LazySettings, settings
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from harbour.checks import safety_strings
 from harbour.checks.catalogues import catalogue_path, catalogue_roots, translated_languages
+from harbour.checks.tests import small_catalogues
 from harbour.screening import catalogue as screening_catalogue
 
 HOME = [("harbour/core/templates/core/home.html", "")]
@@ -19,26 +17,8 @@ SELF_CHECK_QUESTIONS = [("harbour/screening/catalogue_strings.py", "")]
 MEMBERS_ONLY = [("harbour/network/views.py", "")]
 
 
-def write_catalogue(root: Path, language: str, entries: list[polib.POEntry]) -> None:
-    catalogue = polib.POFile()
-    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n > 1);"}
-    for entry in entries:
-        catalogue.append(entry)
-    (root / language / "LC_MESSAGES").mkdir(parents=True)
-    catalogue.save(str(root / language / "LC_MESSAGES" / "django.po"))
-
-
 def run_check(settings: LazySettings, tmp_path: Path, fr: list[polib.POEntry], th: list[polib.POEntry]) -> str:
-    write_catalogue(tmp_path, "fr", fr)
-    write_catalogue(tmp_path, "th", th)
-    settings.LOCALE_PATHS = [tmp_path]
-    settings.LANGUAGES = [("en", "English"), ("fr", "French"), ("th", "Thai")]
-    errors = StringIO()
-    try:
-        call_command("check_translations", "--no-update", stdout=StringIO(), stderr=errors)
-    except CommandError:
-        return errors.getvalue()
-    return ""
+    return small_catalogues.run_check(settings, tmp_path, fr, th, draft_language="th")
 
 
 def danger(msgstr: str) -> polib.POEntry:

@@ -15,6 +15,7 @@ from django.utils.translation.reloader import translation_file_changed
 
 from harbour.checks.i18n_lint import Problem, check_python, check_templates, python_problems, template_problems
 from harbour.checks.management.commands.check_translations import placeholder_problems
+from harbour.checks.tests import small_catalogues
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -186,26 +187,8 @@ def test_catalogues_declare_their_plural_forms() -> None:
 # The catalogue checks, on small catalogues of their own
 
 
-def write_catalogue(root: Path, language: str, entries: list[polib.POEntry]) -> None:
-    catalogue = polib.POFile()
-    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n > 1);"}
-    for entry in entries:
-        catalogue.append(entry)
-    (root / language / "LC_MESSAGES").mkdir(parents=True)
-    catalogue.save(str(root / language / "LC_MESSAGES" / "django.po"))
-
-
 def run_check(settings: LazySettings, tmp_path: Path, fr: list[polib.POEntry], ar: list[polib.POEntry]) -> str:
-    write_catalogue(tmp_path, "fr", fr)
-    write_catalogue(tmp_path, "ar", ar)
-    settings.LOCALE_PATHS = [tmp_path]
-    settings.LANGUAGES = [("en", "English"), ("fr", "French"), ("ar", "Arabic")]
-    errors = StringIO()
-    try:
-        call_command("check_translations", "--no-update", stdout=StringIO(), stderr=errors)
-    except CommandError:
-        return errors.getvalue()
-    return ""
+    return small_catalogues.run_check(settings, tmp_path, fr, ar, draft_language="ar")
 
 
 LAYOUT = [("harbour/core/templates/core/base.html", "")]
