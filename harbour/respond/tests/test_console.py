@@ -54,6 +54,7 @@ def test_the_console_shows_the_script_the_search_and_the_regions_plan(cast: Cast
     assert "Harbour safe beds" in page
     assert "Shelter intake line" in page  # the plan of the operator's own region
     assert reverse("screening:worker") in page
+    assert 'action="#search" class="quick-search"' in page  # a search comes back to the console's search part
     for key in ('accesskey="s"', 'accesskey="p"', 'accesskey="l"', 'accesskey="k"', 'accesskey="n"'):
         assert key in page
 
