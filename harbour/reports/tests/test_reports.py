@@ -25,25 +25,8 @@ from harbour.core import retention
 from harbour.network.models import Member
 from harbour.reports import actions, attachments, keys, receipts
 from harbour.reports.models import Attachment, MemberKey, Message, Report, ReportKey, ReportReceiver
-from harbour.reports.tests.helpers import ANSWERS, keys_for, pdf_with_author
+from harbour.reports.tests.helpers import ANSWERS, jpeg_with_gps, keys_for, pdf_with_author
 from harbour.testing import CAST_PASSWORD, Cast
-
-GPS_MARKER = "Marker Camera Model"
-
-
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (40, 30), (200, 40, 40))
-    exif = Image.Exif()
-    exif[0x0110] = GPS_MARKER  # Model
-    exif[0x013B] = "Marker Artist"  # Artist
-    gps = exif.get_ifd(0x8825)
-    gps[1] = "N"
-    gps[2] = (43.0, 39.0, 12.0)
-    gps[3] = "W"
-    gps[4] = (79.0, 23.0, 1.0)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def docx_with_author() -> bytes:
