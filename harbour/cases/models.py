@@ -198,7 +198,7 @@ class CaseKeyed(PersonRecord):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.key_id is None:
-            self.key_id = self.case.key_id  # type: ignore[attr-defined]
+            self.key_id = self.case.key_id
         super().save(*args, **kwargs)
 
 

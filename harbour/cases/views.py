@@ -338,9 +338,10 @@ def case_erase(request: HttpRequest, reference: str) -> HttpResponse:
         "title": _("Erase case %(reference)s") % {"reference": case.reference},
         "intro": _(
             "At the person's request, the case and everything in it (notes, tasks, consents, referrals "
-            "sent, emergency access) are deleted and the case's key is destroyed, so no copy can be read "
-            "again, even from a backup of the database. This cannot be undone. The audit log keeps only "
-            "that a case was erased. Export what the person wants to keep first."
+            "sent, emergency access) are deleted and the case's key is destroyed, so whatever is left of it "
+            "in the database or a copy of it cannot be read again, even with the master key. Backups made "
+            "before today still hold it until they are deleted. This cannot be undone. The audit log keeps "
+            "only that a case was erased. Export what the person wants to keep first."
         ),
         "submit": _("Erase for good"),
     }

@@ -230,8 +230,8 @@ def _audit_timer() -> Iterator[list[float]]:
         finally:
             spent.append(time.perf_counter() - started)
 
-    audit.audit_write = timed  # type: ignore[assignment]
+    audit.audit_write = timed
     try:
         yield spent
     finally:
-        audit.audit_write = original  # type: ignore[assignment]
+        audit.audit_write = original
