@@ -7,12 +7,13 @@ screening hands its answers over through the cases page, never by importing this
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -541,6 +542,27 @@ def referral_withdraw(*, by: Member, referral: Referral) -> Referral:
 # --- erasure: the person's right to have their case deleted -------------------------------
 
 
+@contextmanager
+def _zeroing_freed_space() -> Iterator[None]:
+    """On SQLite, the space the case's rows and its key's bytes leave is overwritten with zeros.
+
+    Otherwise the bytes would stay in the database file's free pages until reused. (PostgreSQL
+    keeps old row versions until vacuum: docs/privacy.md, "Known limits".)
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = " + ("ON" if before else "OFF"))
+
+
 def _erase(case: Case, *, actor: Member | None, system_actor: str = "") -> None:
     """Deletes the case with everything in it, then destroys its key: crypto-erasure.
 
@@ -548,7 +570,7 @@ def _erase(case: Case, *, actor: Member | None, system_actor: str = "") -> None:
     a replica) can no longer be read, even with the master key. The audit entry names
     only the case's id, never its reference, alias or anything the person said.
     """
-    with transaction.atomic():
+    with transaction.atomic(), _zeroing_freed_space():
         key_id = case.key_id
         audit_write(
             actor=actor,
@@ -560,6 +582,15 @@ def _erase(case: Case, *, actor: Member | None, system_actor: str = "") -> None:
         )
         case.delete()
         crypto.record_key_destroy(key_id)
+        if connection.vendor == "sqlite":
+            # Write the zeroed pages back into the database file and empty the write-ahead log,
+            # which still holds the pages as they were (best effort: readers may hold it open).
+            transaction.on_commit(_checkpoint)
+
+
+def _checkpoint() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def case_erase(*, by: Member, case: Case) -> None:
