@@ -44,7 +44,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # The list shows references and dates only: one "listed" entry, not a read of each case.
     cases = person_records_listed(request, Case).only("reference", "created_at", "updated_at", "organisation")
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {"cases": page, "page": page})
+    # One reverse() for the page, not one per row: references are URL-safe (letters, digits, a dash).
+    case_url = reverse("cases:case_detail", args=["HB-000000"]).removesuffix("HB-000000/")
+    return render(request, "cases/case_list.html", {"cases": page, "page": page, "case_url": case_url})
 
 
 def _consent_given(form: ConsentForm, purpose: str) -> actions.ConsentGiven:

@@ -6,8 +6,9 @@ pass per organisation and written with `bulk_create`), its encrypted alias, cont
 details, summary and safety plan, one consent and one note. `--measure` then opens,
 in process through Django's test client as a signed-in case worker, the first page of
 an organisation's case list and one of its case pages, `--requests` times each over
-random organisations, and reports p50/p95, the queries per page, and the time spent
-writing audit entries (each page writes one) as a share of the page's time.
+random organisations, and reports p50/p95 of the page, of its SQL (the queries' own
+time as Django records it), and of the audit writes (each page writes one, with its
+commit), the audit writes' share of the page's time, and the queries per page.
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ class Command(BaseCommand):
             self._get(clients[worker.pk], url_for(worker))
         pages: list[float] = []
         audits: list[float] = []
+        sql: list[float] = []
         queries: set[int] = set()
         for _ in range(requests):
             worker = rng.choice(workers)
@@ -203,9 +205,11 @@ class Command(BaseCommand):
                 self._get(clients[worker.pk], url)
                 pages.append(time.perf_counter() - started)
             audits.append(sum(spent))
+            sql.append(sum(float(query["time"]) for query in captured.captured_queries))
             queries.add(len(captured))
         return {
             "page_ms": _ms(pages),
+            "sql_ms": _ms(sql),
             "audit_ms": _ms(audits),
             "audit_share_of_mean": round(sum(audits) / sum(pages), 3),
             "queries": sorted(queries),
