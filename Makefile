@@ -106,7 +106,21 @@ bench-reports: $(VENV)/.runtime var/secret-key var/master-key translations
 		timeout $$(( $(BENCH_SECONDS) + 600 )) $(PY) manage.py reports_bench --reporters $(BENCH_REPORTERS) \
 		--seconds $(BENCH_SECONDS) --output var/bench/reports-sqlite.json
 
-bench: bench-weight bench-screening bench-directory bench-stats bench-reports
+bench: bench-weight bench-screening bench-directory bench-stats bench-reports bench-cases
+
+# Cases (docs/performance.md): BENCH_CASES cases across 50 organisations, on SQLite then PostgreSQL, each in a
+# throwaway database; built by one process, then the case list and a case page timed in process by another.
+.PHONY: bench-cases
+BENCH_CASES ?= 100000
+bench-cases: $(VENV)/.runtime var/secret-key var/master-key translations
+	mkdir -p var/bench && rm -f var/bench/cases.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py bench_cases --build $(BENCH_CASES)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py bench_cases --measure \
+		--output var/bench/cases-sqlite.json
+	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
+		$(PY) manage.py bench_cases --build $(BENCH_CASES) && \
+		$(PY) manage.py bench_cases --measure --output var/bench/cases-postgres.json'
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

@@ -31,12 +31,26 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "cases:referrals_received": PERSON_DATA_STAFF,
     # The sample referral goes from Harbour House to Prairie Legal Clinic: only its writers open it.
     "cases:referral_received": frozenset({"carol", "omar"}),
+    "cases:case_erase": HARBOUR_HOUSE_WRITERS,
+    # Break-glass: anyone who may see person data may ask; the sample grant is carol's, on Harbour House's case.
+    "cases:emergency_request": PERSON_DATA_STAFF,
+    "cases:emergency_case": frozenset({"carol"}),
+    # Ended by its holder or by the case organisation's administrator.
+    "cases:emergency_end": frozenset({"carol", "alice"}),
+    "cases:emergency_granted": frozenset({"alice", "omar"}),
 }
 
 
 def samples(cast: Cast) -> dict[str, dict[str, Any]]:
-    from harbour.cases.actions import CASE_CONSENT, ConsentGiven, case_open, record_consent, refer_case
-    from harbour.cases.models import Case, Consent, Referral
+    from harbour.cases.actions import (
+        CASE_CONSENT,
+        ConsentGiven,
+        case_open,
+        emergency_access_request,
+        record_consent,
+        refer_case,
+    )
+    from harbour.cases.models import Case, Consent, EmergencyAccess, Referral
 
     case = Case.system_objects.filter(organisation=cast.harbour_house).first()
     if case is None:
@@ -51,6 +65,11 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         referral = refer_case(by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"])
     consent = Consent.system_objects.filter(case=case).first()
     assert consent is not None
+    grant = EmergencyAccess.system_objects.filter(case=case, member=cast.carol).first()
+    if grant is None:
+        grant = emergency_access_request(
+            by=cast.carol, reference=case.reference, reason="She is at our clinic tonight and afraid to go back"
+        )
     reference = {"reference": case.reference}
     return {
         "cases:case_detail": reference,
@@ -61,4 +80,7 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         "cases:referral_withdraw": {**reference, "referral_id": referral.pk},
         "cases:case_export": reference,
         "cases:referral_received": {"referral_id": referral.pk},
+        "cases:case_erase": reference,
+        "cases:emergency_case": {"grant_id": grant.pk},
+        "cases:emergency_end": {"grant_id": grant.pk},
     }
