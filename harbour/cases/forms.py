@@ -182,14 +182,12 @@ def _sensible_date(value: date | None) -> date | None:
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}), help_text=_NO_NAME
+        label=_("Note"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_NO_NAME,
+        error_messages={"required": _("Write the note before saving it.")},
     )
-
-    def clean_text(self) -> str:
-        text: str = self.cleaned_data["text"].replace("\x00", "").strip()
-        if not text:
-            raise forms.ValidationError(_("Write the note before saving it."))
-        return text
 
 
 def task_owners(organisation_id: int) -> QuerySet[Member]:
@@ -205,19 +203,18 @@ class _OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class TaskForm(forms.Form):
-    title = forms.CharField(label=_("What to do"), max_length=500, help_text=_NO_NAME)
+    title = forms.CharField(
+        label=_("What to do"),
+        max_length=500,
+        help_text=_NO_NAME,
+        error_messages={"required": _("Say what is to be done.")},
+    )
     due_on = forms.DateField(label=_("Due on"), widget=_DateInput())
     owner = _OwnerField(label=_("Who does it"), queryset=Member.objects.none())
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = task_owners(organisation_id)  # type: ignore[attr-defined]
-
-    def clean_title(self) -> str:
-        title: str = self.cleaned_data["title"].replace("\x00", "").strip()
-        if not title:
-            raise forms.ValidationError(_("Say what is to be done."))
-        return title
 
     def clean_due_on(self) -> date | None:
         return _sensible_date(self.cleaned_data.get("due_on"))

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from harbour.cases.models import Milestone, Task
-from harbour.core import access
+from harbour.core import access, crypto
 from harbour.core.audit import audit_write
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
@@ -38,7 +38,6 @@ def due_tasks(member: Member, today: date) -> QuerySet[Task]:
         Task.objects.visible_to(member)
         .filter(done_at__isnull=True, due_on__lte=today + WEEK, case__closed_at__isnull=True)
         .select_related("case", "owner")
-        .only("title", "due_on", "organisation_id", "owner_id", "owner__full_name", "case__reference")
         .order_by("due_on", "id")
     )
 
@@ -58,7 +57,6 @@ def renewals_due(member: Member, today: date) -> QuerySet[Milestone]:
         .filter(remind_on__lte=today + WEEK, case__closed_at__isnull=True)
         .exclude(renewed)
         .select_related("case")
-        .only("kind", "happened_on", "expires_on", "remind_on", "organisation_id", "case__reference")
         .order_by("expires_on", "id")
     )
 
@@ -88,4 +86,5 @@ def due_this_week(request: HttpRequest, values: Mapping[str, Any]) -> str:
         "member": member,
         "shown": SHOWN,
     }
-    return render_to_string("cases/_due_this_week.html", context, request=request)
+    with crypto.keys_read_once():
+        return render_to_string("cases/_due_this_week.html", context, request=request)

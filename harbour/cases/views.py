@@ -34,7 +34,7 @@ from harbour.cases.forms import (
 )
 from harbour.cases.models import Case, Category, Consent, Milestone, Note, Referral, Task
 from harbour.cases.wording import wording_in
-from harbour.core import access, roles
+from harbour.core import access, crypto, roles
 from harbour.core.audit import audit_write, person_record_or_404, person_records_listed
 from harbour.core.models import AuditEntry
 from harbour.screening.handover import handover
@@ -141,7 +141,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "today": timezone.localdate(),
         "may_write": access.may_use(member, "cases:case_edit"),
     }
-    return render(request, "cases/case_detail.html", context)
+    with crypto.keys_read_once():
+        return render(request, "cases/case_detail.html", context)
 
 
 @access.person_data(*roles.CASE_WRITERS)
@@ -304,7 +305,8 @@ def referral_received(request: HttpRequest, referral_id: int) -> HttpResponse:
 def case_export(request: HttpRequest, reference: str) -> HttpResponse:
     """Everything held about the person in this case, as JSON they can keep (audited as an export)."""
     case = person_record_or_404(request, Case, action=AuditEntry.Action.EXPORT, reference=reference)
-    document = export.as_json(export.held_about(case, access.signed_in_member(request)))
+    with crypto.keys_read_once():
+        document = export.as_json(export.held_about(case, access.signed_in_member(request)))
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
     return response
@@ -317,7 +319,7 @@ def case_print(request: HttpRequest, reference: str) -> HttpResponse:
     held = export.held_about(case, access.signed_in_member(request))
     asked = export.site_language(request.GET.get("language", ""))
     language = asked or export.person_language(case) or request.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language), crypto.keys_read_once():
         document = render_to_string(
             "cases/_case_document.html",
             {
