@@ -133,7 +133,7 @@ class ReferralForm(forms.Form):
                 self.add_error("listing", _("The organisation and the directory's service differ: choose one of them."))
             else:
                 cleaned["recipient"] = listed
-        elif chosen is None and not self.has_error("recipient"):
+        elif chosen is None and not self.has_error("recipient") and not self.has_error("listing"):
             self.add_error(
                 "recipient", _("Choose the organisation, from the member list or from a service in the directory.")
             )
