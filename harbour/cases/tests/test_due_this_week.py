@@ -63,7 +63,11 @@ def test_a_trp_renewal_shows_from_its_reminder_until_it_is_renewed(cast: Cast) -
     today = timezone.localdate()
     case = _case(cast.bob)
     actions.milestone_add(
-        by=cast.bob, case=case, kind="trp_issued", happened_on=today - timedelta(days=200), expires_on=today + timedelta(days=88)
+        by=cast.bob,
+        case=case,
+        kind="trp_issued",
+        happened_on=today - timedelta(days=200),
+        expires_on=today + timedelta(days=88),
     )
     # A work permit whose reminder is still a month away is not due yet.
     actions.milestone_add(
@@ -81,7 +85,11 @@ def test_a_trp_renewal_shows_from_its_reminder_until_it_is_renewed(cast: Cast) -
 def test_an_expired_permit_without_renewal_stays_on_the_home_page(cast: Cast) -> None:
     today = timezone.localdate()
     actions.milestone_add(
-        by=cast.bob, case=_case(cast.bob), kind="ifh", happened_on=date(2025, 1, 1), expires_on=today - timedelta(days=1)
+        by=cast.bob,
+        case=_case(cast.bob),
+        kind="ifh",
+        happened_on=date(2025, 1, 1),
+        expires_on=today - timedelta(days=1),
     )
     assert "expired on" in _home(cast.bob)
 
@@ -100,7 +108,9 @@ def test_other_organisations_and_closed_cases_show_nothing(cast: Cast) -> None:
 
 
 def test_liaisons_researchers_coordinators_and_unvetted_members_see_no_due_list(cast: Cast) -> None:
-    actions.task_add(by=cast.bob, case=_case(cast.bob), title="Hidden errand", due_on=timezone.localdate(), owner=cast.bob)
+    actions.task_add(
+        by=cast.bob, case=_case(cast.bob), title="Hidden errand", due_on=timezone.localdate(), owner=cast.bob
+    )
     for member in (cast.lee, cast.rhea, cast.cora, cast.pat):
         page = _home(member)
         assert "Due this week" not in page and "Hidden errand" not in page, member.email
