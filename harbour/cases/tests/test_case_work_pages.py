@@ -191,7 +191,9 @@ def test_bad_input_is_told_in_the_workers_language(cast: Cast) -> None:
     assert response.status_code == 400
     page = response.content.decode()
     assert "Saisissez une date valide." in page and 'value="Appeler"' in page
-    page = bob.post(milestone_url, {"kind": "hc", "happened_on": "2026-03-01", "expires_on": "2027-03-01"}).content.decode()
+    page = bob.post(
+        milestone_url, {"kind": "hc", "happened_on": "2026-03-01", "expires_on": "2027-03-01"}
+    ).content.decode()
     assert "Cette étape n&#x27;a pas de date d&#x27;expiration" in page
 
 
