@@ -12,14 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.engine
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
 from harbour.operations import sealed_stream
 from harbour.operations.backup import RestoreRefused, restore_backup, write_backup
 from harbour.operations.sealed_stream import BackupUnreadable, OpeningReader, SealingWriter
+
+# The restore goes into a database of the engine under test, outside the test database.
+pytestmark = pytest.mark.engine
 
 BASE = Path(__file__).resolve().parents[3]
 
