@@ -10,6 +10,10 @@ urlpatterns = [
     path("from-screening/", views.case_from_screening, name="case_from_screening"),
     path("referrals/", views.referrals_received, name="referrals_received"),
     path("referrals/<int:referral_id>/", views.referral_received, name="referral_received"),
+    path("emergency/", views.emergency_request, name="emergency_request"),
+    path("emergency/granted/", views.emergency_granted, name="emergency_granted"),
+    path("emergency/<int:grant_id>/", views.emergency_case, name="emergency_case"),
+    path("emergency/<int:grant_id>/end/", views.emergency_end, name="emergency_end"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
     path("<str:reference>/edit/", views.case_edit, name="case_edit"),
     path("<str:reference>/consent/<str:purpose>/", views.consent_new, name="consent_new"),
@@ -23,4 +27,5 @@ urlpatterns = [
     path("<str:reference>/tasks/<int:task_id>/done/", views.task_done, name="task_done"),
     path("<str:reference>/protection/new/", views.milestone_new, name="milestone_new"),
     path("<str:reference>/close/", views.case_close, name="case_close"),
+    path("<str:reference>/erase/", views.case_erase, name="case_erase"),
 ]

@@ -38,12 +38,27 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "cases:referrals_received": PERSON_DATA_STAFF,
     # The sample referral goes from Harbour House to Prairie Legal Clinic: only its writers open it.
     "cases:referral_received": frozenset({"carol", "omar"}),
+    "cases:case_erase": HARBOUR_HOUSE_WRITERS,
+    # Break-glass: anyone who may see person data may ask; the sample grant is carol's, on Harbour House's case.
+    "cases:emergency_request": PERSON_DATA_STAFF,
+    "cases:emergency_case": frozenset({"carol"}),
+    # Ended by its holder or by the case organisation's administrator.
+    "cases:emergency_end": frozenset({"carol", "alice"}),
+    "cases:emergency_granted": frozenset({"alice", "omar"}),
 }
 
 
 def samples(cast: Cast) -> dict[str, dict[str, Any]]:
-    from harbour.cases.actions import CASE_CONSENT, ConsentGiven, case_open, record_consent, refer_case, task_add
-    from harbour.cases.models import Case, Consent, Referral, Task
+    from harbour.cases.actions import (
+        CASE_CONSENT,
+        ConsentGiven,
+        case_open,
+        emergency_access_request,
+        record_consent,
+        refer_case,
+        task_add,
+    )
+    from harbour.cases.models import Case, Consent, EmergencyAccess, Referral, Task
 
     case = Case.system_objects.filter(organisation=cast.harbour_house).first()
     if case is None:
@@ -61,6 +76,11 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
     task = Task.system_objects.filter(case=case).first()
     if task is None:
         task = task_add(by=cast.bob, case=case, title="Call the clinic", due_on=date(2030, 1, 1), owner=cast.bob)
+    grant = EmergencyAccess.system_objects.filter(case=case, member=cast.carol).first()
+    if grant is None:
+        grant = emergency_access_request(
+            by=cast.carol, reference=case.reference, reason="She is at our clinic tonight and afraid to go back"
+        )
     reference = {"reference": case.reference}
     return {
         "cases:case_detail": reference,
@@ -77,4 +97,7 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         "cases:milestone_new": reference,
         "cases:case_close": reference,
         "cases:referral_received": {"referral_id": referral.pk},
+        "cases:case_erase": reference,
+        "cases:emergency_case": {"grant_id": grant.pk},
+        "cases:emergency_end": {"grant_id": grant.pk},
     }
