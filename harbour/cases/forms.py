@@ -154,32 +154,6 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(label=_("Why you decline"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_NO_NAME)
 
 
-class EmergencyAccessForm(forms.Form):
-    reference = forms.CharField(label=_("Case reference"), max_length=16, help_text=_("For example HB-7K2QX9."))
-    reason = forms.CharField(
-        label=_("Why you need this case now"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        help_text=_("The case's organisation reads this. Do not write the person's name."),
-    )
-
-
-class EraseForm(forms.Form):
-    """The reference typed again: erasure cannot be undone."""
-
-    reference = forms.CharField(label=_("Type the case's reference to confirm"), max_length=16)
-
-    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.expected = expected
-
-    def clean_reference(self) -> str:
-        typed = str(self.cleaned_data["reference"]).strip().upper()
-        if typed != self.expected:
-            raise forms.ValidationError(_("This is not the case's reference."))
-        return typed
-
-
 # --- the case page's next steps -----------------------------------------------------------
 
 # Dates a worker may type: anything else is a typing mistake (and 0001-01-01 minus a renewal lead overflows).
@@ -274,3 +248,29 @@ class MilestoneForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why the case closes"), choices=Case.Closure.choices, widget=forms.RadioSelect)
+
+
+class EmergencyAccessForm(forms.Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=16, help_text=_("For example HB-7K2QX9."))
+    reason = forms.CharField(
+        label=_("Why you need this case now"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("The case's organisation reads this. Do not write the person's name."),
+    )
+
+
+class EraseForm(forms.Form):
+    """The reference typed again: erasure cannot be undone."""
+
+    reference = forms.CharField(label=_("Type the case's reference to confirm"), max_length=16)
+
+    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_reference(self) -> str:
+        typed = str(self.cleaned_data["reference"]).strip().upper()
+        if typed != self.expected:
+            raise forms.ValidationError(_("This is not the case's reference."))
+        return typed

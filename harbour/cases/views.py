@@ -320,104 +320,6 @@ def case_export(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
-# --- erasure and emergency access ---------------------------------------------------------
-
-
-@access.person_data(*roles.CASE_WRITERS)
-def case_erase(request: HttpRequest, reference: str) -> HttpResponse:
-    """Erases the case at the person's request: its key is destroyed, which cannot be undone."""
-    case = person_record_or_404(request, Case, reference=reference)
-    form = EraseForm(request.POST or None, expected=case.reference)
-    if request.method == "POST" and form.is_valid():
-        actions.case_erase(by=access.signed_in_member(request), case=case)
-        messages.success(request, _("The case is erased. Nothing in it can be read again, by anyone."))
-        return redirect("cases:case_list")
-    context = {
-        "form": form,
-        "title": _("Erase case %(reference)s") % {"reference": case.reference},
-        "intro": _(
-            "At the person's request, the case and everything in it (notes, tasks, consents, referrals "
-            "sent, emergency access) are deleted and the case's key is destroyed, so whatever is left of it "
-            "in the database or a copy of it cannot be read again, even with the master key. Backups made "
-            "before today still hold it until they are deleted. This cannot be undone. The audit log keeps "
-            "only that a case was erased. Export what the person wants to keep first."
-        ),
-        "submit": _("Erase for good"),
-    }
-    return render(request, "core/form.html", context, status=400 if request.method == "POST" else 200)
-
-
-@access.person_data()
-def emergency_request(request: HttpRequest) -> HttpResponse:
-    """Break-glass: another organisation's case, now, for a stated reason; the case's organisation is told."""
-    member = access.signed_in_member(request)
-    form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = actions.emergency_access_request(
-                by=member, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"]
-            )
-        except actions.EmergencyRefused as refused:
-            form.add_error(None, refused.message)
-        else:
-            return redirect("cases:emergency_case", grant_id=grant.pk)
-    held = EmergencyAccess.objects.held_by(member).select_related("case")
-    context = {
-        "form": form,
-        "held": held,
-        "minutes": int(actions.EMERGENCY_ACCESS_DURATION.total_seconds() // 60),
-        "per_day": actions.EMERGENCY_REQUESTS_PER_DAY,
-    }
-    return render(request, "cases/emergency_request.html", context, status=400 if request.method == "POST" else 200)
-
-
-@access.person_data()
-def emergency_case(request: HttpRequest, grant_id: int) -> HttpResponse:
-    """The one case an emergency grant opens, read-only, while it lasts; every read is audited."""
-    member = access.signed_in_member(request)
-    grant = get_object_or_404(EmergencyAccess.objects.held_by(member).select_related("case__key", "key"), pk=grant_id)
-    case = actions.emergency_case_read(by=member, grant=grant)
-    return render(request, "cases/emergency_case.html", {"grant": grant, "case": case})
-
-
-@access.person_data()
-@require_POST
-def emergency_end(request: HttpRequest, grant_id: int) -> HttpResponse:
-    """Ends emergency access: its holder when done, or the case organisation's administrator."""
-    member = access.signed_in_member(request)
-    grant = (
-        EmergencyAccess.objects.held_by(member).filter(pk=grant_id).first()
-        or EmergencyAccess.objects.visible_to(member).filter(pk=grant_id).first()
-    )
-    if grant is None:
-        raise Http404
-    try:
-        actions.emergency_access_end(by=member, grant=grant)
-    except PermissionError:
-        raise Http404 from None
-    messages.success(request, _("The emergency access has ended."))
-    if grant.member_id == member.pk:
-        return redirect("cases:emergency_request")
-    return redirect("cases:emergency_granted")
-
-
-@access.person_data(*roles.ADMINISTRATORS)
-def emergency_granted(request: HttpRequest) -> HttpResponse:
-    """Emergency access other organisations used on this organisation's cases: who, when, why."""
-    member = access.signed_in_member(request)
-    audit_write(
-        actor=member,
-        action=AuditEntry.Action.LIST,
-        organisation_id=member.organisation_id,
-        record_type=EmergencyAccess._meta.label_lower,
-        record_id="*",
-    )
-    grants = EmergencyAccess.objects.visible_to(member).select_related("case", "member", "member_organisation")[:200]
-    now = timezone.now()
-    rows = [(grant, grant.in_force_at(now)) for grant in grants]
-    return render(request, "cases/emergency_granted.html", {"rows": rows})
-
-
 @access.person_data(*roles.CASE_WRITERS)
 def case_print(request: HttpRequest, reference: str) -> HttpResponse:
     """Everything held about the person, as a page to print and hand to them, in their language."""
@@ -568,3 +470,101 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
         "Export what the person may want to keep first."
     )
     return _form_page(request, form, title=title, submit=_("Close the case"), intro=intro)
+
+
+# --- erasure and emergency access ---------------------------------------------------------
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def case_erase(request: HttpRequest, reference: str) -> HttpResponse:
+    """Erases the case at the person's request: its key is destroyed, which cannot be undone."""
+    case = person_record_or_404(request, Case, reference=reference)
+    form = EraseForm(request.POST or None, expected=case.reference)
+    if request.method == "POST" and form.is_valid():
+        actions.case_erase(by=access.signed_in_member(request), case=case)
+        messages.success(request, _("The case is erased. Nothing in it can be read again, by anyone."))
+        return redirect("cases:case_list")
+    context = {
+        "form": form,
+        "title": _("Erase case %(reference)s") % {"reference": case.reference},
+        "intro": _(
+            "At the person's request, the case and everything in it (notes, tasks, consents, referrals "
+            "sent, emergency access) are deleted and the case's key is destroyed, so whatever is left of it "
+            "in the database or a copy of it cannot be read again, even with the master key. Backups made "
+            "before today still hold it until they are deleted. This cannot be undone. The audit log keeps "
+            "only that a case was erased. Export what the person wants to keep first."
+        ),
+        "submit": _("Erase for good"),
+    }
+    return render(request, "core/form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@access.person_data()
+def emergency_request(request: HttpRequest) -> HttpResponse:
+    """Break-glass: another organisation's case, now, for a stated reason; the case's organisation is told."""
+    member = access.signed_in_member(request)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = actions.emergency_access_request(
+                by=member, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"]
+            )
+        except actions.EmergencyRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            return redirect("cases:emergency_case", grant_id=grant.pk)
+    held = EmergencyAccess.objects.held_by(member).select_related("case")
+    context = {
+        "form": form,
+        "held": held,
+        "minutes": int(actions.EMERGENCY_ACCESS_DURATION.total_seconds() // 60),
+        "per_day": actions.EMERGENCY_REQUESTS_PER_DAY,
+    }
+    return render(request, "cases/emergency_request.html", context, status=400 if request.method == "POST" else 200)
+
+
+@access.person_data()
+def emergency_case(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """The one case an emergency grant opens, read-only, while it lasts; every read is audited."""
+    member = access.signed_in_member(request)
+    grant = get_object_or_404(EmergencyAccess.objects.held_by(member).select_related("case__key", "key"), pk=grant_id)
+    case = actions.emergency_case_read(by=member, grant=grant)
+    return render(request, "cases/emergency_case.html", {"grant": grant, "case": case})
+
+
+@access.person_data()
+@require_POST
+def emergency_end(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """Ends emergency access: its holder when done, or the case organisation's administrator."""
+    member = access.signed_in_member(request)
+    grant = (
+        EmergencyAccess.objects.held_by(member).filter(pk=grant_id).first()
+        or EmergencyAccess.objects.visible_to(member).filter(pk=grant_id).first()
+    )
+    if grant is None:
+        raise Http404
+    try:
+        actions.emergency_access_end(by=member, grant=grant)
+    except PermissionError:
+        raise Http404 from None
+    messages.success(request, _("The emergency access has ended."))
+    if grant.member_id == member.pk:
+        return redirect("cases:emergency_request")
+    return redirect("cases:emergency_granted")
+
+
+@access.person_data(*roles.ADMINISTRATORS)
+def emergency_granted(request: HttpRequest) -> HttpResponse:
+    """Emergency access other organisations used on this organisation's cases: who, when, why."""
+    member = access.signed_in_member(request)
+    audit_write(
+        actor=member,
+        action=AuditEntry.Action.LIST,
+        organisation_id=member.organisation_id,
+        record_type=EmergencyAccess._meta.label_lower,
+        record_id="*",
+    )
+    grants = EmergencyAccess.objects.visible_to(member).select_related("case", "member", "member_organisation")[:200]
+    now = timezone.now()
+    rows = [(grant, grant.in_force_at(now)) for grant in grants]
+    return render(request, "cases/emergency_granted.html", {"rows": rows})

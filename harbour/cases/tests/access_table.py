@@ -73,14 +73,14 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         referral = refer_case(by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"])
     consent = Consent.system_objects.filter(case=case).first()
     assert consent is not None
+    task = Task.system_objects.filter(case=case).first()
+    if task is None:
+        task = task_add(by=cast.bob, case=case, title="Call the clinic", due_on=date(2030, 1, 1), owner=cast.bob)
     grant = EmergencyAccess.system_objects.filter(case=case, member=cast.carol).first()
     if grant is None:
         grant = emergency_access_request(
             by=cast.carol, reference=case.reference, reason="She is at our clinic tonight and afraid to go back"
         )
-    task = Task.system_objects.filter(case=case).first()
-    if task is None:
-        task = task_add(by=cast.bob, case=case, title="Call the clinic", due_on=date(2030, 1, 1), owner=cast.bob)
     reference = {"reference": case.reference}
     return {
         "cases:case_detail": reference,

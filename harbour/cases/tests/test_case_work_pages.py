@@ -44,7 +44,16 @@ def _page(client: Client, case: Case) -> str:
 def test_the_case_page_leads_a_writer_to_every_next_step(cast: Cast) -> None:
     case = _case(cast)
     page = _page(_client(cast.bob), case)
-    for name in ("note_new", "task_new", "milestone_new", "referral_new", "case_print", "case_export", "case_close"):
+    for name in (
+        "note_new",
+        "task_new",
+        "milestone_new",
+        "referral_new",
+        "case_print",
+        "case_export",
+        "case_close",
+        "case_erase",
+    ):
         assert reverse(f"cases:{name}", args=[case.reference]) in page, name
     for purpose in ("refer", "contact", "statistics"):
         assert reverse("cases:consent_new", args=[case.reference, purpose]) in page
