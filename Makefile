@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Tests run in parallel, one process per logical CPU (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= logical
 export HARBOUR_STATE_DIR ?= $(CURDIR)/var
 
 .PHONY: demo-code run test lint types test-sqlite test-postgres test-browser test-deploy translations messages bench-weight clean
@@ -50,14 +52,14 @@ messages: $(VENV)/.dev var/secret-key var/master-key
 test-sqlite: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser and not deployment"
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not deployment"
 
 test-postgres: $(VENV)/.dev var/secret-key var/master-key translations
-	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser and not deployment and not slow"
+	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not deployment and not slow"
 
 test-browser: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/pytest -m browser
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m browser
 
 # The production configuration end to end: PostgreSQL, Redis, an S3-protocol server, task workers,
 # gunicorn and nginx, each started on loopback by the tests and stopped after them (docs/deploy.md).

@@ -22,4 +22,10 @@ urlpatterns = [
     path("<str:reference>/referrals/<int:referral_id>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("<str:reference>/export/", views.case_export, name="case_export"),
     path("<str:reference>/erase/", views.case_erase, name="case_erase"),
+    path("<str:reference>/export/print/", views.case_print, name="case_print"),
+    path("<str:reference>/notes/new/", views.note_new, name="note_new"),
+    path("<str:reference>/tasks/new/", views.task_new, name="task_new"),
+    path("<str:reference>/tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path("<str:reference>/protection/new/", views.milestone_new, name="milestone_new"),
+    path("<str:reference>/close/", views.case_close, name="case_close"),
 ]

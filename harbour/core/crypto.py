@@ -28,6 +28,9 @@ import struct
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -178,16 +181,43 @@ def key_id_of(token: str) -> int:
     return int(key_id)
 
 
-def decrypt_bytes(token: str, *, context: str, organisation_id: int) -> bytes:
-    """The bytes in a token read from a row owned by `organisation_id`."""
+# Inside `keys_read_once()`, each data key's row is read once however many values it opens.
+_key_rows: ContextVar[dict[int, DataKey | None] | None] = ContextVar("harbour_key_rows", default=None)
+
+
+@contextmanager
+def keys_read_once() -> Iterator[None]:
+    """For one page that decrypts many rows: each data key's row is read from the database once.
+
+    Only around reading one page: a key destroyed by another process during the block could still
+    be used inside it (never after).
+    """
+    reset = _key_rows.set({})
+    try:
+        yield
+    finally:
+        _key_rows.reset(reset)
+
+
+def _data_key_row(key_id: int) -> DataKey | None:
     from harbour.core.models import DataKey
 
+    rows = _key_rows.get()
+    if rows is None:
+        return DataKey.objects.filter(pk=key_id).first()
+    if key_id not in rows:
+        rows[key_id] = DataKey.objects.filter(pk=key_id).first()
+    return rows[key_id]
+
+
+def decrypt_bytes(token: str, *, context: str, organisation_id: int) -> bytes:
+    """The bytes in a token read from a row owned by `organisation_id`."""
     try:
         key_id = key_id_of(token)
         raw = base64.b64decode(token.split(":", 2)[2], validate=True)
     except (ValueError, IndexError):
         raise DecryptionError("malformed ciphertext") from None
-    key = DataKey.objects.filter(pk=key_id).first()
+    key = _data_key_row(key_id)
     if key is None:
         raise DecryptionError("the data key for this value has been destroyed")
     if key.organisation_id != organisation_id:

@@ -7,6 +7,7 @@ for its case; liaisons, researchers, coordinators and pat (not vetted) never get
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
+from datetime import date
 from typing import Any
 
 from harbour.testing import Cast
@@ -27,6 +28,12 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "cases:referral_new": HARBOUR_HOUSE_WRITERS,
     "cases:referral_withdraw": HARBOUR_HOUSE_WRITERS,
     "cases:case_export": HARBOUR_HOUSE_WRITERS,
+    "cases:case_print": HARBOUR_HOUSE_WRITERS,
+    "cases:note_new": HARBOUR_HOUSE_WRITERS,
+    "cases:task_new": HARBOUR_HOUSE_WRITERS,
+    "cases:task_done": HARBOUR_HOUSE_WRITERS,
+    "cases:milestone_new": HARBOUR_HOUSE_WRITERS,
+    "cases:case_close": HARBOUR_HOUSE_WRITERS,
     # Every person-data member has an inbox (their own organisation's).
     "cases:referrals_received": PERSON_DATA_STAFF,
     # The sample referral goes from Harbour House to Prairie Legal Clinic: only its writers open it.
@@ -49,8 +56,9 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         emergency_access_request,
         record_consent,
         refer_case,
+        task_add,
     )
-    from harbour.cases.models import Case, Consent, EmergencyAccess, Referral
+    from harbour.cases.models import Case, Consent, EmergencyAccess, Referral, Task
 
     case = Case.system_objects.filter(organisation=cast.harbour_house).first()
     if case is None:
@@ -70,6 +78,9 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         grant = emergency_access_request(
             by=cast.carol, reference=case.reference, reason="She is at our clinic tonight and afraid to go back"
         )
+    task = Task.system_objects.filter(case=case).first()
+    if task is None:
+        task = task_add(by=cast.bob, case=case, title="Call the clinic", due_on=date(2030, 1, 1), owner=cast.bob)
     reference = {"reference": case.reference}
     return {
         "cases:case_detail": reference,
@@ -79,6 +90,12 @@ def samples(cast: Cast) -> dict[str, dict[str, Any]]:
         "cases:referral_new": reference,
         "cases:referral_withdraw": {**reference, "referral_id": referral.pk},
         "cases:case_export": reference,
+        "cases:case_print": reference,
+        "cases:note_new": reference,
+        "cases:task_new": reference,
+        "cases:task_done": {**reference, "task_id": task.pk},
+        "cases:milestone_new": reference,
+        "cases:case_close": reference,
         "cases:referral_received": {"referral_id": referral.pk},
         "cases:case_erase": reference,
         "cases:emergency_case": {"grant_id": grant.pk},

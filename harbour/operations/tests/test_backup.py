@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.engine
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
