@@ -103,7 +103,9 @@ class CaseQuerySet(PersonRecordQuerySet["Case"]):
 
 class CaseManager(PersonRecordManager["Case"]):
     def visible_to(self, member: Any) -> CaseQuerySet:
-        return CaseQuerySet(self.model, using=self._db).visible_to(member)  # type: ignore[return-value]
+        """With the case's key in the same query: reading any encrypted field needs it."""
+        cases = CaseQuerySet(self.model, using=self._db).visible_to(member)
+        return cases.select_related("key")  # type: ignore[return-value]
 
 
 class Case(PersonRecord):

@@ -49,7 +49,11 @@ CASES_PER_PAGE = 50
 @access.person_data()
 def case_list(request: HttpRequest) -> HttpResponse:
     # The list shows references and dates only: one "listed" entry, not a read of each case.
-    cases = person_records_listed(request, Case).only("reference", "created_at", "updated_at", "organisation")
+    cases = (
+        person_records_listed(request, Case)
+        .select_related(None)
+        .only("reference", "created_at", "updated_at", "organisation")
+    )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     # One reverse() for the page, not one per row: references are URL-safe (letters, digits, a dash).
     case_url = reverse("cases:case_detail", args=["HB-000000"]).removesuffix("HB-000000/")

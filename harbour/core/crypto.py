@@ -27,6 +27,7 @@ import hashlib
 import struct
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,9 +47,13 @@ TOKEN_PREFIX = "hb1"  # noqa: S105 - a format marker, not a secret
 RECORD_TOKEN_PREFIX = "hb2"  # noqa: S105 - a format marker, not a secret
 _NONCE_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
-# Unwrapped keys, by kind, id and wrapped bytes: an id alone could name a key created
+# Unwrapped keys, by id and wrapped bytes: an id alone could name a key created
 # in a transaction that was rolled back (SQLite reuses such ids).
 _unwrapped: dict[tuple[str, int, bytes], bytes] = {}
+# Unwrapped record keys (one per case), by id, with the wrapped bytes they came from, most
+# recently used last; bounded, since a process may read a great many cases.
+_record_keys: OrderedDict[int, tuple[bytes, bytes]] = OrderedDict()
+RECORD_KEYS_CACHED = 10_000
 _lock = threading.Lock()
 
 
@@ -108,6 +113,7 @@ def new_data_key() -> bytes:
 def forget_unwrapped_keys() -> None:
     with _lock:
         _unwrapped.clear()
+        _record_keys.clear()
 
 
 def _key_bytes(key: DataKey) -> bytes:
@@ -292,14 +298,17 @@ def _record_key_bytes(key: RecordKey) -> bytes:
     raw: bytes | None = getattr(key, "_raw", None)
     if raw is not None:
         return raw
-    cache_key = ("record", key.pk, wrapped)
     with _lock:
-        cached = _unwrapped.get(cache_key)
-    if cached is not None:
-        return cached
+        cached = _record_keys.get(key.pk)
+        if cached is not None and cached[0] == wrapped:
+            _record_keys.move_to_end(key.pk)
+            return cached[1]
     raw = _unwrap_record_key(wrapped, organisation_id=key.organisation_id, data_key=key.wrapped_by)
     with _lock:
-        _unwrapped[cache_key] = raw
+        _record_keys[key.pk] = (wrapped, raw)
+        _record_keys.move_to_end(key.pk)
+        while len(_record_keys) > RECORD_KEYS_CACHED:
+            _record_keys.popitem(last=False)
     return raw
 
 
@@ -318,8 +327,7 @@ def record_key_destroy(key_id: int) -> None:
 
     RecordKey.objects.filter(pk=key_id).update(wrapped=b"", destroyed_at=timezone.now())
     with _lock:
-        for cached in [c for c in _unwrapped if c[0] == "record" and c[1] == key_id]:
-            del _unwrapped[cached]
+        _record_keys.pop(key_id, None)
 
 
 def _record_aad(key_id: int, context: str, organisation_id: int) -> bytes:

@@ -169,3 +169,14 @@ def test_a_new_record_key_cannot_be_used_once_destroyed(cast: Cast) -> None:
         crypto.decrypt_under(token, key=fresh, context="test", organisation_id=cast.harbour_house.pk)
     with pytest.raises(crypto.DecryptionError, match="destroyed"):
         crypto.encrypt_under("y", key=fresh, context="test")
+
+
+def test_a_process_keeps_a_bounded_number_of_case_keys_unwrapped(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto, "RECORD_KEYS_CACHED", 2)
+    cases = [_case(cast) for _ in range(3)]
+    crypto.forget_unwrapped_keys()
+    for case in cases:
+        assert Case.system_objects.get(pk=case.pk).contact == CONTACT
+    assert list(crypto._record_keys) == [cases[1].key_id, cases[2].key_id]
+    # An evicted key is unwrapped again when needed.
+    assert Case.system_objects.get(pk=cases[0].pk).contact == CONTACT
