@@ -42,9 +42,14 @@ def service(key: str, organization: Organization, *, at: str | None = None, sche
         location = Location.objects.create(id=f"location-{key}", organization=organization, name=f"{key} site")
         Address.objects.create(id=f"address-{key}", location=location, city="Somewhere", state_province=at)
         ServiceAtLocation.objects.create(id=f"sal-{key}", service=record, location=location)
-    owner = {"location": location} if schedule_at_location else {"service": record}
     Schedule.objects.create(
-        id=f"schedule-{key}", byday=EVERY_DAY, opens_at="09:00", closes_at="17:00", freq="WEEKLY", **owner
+        id=f"schedule-{key}",
+        service=None if schedule_at_location else record,
+        location=location if schedule_at_location else None,
+        byday=EVERY_DAY,
+        opens_at="09:00",
+        closes_at="17:00",
+        freq="WEEKLY",
     )
 
 
