@@ -216,7 +216,6 @@ def _open_at_schedules(now: datetime.datetime) -> Q:
     condition = Q()
     for offset, zone in ZONES_BY_OFFSET.items():
         condition |= Q(timezone=offset) & _open_in(zone, now)
-    every = _province_spellings(places.PROVINCE_ZONES)
 
     def at_location(spellings: list[str]) -> Exists:
         return _addresses_in(spellings, location_id=OuterRef("location_id"))
@@ -233,20 +232,36 @@ def _open_at_schedules(now: datetime.datetime) -> Q:
     def service_area(spellings: list[str]) -> Exists:
         return Exists(ServiceArea.objects.filter(service_id=OuterRef("service_id"), name__in=spellings))
 
-    of_location = Q(timezone__isnull=True, location_id__isnull=False)
-    of_service = Q(timezone__isnull=True, location_id__isnull=True)
-    location_known = Q(at_location(every)) | Q(location_organisation(every))
-    service_known = Q(service_locations(every)) | Q(service_organisation(every)) | Q(service_area(every))
+    # Each source of a place is one OR over the clock groups: the clock first (where the hours do not match,
+    # no place is looked up), then whether the place is in that group; the next source counts only where
+    # this one names no province at all. A service with locations in several zones is open at any of them.
+    by_location, by_location_organisation = Q(), Q()
+    by_service_location, by_service_organisation, by_service_area = Q(), Q(), Q()
     for zone, provinces in _clock_groups(now):
         spellings = _province_spellings(provinces)
-        location_zone = Q(at_location(spellings)) | (~Q(at_location(every)) & Q(location_organisation(spellings)))
-        service_zone = Q(service_locations(spellings)) | (
+        clock = _open_in(zone, now)
+        by_location |= clock & Q(at_location(spellings))
+        by_location_organisation |= clock & Q(location_organisation(spellings))
+        by_service_location |= clock & Q(service_locations(spellings))
+        by_service_organisation |= clock & Q(service_organisation(spellings))
+        by_service_area |= clock & Q(service_area(spellings))
+    every = _province_spellings(places.PROVINCE_ZONES)
+    harbour_clock = _open_in(None, now)
+    of_location = Q(timezone__isnull=True, location_id__isnull=False) & (
+        by_location
+        | (~Q(at_location(every)) & (by_location_organisation | (~Q(location_organisation(every)) & harbour_clock)))
+    )
+    of_service = Q(timezone__isnull=True, location_id__isnull=True) & (
+        by_service_location
+        | (
             ~Q(service_locations(every))
-            & (Q(service_organisation(spellings)) | (~Q(service_organisation(every)) & Q(service_area(spellings))))
+            & (
+                by_service_organisation
+                | (~Q(service_organisation(every)) & (by_service_area | (~Q(service_area(every)) & harbour_clock)))
+            )
         )
-        condition |= ((of_location & location_zone) | (of_service & service_zone)) & _open_in(zone, now)
-    unknown = (of_location & ~location_known) | (of_service & ~service_known)
-    return condition | (unknown & _open_in(None, now))
+    )
+    return condition | of_location | of_service
 
 
 @functools.cache
