@@ -56,6 +56,7 @@ from harbour.directory.models import (
     Phone,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
 )
 from harbour.directory.places import Point
@@ -79,7 +80,7 @@ ZONES_BY_OFFSET = {
     -7.0: "America/Edmonton",
     -8.0: "America/Vancouver",
 }
-# Schedules without a time zone are read in Harbour's own (settings.TIME_ZONE).
+# Schedules without a time zone are read in their place's (see `_open_at_schedules`).
 
 
 @dataclass(frozen=True)
@@ -191,27 +192,76 @@ def _open_in(zone: str | None, now: datetime.datetime) -> Q:
     return Q(byday__contains=WEEKDAYS[local.weekday()]) & same_day
 
 
-def _open_at_schedules(now: datetime.datetime) -> Q:
-    """Schedules open at `now`, each read in its own time zone's local clock.
+def _clock_groups(now: datetime.datetime) -> list[tuple[str, list[str]]]:
+    """The provinces, grouped by the day and time their clocks read at `now`, each group with one of its zones."""
+    groups: dict[tuple[int, str], tuple[str, list[str]]] = {}
+    for province, zone in sorted(places.PROVINCE_ZONES.items()):
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(zone))
+        groups.setdefault((local.weekday(), local.strftime("%H:%M:%S")), (zone, []))[1].append(province)
+    return list(groups.values())
 
-    A schedule without a zone is read in its location's province's zone (from the location's address);
-    a schedule of a service, or of a location without a province, in Harbour's own.
+
+def _addresses_in(spellings: list[str], **owner: Any) -> Exists:
+    return Exists(Address.objects.filter(state_province__in=spellings, **owner))
+
+
+def _open_at_schedules(now: datetime.datetime) -> Q:
+    """Schedules open at `now`, each read on the clock of the place it is kept in.
+
+    A schedule with a time zone is read in it. Without one, a location's schedule is read in its province's
+    zone (from the location's address), else its organisation's; a service's schedule in the zone of one of
+    its locations, else its organisation's, else its service area's (a province named); what names no
+    province is read in Harbour's own (settings.TIME_ZONE). `_is_open_at` reads a page's results the same way.
     """
     condition = Q()
     for offset, zone in ZONES_BY_OFFSET.items():
         condition |= Q(timezone=offset) & _open_in(zone, now)
-    unzoned = Q(timezone__isnull=True)
-    located = Q()
-    by_zone: dict[str, list[str]] = {}
-    for province, zone in places.PROVINCE_ZONES.items():
-        by_zone.setdefault(zone, []).append(province)
-    for zone, provinces in by_zone.items():
+
+    def at_location(spellings: list[str]) -> Exists:
+        return _addresses_in(spellings, location_id=OuterRef("location_id"))
+
+    def location_organisation(spellings: list[str]) -> Exists:
+        return _addresses_in(spellings, location__organization_id=OuterRef("location__organization_id"))
+
+    def service_locations(spellings: list[str]) -> Exists:
+        return _addresses_in(spellings, location__service_at_locations__service_id=OuterRef("service_id"))
+
+    def service_organisation(spellings: list[str]) -> Exists:
+        return _addresses_in(spellings, location__organization_id=OuterRef("service__organization_id"))
+
+    def service_area(spellings: list[str]) -> Exists:
+        return Exists(ServiceArea.objects.filter(service_id=OuterRef("service_id"), name__in=spellings))
+
+    # Each source of a place is one OR over the clock groups: the clock first (where the hours do not match,
+    # no place is looked up), then whether the place is in that group; the next source counts only where
+    # this one names no province at all. A service with locations in several zones is open at any of them.
+    by_location, by_location_organisation = Q(), Q()
+    by_service_location, by_service_organisation, by_service_area = Q(), Q(), Q()
+    for zone, provinces in _clock_groups(now):
         spellings = _province_spellings(provinces)
-        in_province = Exists(Address.objects.filter(location_id=OuterRef("location_id"), state_province__in=spellings))
-        condition |= unzoned & Q(in_province) & _open_in(zone, now)
-        located |= Q(in_province)
-    condition |= unzoned & ~located & _open_in(None, now)
-    return condition
+        clock = _open_in(zone, now)
+        by_location |= clock & Q(at_location(spellings))
+        by_location_organisation |= clock & Q(location_organisation(spellings))
+        by_service_location |= clock & Q(service_locations(spellings))
+        by_service_organisation |= clock & Q(service_organisation(spellings))
+        by_service_area |= clock & Q(service_area(spellings))
+    every = _province_spellings(places.PROVINCE_ZONES)
+    harbour_clock = _open_in(None, now)
+    of_location = Q(timezone__isnull=True, location_id__isnull=False) & (
+        by_location
+        | (~Q(at_location(every)) & (by_location_organisation | (~Q(location_organisation(every)) & harbour_clock)))
+    )
+    of_service = Q(timezone__isnull=True, location_id__isnull=True) & (
+        by_service_location
+        | (
+            ~Q(service_locations(every))
+            & (
+                by_service_organisation
+                | (~Q(service_organisation(every)) & (by_service_area | (~Q(service_area(every)) & harbour_clock)))
+            )
+        )
+    )
+    return condition | of_location | of_service
 
 
 @functools.cache
@@ -228,9 +278,11 @@ def _province_spellings(codes: Iterable[str]) -> list[str]:
 
 
 def _schedule_exists(condition: Q, service_ref: str, location_ref: str | None) -> Q:
+    """A schedule of the service, or of its location (of any of its locations, for a search with no place)."""
     by_service = Exists(Schedule.objects.filter(condition, service_id=OuterRef(service_ref)))
     if location_ref is None:
-        return Q(by_service)
+        locations = ServiceAtLocation.objects.filter(service_id=OuterRef(OuterRef(service_ref))).values("location_id")
+        return Q(by_service) | Q(Exists(Schedule.objects.filter(condition, location_id__in=locations)))
     by_location = Exists(Schedule.objects.filter(condition, location_id=OuterRef(location_ref)))
     return Q(by_service) | Q(by_location)
 
@@ -383,7 +435,7 @@ def _is_always_open(schedules: Iterable[Schedule]) -> bool:
 
 
 def _is_open_at(schedules: Iterable[Schedule], now: datetime.datetime, zone: str | None = None) -> bool:
-    """Whether a schedule is open at `now`: in its own zone, else in `zone` (the location's), else Harbour's."""
+    """Whether a schedule is open at `now`: in its own zone, else in `zone` (the place's), else Harbour's."""
     for schedule in schedules:
         zone_name = ZONES_BY_OFFSET.get(float(schedule.timezone)) if schedule.timezone is not None else zone
         if schedule.timezone is not None and zone_name is None:
@@ -411,13 +463,13 @@ def _city_near(latitude: float, longitude: float) -> str:
     return place.name if place else ""
 
 
-def location_zone(location: Location | None, addresses: Sequence[Address]) -> str:
-    """The time zone a location's hours are kept in: its province's, from its address or its point."""
+def location_zone(location: Location | None, addresses: Sequence[Address]) -> str | None:
+    """The time zone a location's hours are kept in: its province's, from its address or its point (None: unknown)."""
     province = places.province_code(addresses[0].state_province) if addresses else None
     if province is None and location is not None and location.latitude is not None and location.longitude is not None:
         place = places.nearby_place(Point(location.latitude, location.longitude))
         province = place.province if place else None
-    return places.PROVINCE_ZONES.get(province or "", settings.TIME_ZONE)
+    return places.PROVINCE_ZONES.get(province or "")
 
 
 def _public_city(location: Location, addresses: Sequence[Address]) -> str:
@@ -498,6 +550,30 @@ class _Details:
             "link_id", "taxonomy_term_id"
         ):
             self.terms.setdefault(str(link_id), set()).add(str(term_id))
+        self._fallback_zones: dict[str, str] | None = None
+
+    def fallback_zone(self, service: Service) -> str:
+        """The zone of a service whose location names no province: its organisation's (the province of one of
+        its locations' addresses), else its service area's, else Harbour's. Read once a page, when needed."""
+        if self._fallback_zones is None:
+            self._fallback_zones = {}
+            by_organisation: dict[str, str] = {}
+            organisation_ids = {str(s.organization_id) for s in self.services.values() if s.organization_id}
+            addresses = Address.objects.filter(location__organization_id__in=organisation_ids).order_by("id")
+            for organisation_id, province in addresses.values_list("location__organization_id", "state_province"):
+                zone = places.PROVINCE_ZONES.get(places.province_code(province) or "")
+                if zone:
+                    by_organisation.setdefault(str(organisation_id), zone)
+            by_area: dict[str, str] = {}
+            areas = ServiceArea.objects.filter(service_id__in=list(self.services)).order_by("id")
+            for service_id, name in areas.values_list("service_id", "name"):
+                zone = places.PROVINCE_ZONES.get(places.province_code(name) or "")
+                if zone:
+                    by_area.setdefault(str(service_id), zone)
+            for service_id, each in self.services.items():
+                found = by_organisation.get(str(each.organization_id)) or by_area.get(service_id)
+                self._fallback_zones[service_id] = found or settings.TIME_ZONE
+        return self._fallback_zones[service.id]
 
     @staticmethod
     def _grouped(rows: Iterable[Phone | Schedule]) -> dict[tuple[str, str], list[Any]]:
@@ -548,6 +624,12 @@ def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_locatio
     return results
 
 
+def _result_zone(service: Service, location: Location | None, addresses: Sequence[Address], details: _Details) -> str:
+    """The zone a result's schedules without a zone of their own are read in (see `_open_at_schedules`)."""
+    zone = location_zone(location, addresses) if location is not None else None
+    return zone or details.fallback_zone(service)
+
+
 def _result(
     service: Service,
     sal: ServiceAtLocation | None,
@@ -584,7 +666,7 @@ def _result(
         status_safe=all(t.id in ids for t in vocabulary.SAFETY),
         free=bool(costs) and all((amount or 0) == 0 for amount in costs),
         always_open=_is_always_open(schedules),
-        open_now=_is_open_at(schedules, now, location_zone(location, addresses) if location else None),
+        open_now=_is_open_at(schedules, now, _result_zone(service, location, addresses, details)),
         languages=sorted(
             {
                 *details.languages.get(("service_id", service.id), []),

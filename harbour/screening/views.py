@@ -35,8 +35,11 @@ from harbour.screening.engine import (
 )
 
 FIELD_PREFIX = "q_"
-# The id of the self-check's form, which the layout's language buttons post.
+# The ids of the self-check's and the worker's screening forms, which the layout's language buttons post.
 SELF_CHECK_FORM = "self-check"
+WORKER_FORM = "screening"
+# A section the worker opened, carried by its form so that a change of language keeps it open.
+SHOWN_FIELD = "shown"
 
 
 # --- reading what was posted ------------------------------------------------------
@@ -217,18 +220,32 @@ def _form_context(catalogue: Catalogue, answers: Answers, opened: set[str], **ex
 def worker(request: HttpRequest) -> HttpResponse:
     """The guided screening: core questions first, deeper sections on demand, a reading, next steps."""
     catalogue = catalogue_module.load()
+    # As on the self-check, each language is a button posting the page's form to that language's page:
+    # a change of language in the middle of a screening keeps the answers, and stores them nowhere.
+    switch = {"language_form": WORKER_FORM}
     if request.method != "POST":
-        return render(request, "screening/worker.html", _form_context(catalogue, {}, {"core"}))
+        context = _form_context(catalogue, {}, {"core"}, language_action="questions", **switch)
+        return render(request, "screening/worker.html", context)
     answers, problems = answers_from_post(request.POST, catalogue)
     province, postcode = _province(request.POST), _postcode(request.POST)
     action = request.POST.get("do", "")
-    opened = {"core"}
+    known = {section.id for section in catalogue.sections}
+    opened = {"core"} | (set(request.POST.getlist(SHOWN_FIELD)) & known)
     if action.startswith("open:"):
         opened.add(action.removeprefix("open:"))
     elif action == "all":
-        opened.update(section.id for section in catalogue.sections)
+        opened.update(known)
     if problems or action not in ("result", "pause"):
-        context = _form_context(catalogue, answers, opened, problems=problems, province=province, postcode=postcode)
+        context = _form_context(
+            catalogue,
+            answers,
+            opened,
+            problems=problems,
+            province=province,
+            postcode=postcode,
+            language_action="questions",
+            **switch,
+        )
         return render(request, "screening/worker.html", context)
     member = access.signed_in_member(request)
     if action == "pause":
@@ -245,6 +262,8 @@ def worker(request: HttpRequest) -> HttpResponse:
         may_open_case=access.may_use(member, "cases:case_from_screening"),
         # Higher apps fill the page's "screening.result" slot from these plain values (core/slots.py).
         indicators_present=bool(context["signs"] or context["forced_labour"]),
+        language_action="result",
+        **switch,
     )
     return render(request, "screening/worker_result.html", context)
 
@@ -264,7 +283,9 @@ def resume_screening(request: HttpRequest) -> HttpResponse:
                 "only within the organisation that made them, and only for the same version of the questions."
             ) % {"days": resume.LIFETIME_SECONDS // 86400}
             return render(request, "screening/resume.html", {"code": code, "error": error}, status=400)
-        context = _form_context(catalogue, answers, {"core"}, resumed=True)
+        context = _form_context(
+            catalogue, answers, {"core"}, resumed=True, language_action="questions", language_form=WORKER_FORM
+        )
         return render(request, "screening/worker.html", context)
     return render(request, "screening/resume.html", {"code": code})
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from harbour.network.models import Member
 from harbour.screening import catalogue
 from harbour.testing import Cast
+
+from .test_self_check import compiled_catalogues  # noqa: F401  # the built .mo files, for pages in French and Thai
 
 ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", "q_from_abroad": "no"}
 
@@ -126,3 +130,76 @@ def test_a_screening_without_needs_still_leads_to_the_members_directory(cast: Ca
     html = _client(cast.hana).post(reverse("screening:worker"), {"do": "result"}).content.decode()
     assert f'href="{reverse("directory:member_search")}"' in html
     assert f'href="{reverse("directory:search")}"' not in html
+
+
+# A change of language in the middle of a screening: the form itself goes to the other language's page.
+
+
+@pytest.fixture
+def language_restored() -> Iterator[None]:
+    """A request activates its page's language for the thread; the next test starts in English again."""
+    yield
+    translation.activate("en")
+
+
+def _worker_url(language: str) -> str:
+    with translation.override(language):
+        return reverse("screening:worker")
+
+
+def _language_buttons(page: str) -> dict[str, tuple[str, str]]:
+    """Each language button of the layout: the form it posts, and the action it asks for, by the page it posts to."""
+    found = re.findall(r'<button type="submit" form="([^"]*)" formaction="([^"]+)" name="do" value="(\w+)"', page)
+    return {url: (form, action) for form, url, action in found}
+
+
+def _form(page: str, form_id: str) -> str:
+    found = re.search(rf'<form method="post" action="[^"]+"[^>]* id="{form_id}"[^>]*>(.*?)</form>', page, re.DOTALL)
+    assert found is not None, form_id
+    return found.group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues", "language_restored")
+def test_changing_language_in_the_middle_keeps_the_answers_and_open_sections_and_stores_nothing(cast: Cast) -> None:
+    client = _client(cast.bob)
+    before = _stored_rows()
+    page = client.post(_worker_url("en"), {**ANSWERS, "postcode": "R3C", "do": "open:debt"}).content.decode()
+    # Every language is a button of the screening's own form, asking for the questions again in that language.
+    buttons = _language_buttons(page)
+    assert buttons[_worker_url("fr")] == ("screening", "questions")
+    assert buttons[_worker_url("th")] == ("screening", "questions")
+    form = _form(page, "screening")
+    assert 'name="q_debt_grows"' in form and 'name="shown" value="debt"' in form
+    # What the browser sends when the French button is pressed: the form as it stands, without JavaScript.
+    switched = client.post(
+        _worker_url("fr"), {**ANSWERS, "postcode": "R3C", "shown": ["core", "debt"], "do": "questions"}
+    )
+    french = switched.content.decode()
+    assert switched.status_code == 200
+    assert '<html lang="fr"' in french and "<h1>Dépistage</h1>" in french
+    for question_id, value in ANSWERS.items():
+        assert f'name="{question_id}" value="{value}" checked' in french, question_id
+    assert 'name="q_debt_grows"' in french  # the section opened but not yet answered is still open
+    assert 'name="postcode" value="R3C"' in french
+    # Nothing kept: no new row anywhere, nothing added to the member's session.
+    assert _stored_rows() == before
+    session = repr(dict(client.session))
+    assert not any(word in session for word in ("recruited", "job_different", "debt", "R3C")), session
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_catalogues", "language_restored")
+def test_changing_language_on_the_reading_keeps_the_answers_and_stores_nothing(cast: Cast) -> None:
+    client = _client(cast.bob)
+    before = _stored_rows()
+    posted = {**ANSWERS, "province": "MB", "postcode": "R3C", "do": "result"}
+    page = client.post(_worker_url("en"), posted).content.decode()
+    assert _language_buttons(page)[_worker_url("fr")] == ("screening", "result")
+    carried = dict(re.findall(r'name="(q_\w+|province|postcode)" value="(\w+)"', _form(page, "screening")))
+    assert carried == {**ANSWERS, "province": "MB", "postcode": "R3C"}
+    french = client.post(_worker_url("fr"), {**carried, "do": "result"}).content.decode()
+    assert '<html lang="fr"' in french and "<h1>Lecture du dépistage</h1>" in french
+    assert "Tracia" in french  # still Manitoba's plan: the province came along
+    assert dict(re.findall(r'name="(q_\w+)" value="(\w+)"', _form(french, "screening"))) == ANSWERS
+    assert _stored_rows() == before
