@@ -180,3 +180,13 @@ def test_a_process_keeps_a_bounded_number_of_case_keys_unwrapped(cast: Cast, mon
     assert list(crypto._record_keys) == [cases[1].key_id, cases[2].key_id]
     # An evicted key is unwrapped again when needed.
     assert Case.system_objects.get(pk=cases[0].pk).contact == CONTACT
+
+
+def test_the_case_page_leads_its_writers_to_erasure(cast: Cast) -> None:
+    case = _case(cast)
+    erase = reverse("cases:case_erase", args=[case.reference])
+    for member, shown in ((cast.bob, True), (cast.alice, True), (cast.hana, False)):
+        client = Client()
+        client.force_login(member)
+        page = client.get(reverse("cases:case_detail", args=[case.reference])).content.decode()
+        assert (f'href="{erase}"' in page) is shown, member
