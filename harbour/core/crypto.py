@@ -21,6 +21,9 @@ import hashlib
 import struct
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +43,8 @@ _NONCE_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 # in a transaction that was rolled back (SQLite reuses such ids).
 _unwrapped: dict[tuple[int, bytes], bytes] = {}
 _lock = threading.Lock()
+# Data key rows already read for a block of decryptions (`keys_preloaded`), by id.
+_preloaded: ContextVar[dict[int, DataKey] | None] = ContextVar("harbour_preloaded_data_keys", default=None)
 
 
 class DecryptionError(Exception):
@@ -160,6 +165,23 @@ def key_id_of(token: str) -> int:
     return int(key_id)
 
 
+@contextmanager
+def keys_preloaded(key_ids: Iterable[int]) -> Iterator[None]:
+    """Within the block, decrypting under one of these keys reads its row once, not once per value.
+
+    For pages that decrypt many small values (a page of confidential addresses): the rows are
+    read in one query on entry and forgotten on exit, so a rotation is never hidden for long.
+    """
+    from harbour.core.models import DataKey
+
+    keys = {key.pk: key for key in DataKey.objects.filter(pk__in=set(key_ids))}
+    token = _preloaded.set({**(_preloaded.get() or {}), **keys})
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
+
+
 def decrypt_bytes(token: str, *, context: str, organisation_id: int) -> bytes:
     """The bytes in a token read from a row owned by `organisation_id`."""
     from harbour.core.models import DataKey
@@ -169,7 +191,7 @@ def decrypt_bytes(token: str, *, context: str, organisation_id: int) -> bytes:
         raw = base64.b64decode(token.split(":", 2)[2], validate=True)
     except (ValueError, IndexError):
         raise DecryptionError("malformed ciphertext") from None
-    key = DataKey.objects.filter(pk=key_id).first()
+    key = (_preloaded.get() or {}).get(key_id) or DataKey.objects.filter(pk=key_id).first()
     if key is None:
         raise DecryptionError("the data key for this value has been destroyed")
     if key.organisation_id != organisation_id:

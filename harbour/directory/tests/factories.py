@@ -30,6 +30,14 @@ _numbers = itertools.count(1)
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
 
 
+def _directory_keeper() -> Organisation:
+    """The network organisation whose key encrypts the confidential addresses of listings no member keeps."""
+    keeper, _created = Organisation.objects.get_or_create(
+        name="Directory keeper", defaults={"kind": Organisation.Kind.NGO, "province": "ON", "city": "Toronto"}
+    )
+    return keeper
+
+
 def service_make(
     *,
     name: str,
@@ -122,6 +130,7 @@ def service_make(
             Address.objects.create(id=f"address-{n}-{index}", location=location, city=city, state_province=province)
             ConfidentialAddress.objects.create(
                 location=location,
+                key_owner=organisation or _directory_keeper(),
                 address_1=street or f"{100 + n} Hidden Lane",
                 city=city,
                 state_province=province,
