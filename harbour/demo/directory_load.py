@@ -35,6 +35,7 @@ from harbour.directory.models import (
     Location,
     Organization,
     Service,
+    point_text,
 )
 from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
@@ -89,8 +90,7 @@ def _apply_locations() -> None:
                         city=secret["city"],
                         state_province=secret["state_province"],
                         postal_code=secret["postal_code"],
-                        latitude=secret["latitude"],
-                        longitude=secret["longitude"],
+                        point=point_text(secret["latitude"], secret["longitude"]),
                     )
                 )
         if count := extension.get("beds"):

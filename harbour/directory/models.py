@@ -330,13 +330,6 @@ class ConfidentialAddress(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    def __init__(
-        self, *args: Any, latitude: float | None = None, longitude: float | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if latitude is not None and longitude is not None:
-            self.point = point_text(latitude, longitude)
-
     def __str__(self) -> str:
         return f"{self.location_id} (confidential)"
 

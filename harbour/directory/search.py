@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from harbour.directory import confidential, places, vocabulary
 from harbour.directory import query as query_layer
+from harbour.directory.confidential import OpenAddress
 from harbour.directory.models import (
     Address,
     Attribute,
@@ -126,7 +127,7 @@ class Result:
     # The street address, or None when the location is confidential and the reader may not see it.
     address: str | None
     confidential: bool
-    confidential_address: confidential.OpenAddress | None
+    confidential_address: OpenAddress | None
     city: str
     needs: list[vocabulary.Term]
     populations: list[vocabulary.Term]

@@ -21,6 +21,7 @@ from harbour.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    point_text,
 )
 from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
@@ -135,8 +136,7 @@ def service_make(
                 city=city,
                 state_province=province,
                 postal_code="M5V 9Z9",
-                latitude=where.latitude,
-                longitude=where.longitude,
+                point=point_text(where.latitude, where.longitude),
             )
         else:
             location = Location.objects.create(
