@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import CASE_CONSENT, case_open
+from harbour.core.views import LEFT_COOKIE
 from harbour.testing import Cast
 
 
@@ -119,6 +120,8 @@ def test_visitors_get_no_cookie_outside_a_form_and_none_that_outlives_the_browse
     failures = []
     for name, response in responses.items():
         for cookie, morsel in _visitor_cookies(response).items():
+            if name == "leave" and cookie == LEFT_COOKIE and not morsel.value and morsel["max-age"] == 1:
+                continue  # the quick exit's empty cookie, gone after a second (core/views.py says why)
             has_form = b'name="csrfmiddlewaretoken"' in response.content
             if cookie != "csrftoken" or not has_form or morsel["max-age"] or morsel["expires"]:
                 failures.append(f"{name}: {cookie} max-age={morsel['max-age']!r} form={has_form}")
