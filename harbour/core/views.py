@@ -28,8 +28,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
 # The quick exit without JavaScript passes here. Chromium keeps pages sent with `no-store` in its
 # back-forward cache, and Back would show them as the person left them, answers and all; it drops
 # them when the site's cookies change, so this answer sets a cookie that holds nothing and is gone
-# a second later. `Clear-Site-Data` asks browsers that honour it to forget the site's cached files
-# and offline fact sheets too (with JavaScript, harbour.js does that and goes straight to the site).
+# a second later. It deletes the CSRF cookie too: a form Back would send again is then refused, and
+# a search's sealed answers open nowhere (core/sealed_query.py). `Clear-Site-Data` asks browsers
+# that honour it to forget the site's cached files and offline fact sheets too (with JavaScript,
+# harbour.js does that and goes straight to the site).
 LEFT_COOKIE = "harbour-left"
 
 
@@ -42,6 +44,14 @@ def leave(request: HttpRequest) -> HttpResponse:
     response.set_cookie(
         LEFT_COOKIE, "", max_age=1, path="/", secure=request.is_secure(), httponly=True, samesite="Strict"
     )
+    response.delete_cookie(
+        settings.CSRF_COOKIE_NAME,
+        path=settings.CSRF_COOKIE_PATH,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    # Nothing may set the CSRF cookie again on the way out (CsrfViewMiddleware would on a page that asked for it).
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     return response
 
 
