@@ -40,8 +40,7 @@ def _collected_static(django_db_blocker):
             call_command("collectstatic", interactive=False, verbosity=0)
 
 
-# The quick exit's `/leave` is a redirect to the neutral site, not a page.
-@pytest.mark.parametrize("page", [p for p in public_pages() if p.name != "leave"], ids=lambda page: page.path)
+@pytest.mark.parametrize("page", public_pages(), ids=lambda page: page.path)
 def test_public_page_weighs_at_most_50_kb(db, page):
     weight = measure(page.path)
     assert weight.status == 200, f"{page.path} answered {weight.status}"
