@@ -48,7 +48,7 @@ def leave(request: HttpRequest) -> HttpResponse:
         settings.CSRF_COOKIE_NAME,
         path=settings.CSRF_COOKIE_PATH,
         domain=settings.CSRF_COOKIE_DOMAIN,
-        samesite=settings.CSRF_COOKIE_SAMESITE,
+        samesite="Strict",  # as settings.CSRF_COOKIE_SAMESITE
     )
     # Nothing may set the CSRF cookie again on the way out (CsrfViewMiddleware would on a page that asked for it).
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
