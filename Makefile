@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Tests run in parallel, one process per logical CPU (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= logical
 export HARBOUR_STATE_DIR ?= $(CURDIR)/var
 
 .PHONY: demo-code run test lint types test-sqlite test-postgres test-browser test-deploy translations messages bench-weight clean
@@ -50,14 +52,14 @@ messages: $(VENV)/.dev var/secret-key var/master-key
 test-sqlite: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser and not deployment"
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not deployment"
 
 test-postgres: $(VENV)/.dev var/secret-key var/master-key translations
-	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -m "not browser and not deployment and not slow"
+	PYTHON=$(PY) scripts/with-postgres $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not deployment and not slow"
 
 test-browser: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/pytest -m browser
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m browser
 
 # The production configuration end to end: PostgreSQL, Redis, an S3-protocol server, task workers,
 # gunicorn and nginx, each started on loopback by the tests and stopped after them (docs/deploy.md).
@@ -104,7 +106,21 @@ bench-reports: $(VENV)/.runtime var/secret-key var/master-key translations
 		timeout $$(( $(BENCH_SECONDS) + 600 )) $(PY) manage.py reports_bench --reporters $(BENCH_REPORTERS) \
 		--seconds $(BENCH_SECONDS) --output var/bench/reports-sqlite.json
 
-bench: bench-weight bench-screening bench-directory bench-stats bench-reports
+bench: bench-weight bench-screening bench-directory bench-stats bench-reports bench-cases
+
+# Cases (docs/performance.md): BENCH_CASES cases across 50 organisations, on SQLite then PostgreSQL, each in a
+# throwaway database; built by one process, then the case list and a case page timed in process by another.
+.PHONY: bench-cases
+BENCH_CASES ?= 100000
+bench-cases: $(VENV)/.runtime var/secret-key var/master-key translations
+	mkdir -p var/bench && rm -f var/bench/cases.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py bench_cases --build $(BENCH_CASES)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py bench_cases --measure \
+		--output var/bench/cases-sqlite.json
+	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
+		$(PY) manage.py bench_cases --build $(BENCH_CASES) && \
+		$(PY) manage.py bench_cases --measure --output var/bench/cases-postgres.json'
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

@@ -20,6 +20,30 @@ from harbour.testing import Cast, make_cast
 
 pytest_plugins = ["harbour.core.tests.browser.harness"]
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def _uses_the_database(item: pytest.Item) -> bool:
+    """Whether a test touches the engine under test: the test database, or the engine itself (`engine`)."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("engine"):
+        return True
+    return bool(_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that touch a database.
+
+    A test that never reaches the database runs the same code whatever the engine, and the SQLite run has
+    already run it; running it again on PostgreSQL would only double the suite's time. The split is
+    computed from each test's fixtures, so a new database test is never left out.
+    """
+    if not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept = [item for item in items if _uses_the_database(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not _uses_the_database(item)])
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: LazySettings) -> None:

@@ -7,23 +7,36 @@ screening hands its answers over through the cases page, never by importing this
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.cases import consent as consent_rules
-from harbour.cases.mail import referral_waiting
-from harbour.cases.models import Case, Category, Consent, Milestone, Need, Note, Referral, Task, join_codes
+from harbour.cases.mail import emergency_access_used, referral_waiting
+from harbour.cases.models import (
+    Case,
+    Category,
+    Consent,
+    EmergencyAccess,
+    Milestone,
+    Need,
+    Note,
+    Referral,
+    Task,
+    join_codes,
+)
 from harbour.cases.signals import consent_withdrawn
 from harbour.cases.wording import wording_in
-from harbour.core.audit import audit_record
+from harbour.core import crypto
+from harbour.core.audit import audit_record, audit_write
 from harbour.core.models import AuditEntry
-from harbour.core.roles import CASE_WRITERS, PERSON_DATA_ROLES
+from harbour.core.roles import ADMINISTRATORS, CASE_WRITERS, PERSON_DATA_ROLES
 from harbour.network.models import Member, Organisation
 
 # A Temporary Resident Permit's renewal shows on the home page this long before it expires.
@@ -524,3 +537,179 @@ def referral_withdraw(*, by: Member, referral: Referral) -> Referral:
         referral.save(update_fields=["state", "withdrawn_at", "shared"])
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=referral)
     return referral
+
+
+# --- erasure: the person's right to have their case deleted -------------------------------
+
+
+@contextmanager
+def _zeroing_freed_space() -> Iterator[None]:
+    """On SQLite, the space the case's rows and its key's bytes leave is overwritten with zeros.
+
+    Otherwise the bytes would stay in the database file's free pages until reused. (PostgreSQL
+    keeps old row versions until vacuum: docs/privacy.md, "Known limits".)
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = " + ("ON" if before else "OFF"))
+
+
+def _erase(case: Case, *, actor: Member | None, system_actor: str = "") -> None:
+    """Deletes the case with everything in it, then destroys its key: crypto-erasure.
+
+    Any copy of its ciphertext left behind (a database page not yet overwritten, a dump,
+    a replica) can no longer be read, even with the master key. The audit entry names
+    only the case's id, never its reference, alias or anything the person said.
+    """
+    with transaction.atomic(), _zeroing_freed_space():
+        key_id = case.key_id
+        audit_write(
+            actor=actor,
+            system_actor=system_actor,
+            action=AuditEntry.Action.DELETE,
+            organisation_id=case.organisation_id,
+            record_type=Case._meta.label_lower,
+            record_id=str(case.pk),
+        )
+        case.delete()
+        crypto.record_key_destroy(key_id)
+        if connection.vendor == "sqlite":
+            # Write the zeroed pages back into the database file and empty the write-ahead log,
+            # which still holds the pages as they were (best effort: readers may hold it open).
+            transaction.on_commit(_checkpoint)
+
+
+def _checkpoint() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def case_erase(*, by: Member, case: Case) -> None:
+    """Erases a case at the person's request, by its own organisation's case workers or administrators."""
+    _require_writer(by)
+    if by.organisation_id != case.organisation_id:
+        raise PermissionError("a case is erased by its own organisation")
+    _erase(case, actor=by)
+
+
+def case_erase_expired(*, case: Case, system_actor: str) -> None:
+    """Erases a case whose retention period is over (the daily retention job)."""
+    _erase(case, actor=None, system_actor=system_actor)
+
+
+# --- emergency ("break-glass") access ------------------------------------------------------
+
+# How long emergency access lasts, and how often one member may ask for it.
+EMERGENCY_ACCESS_DURATION = timedelta(hours=1)
+EMERGENCY_REQUESTS_PER_DAY = 3
+EMERGENCY_REASON_MIN_LENGTH = 20
+_NO_SUCH_CASE = "no-case"
+
+
+class EmergencyRefused(ValueError):
+    """Emergency access is not given this way; `message` says why in words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _emergency_attempts_today(by: Member, now: datetime) -> int:
+    since = now - timedelta(days=1)
+    granted = EmergencyAccess.system_objects.filter(member=by, granted_at__gte=since).count()
+    missed = AuditEntry.objects.filter(
+        actor=by, record_type=EmergencyAccess._meta.label_lower, record_id=_NO_SUCH_CASE, at__gte=since
+    ).count()
+    return granted + missed
+
+
+def emergency_access_request(*, by: Member, reference: str, reason: str) -> EmergencyAccess:
+    """Break-glass: a member of another organisation reads one case now, for a reason, for an hour.
+
+    Given at once (an emergency cannot wait for an answer), but never silently: the
+    case's owner and its organisation's administrators are emailed that it happened,
+    the grant and every read go into that organisation's audit log, and the requester's
+    own organisation's log shows it too. Liaisons and researchers never get it.
+    """
+    if not by.may_see_person_data or by.role not in PERSON_DATA_ROLES:
+        raise PermissionError("this member cannot ask for emergency access")
+    reason = reason.strip()
+    if len(reason) < EMERGENCY_REASON_MIN_LENGTH:
+        raise EmergencyRefused(
+            _("Say why in at least %(count)d characters: the case's organisation will read it.")
+            % {"count": EMERGENCY_REASON_MIN_LENGTH}
+        )
+    now = timezone.now()
+    if _emergency_attempts_today(by, now) >= EMERGENCY_REQUESTS_PER_DAY:
+        raise EmergencyRefused(
+            _("You have asked for emergency access %(count)d times today. Ask the case's organisation directly.")
+            % {"count": EMERGENCY_REQUESTS_PER_DAY}
+        )
+    case = Case.system_objects.select_related("key").filter(reference=reference.strip().upper()).first()
+    if case is None:
+        # Looked for, not found: written in the requester's own log, and counted against the daily limit.
+        audit_write(
+            actor=by,
+            action=AuditEntry.Action.VIEW,
+            organisation_id=by.organisation_id,
+            record_type=EmergencyAccess._meta.label_lower,
+            record_id=_NO_SUCH_CASE,
+        )
+        raise EmergencyRefused(_("No case has this reference. Check it with the person."))
+    if case.organisation_id == by.organisation_id:
+        raise EmergencyRefused(_("This case is your organisation's own: open it from your cases."))
+    with transaction.atomic():
+        grant: EmergencyAccess = EmergencyAccess.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            key=case.key,
+            member=by,
+            member_organisation_id=by.organisation_id,
+            reason=reason,
+            granted_at=now,
+            expires_at=now + EMERGENCY_ACCESS_DURATION,
+        )
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=grant)
+        audit_write(
+            actor=by,
+            action=AuditEntry.Action.CREATE,
+            organisation_id=by.organisation_id,
+            record_type=EmergencyAccess._meta.label_lower,
+            record_id=str(grant.pk),
+        )
+        emergency_access_used(organisation_id=case.organisation_id, owner_id=case.created_by_id)
+    return grant
+
+
+def emergency_case_read(*, by: Member, grant: EmergencyAccess) -> Case:
+    """The case an emergency grant opens, while it is in force; each read goes into the case's audit log."""
+    if grant.member_id != by.pk or not by.may_see_person_data or not grant.in_force_at(timezone.now()):
+        raise PermissionError("this emergency access is not, or no longer, yours")
+    case = grant.case
+    audit_record(actor=by, action=AuditEntry.Action.VIEW, record=case)
+    return case
+
+
+def emergency_access_end(*, by: Member, grant: EmergencyAccess) -> EmergencyAccess:
+    """Ends emergency access early: the member who holds it, or the case organisation's administrator."""
+    holder = grant.member_id == by.pk
+    administrator = by.organisation_id == grant.organisation_id and by.role in ADMINISTRATORS
+    if not by.may_see_person_data or not (holder or administrator):
+        raise PermissionError("only its holder or the case's administrators end emergency access")
+    now = timezone.now()
+    if not grant.in_force_at(now):
+        return grant
+    with transaction.atomic():
+        grant.ended_at = now
+        grant.save(update_fields=["ended_at"])
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=grant)
+    return grant

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -7,8 +8,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from harbour.cases.models import Category, Consent, Need
-from harbour.network.models import Organisation
+from harbour.cases.models import Case, Category, Consent, Milestone, Need
+from harbour.core.roles import PERSON_DATA_ROLES
+from harbour.directory.models import Service
+from harbour.network.models import Member, Organisation
 
 _NO_NAME = _("Write only what the work needs. Do not write the person's name here.")
 
@@ -76,9 +79,31 @@ def recipients_for(organisation_id: int) -> QuerySet[Organisation]:
     )
 
 
+def directory_listings(organisation_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The directory's active services of organisations a case can be referred to, grouped by listing."""
+    services = (
+        Service.objects.active()
+        .filter(organization__network_organisation__in=recipients_for(organisation_id))
+        .select_related("organization")
+        .only("id", "name", "organization__name", "organization__network_organisation_id")
+        .order_by("organization__name", "name", "id")
+    )
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for service in services:
+        groups.setdefault(service.organization.name, []).append((service.id, service.name))
+    return list(groups.items())
+
+
 class ReferralForm(forms.Form):
+    """The receiving organisation comes from the member list or from a service in the directory."""
+
     recipient: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    listing = forms.ChoiceField(
+        label=_("Or a service in the directory"),
+        required=False,
+        help_text=_("Services of organisations in the network; the referral goes to the organisation."),
     )
     need = forms.ChoiceField(label=_("For which need"), choices=Need.choices)
     categories = forms.MultipleChoiceField(
@@ -90,7 +115,29 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = recipients_for(organisation_id)  # type: ignore[attr-defined]
+        recipients = recipients_for(organisation_id)
+        self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+        listing: forms.ChoiceField = self.fields["listing"]  # type: ignore[assignment]
+        listing.choices = [("", "---------"), *directory_listings(organisation_id)]
+        self._recipients = recipients
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen: Organisation | None = cleaned.get("recipient")
+        service_id = cleaned.get("listing")
+        if service_id:
+            listed = self._recipients.filter(directory_organizations__services__id=service_id).first()
+            if listed is None:
+                self.add_error("listing", _("This service's organisation cannot receive referrals."))
+            elif chosen is not None and chosen.pk != listed.pk:
+                self.add_error("listing", _("The organisation and the directory's service differ: choose one of them."))
+            else:
+                cleaned["recipient"] = listed
+        elif chosen is None and not self.has_error("recipient") and not self.has_error("listing"):
+            self.add_error(
+                "recipient", _("Choose the organisation, from the member list or from a service in the directory.")
+            )
+        return cleaned
 
 
 class ReferralConsentForm(ConsentForm):
@@ -105,3 +152,125 @@ class ReferralConsentForm(ConsentForm):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(label=_("Why you decline"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_NO_NAME)
+
+
+# --- the case page's next steps -----------------------------------------------------------
+
+# Dates a worker may type: anything else is a typing mistake (and 0001-01-01 minus a renewal lead overflows).
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+# Steps of the protection path that end: a permit or coverage, renewed before it expires.
+EXPIRING_STEPS = frozenset({Milestone.Kind.TRP_ISSUED, Milestone.Kind.WORK_PERMIT, Milestone.Kind.IFH})
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def _sensible_date(value: date | None) -> date | None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+    return value
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_NO_NAME,
+        error_messages={"required": _("Write the note before saving it.")},
+    )
+
+
+def task_owners(organisation_id: int) -> QuerySet[Member]:
+    """Who may own a case's task: active members of its organisation who work with cases."""
+    return Member.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=sorted(PERSON_DATA_ROLES)
+    ).order_by("full_name", "pk")
+
+
+class _OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.full_name} ({obj.get_role_display()})"
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label=_("What to do"),
+        max_length=500,
+        help_text=_NO_NAME,
+        error_messages={"required": _("Say what is to be done.")},
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=_DateInput())
+    owner = _OwnerField(label=_("Who does it"), queryset=Member.objects.none())
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = task_owners(organisation_id)  # type: ignore[attr-defined]
+
+    def clean_due_on(self) -> date | None:
+        return _sensible_date(self.cleaned_data.get("due_on"))
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Step"), choices=Milestone.Kind.choices)
+    happened_on = forms.DateField(label=_("Date (applied, issued or started)"), widget=_DateInput())
+    expires_on = forms.DateField(
+        label=_("Expires on (permits and coverage)"),
+        required=False,
+        widget=_DateInput(),
+        help_text=_("The renewal shows on your organisation's home page 90 days before this date."),
+    )
+
+    def clean_happened_on(self) -> date | None:
+        return _sensible_date(self.cleaned_data.get("happened_on"))
+
+    def clean_expires_on(self) -> date | None:
+        return _sensible_date(self.cleaned_data.get("expires_on"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind, happened_on, expires_on = cleaned.get("kind"), cleaned.get("happened_on"), cleaned.get("expires_on")
+        if expires_on is not None and kind and kind not in EXPIRING_STEPS:
+            self.add_error("expires_on", _("This step has no expiry date: leave it empty."))
+        elif expires_on is not None and happened_on is not None and expires_on < happened_on:
+            self.add_error("expires_on", _("The expiry date comes after the date it was issued."))
+        return cleaned
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why the case closes"), choices=Case.Closure.choices, widget=forms.RadioSelect)
+
+
+class EmergencyAccessForm(forms.Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=16, help_text=_("For example HB-7K2QX9."))
+    reason = forms.CharField(
+        label=_("Why you need this case now"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("The case's organisation reads this. Do not write the person's name."),
+    )
+
+
+class EraseForm(forms.Form):
+    """The reference typed again: erasure cannot be undone."""
+
+    reference = forms.CharField(label=_("Type the case's reference to confirm"), max_length=16)
+
+    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_reference(self) -> str:
+        typed = str(self.cleaned_data["reference"]).strip().upper()
+        if typed != self.expected:
+            raise forms.ValidationError(_("This is not the case's reference."))
+        return typed

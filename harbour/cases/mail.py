@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from harbour.core.mail import email_send
-from harbour.core.roles import CASE_WRITERS
+from harbour.core.roles import CASE_WRITERS, Role
 from harbour.network.models import Member
 
 
 def referral_waiting(organisation_id: int) -> None:
     """Tells the receiving organisation's case workers and administrators that a referral is waiting."""
     for member in Member.objects.filter(organisation_id=organisation_id, is_active=True, role__in=CASE_WRITERS):
-        with translation.override(getattr(member, "language", "") or "en"):
+        with translation.override(member.preferred_language or "en"):
             email_send(
                 to=member.email,
                 subject=_("Harbour: a referral is waiting"),
                 body=_("A referral is waiting for your organisation in Harbour. Sign in to read it."),
+            )
+
+
+def emergency_access_used(*, organisation_id: int, owner_id: int | None) -> None:
+    """Tells the case's owner and the organisation's administrators that emergency access was used.
+
+    Only that it happened: not the case, not the person, not who asked. The audit log, behind
+    the sign-in, says who, when and why.
+    """
+    told = Member.objects.filter(organisation_id=organisation_id, is_active=True).filter(
+        Q(role=Role.ORG_ADMIN) | Q(pk=owner_id)
+    )
+    for member in told:
+        with translation.override(member.preferred_language or "en"):
+            email_send(
+                to=member.email,
+                subject=_("Harbour: emergency access to one of your organisation's cases"),
+                body=_(
+                    "Someone used emergency access to one of your organisation's cases in Harbour. "
+                    "Sign in to see who, when and why."
+                ),
             )

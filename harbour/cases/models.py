@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core import crypto
 from harbour.core.fields import EncryptedTextField
 from harbour.core.models import PersonRecord, PersonRecordManager, PersonRecordQuerySet
 from harbour.core.reference import Province
@@ -102,11 +103,18 @@ class CaseQuerySet(PersonRecordQuerySet["Case"]):
 
 class CaseManager(PersonRecordManager["Case"]):
     def visible_to(self, member: Any) -> CaseQuerySet:
-        return CaseQuerySet(self.model, using=self._db).visible_to(member)  # type: ignore[return-value]
+        """With the case's key in the same query: reading any encrypted field needs it."""
+        cases = CaseQuerySet(self.model, using=self._db).visible_to(member)
+        return cases.select_related("key")  # type: ignore[return-value]
 
 
 class Case(PersonRecord):
-    """A person helped by one organisation, known by a reference and an alias, never a legal name."""
+    """A person helped by one organisation, known by a reference and an alias, never a legal name.
+
+    Each case has its own data key (`key`), wrapped by the organisation's: everything
+    identifying in it and in its notes, tasks and emergency-access reasons is sealed
+    under that key, so erasing the case (`actions.case_erase`) destroys it all at once.
+    """
 
     class Closure(models.TextChoices):
         GOALS_MET = "goals_met", _("The person's goals were met")
@@ -116,8 +124,10 @@ class Case(PersonRecord):
         OTHER = "other", _("Another reason")
 
     reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference)
-    alias = EncryptedTextField(_("alias"), blank=True, default="")
-    contact = EncryptedTextField(_("contact details"), blank=True, default="")
+    # The case's own data key; created with the case (`save`), destroyed when it is erased.
+    key = models.ForeignKey("core.RecordKey", on_delete=models.PROTECT, related_name="+", editable=False)
+    alias = EncryptedTextField(_("alias"), blank=True, default="", record_key="key")
+    contact = EncryptedTextField(_("contact details"), blank=True, default="", record_key="key")
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, default=Gender.UNKNOWN)
@@ -128,10 +138,10 @@ class Case(PersonRecord):
     exploitation = models.CharField(_("forms of exploitation"), max_length=100, blank=True, default="")
     sector = models.CharField(_("sector"), max_length=64, blank=True, default="")
     needs = models.CharField(_("needs"), max_length=300, blank=True, default="")
-    summary = EncryptedTextField(_("situation and needs"))
-    safety_plan = EncryptedTextField(_("safety plan"), blank=True, default="")
+    summary = EncryptedTextField(_("situation and needs"), record_key="key")
+    safety_plan = EncryptedTextField(_("safety plan"), blank=True, default="", record_key="key")
     # The screening answers and catalogue version (JSON), kept only with the person's consent.
-    screening = EncryptedTextField(_("screening answers"), null=True, blank=True)
+    screening = EncryptedTextField(_("screening answers"), null=True, blank=True, record_key="key")
     # Shared by one person's linked cases at every organisation, so statistics count them once.
     person_key = models.CharField(max_length=32, default=new_person_key, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -149,6 +159,11 @@ class Case(PersonRecord):
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.key_id is None:
+            self.key = crypto.record_key_new(self.organisation_id)
+        super().save(*args, **kwargs)
+
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
@@ -164,6 +179,29 @@ class Case(PersonRecord):
     @property
     def language_codes(self) -> list[str]:
         return split_codes(self.languages)
+
+
+class CaseKeyedManager(PersonRecordManager[Any]):
+    """Rows read with their case's key in the same query, so a list decrypts without a query per row."""
+
+    def visible_to(self, member: Any) -> PersonRecordQuerySet[Any]:
+        return super().visible_to(member).select_related("key")
+
+
+class CaseKeyed(PersonRecord):
+    """A record that belongs to a case and is sealed under the case's key (`Case.key`), erased with it."""
+
+    key = models.ForeignKey("core.RecordKey", on_delete=models.PROTECT, related_name="+", editable=False)
+
+    objects: CaseKeyedManager = CaseKeyedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.key_id is None:
+            self.key_id = self.case.key_id
+        super().save(*args, **kwargs)
 
 
 class ConsentQuerySet(PersonRecordQuerySet["Consent"]):
@@ -320,11 +358,11 @@ class Referral(PersonRecord):
         return split_codes(self.categories)
 
 
-class Note(PersonRecord):
-    """A worker's note on a case, encrypted."""
+class Note(CaseKeyed):
+    """A worker's note on a case, encrypted under the case's key."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    text = EncryptedTextField(_("note"))
+    text = EncryptedTextField(_("note"), record_key="key")
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(auto_now_add=True)
 
@@ -335,11 +373,11 @@ class Note(PersonRecord):
         return f"note {self.pk}"
 
 
-class Task(PersonRecord):
+class Task(CaseKeyed):
     """Something to do for a case, by a date, by one member."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
-    title = EncryptedTextField(_("what to do"))
+    title = EncryptedTextField(_("what to do"), record_key="key")
     due_on = models.DateField(_("due"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
@@ -388,3 +426,56 @@ class CaseRetention(models.Model):
 
     def __str__(self) -> str:
         return f"organisation {self.organisation_id}: {self.closed_case_days} days"
+
+
+class EmergencyAccessQuerySet(PersonRecordQuerySet["EmergencyAccess"]):
+    def in_force(self, at: datetime | None = None) -> EmergencyAccessQuerySet:
+        moment = at or timezone.now()
+        return self.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=moment), granted_at__lte=moment, expires_at__gt=moment
+        )
+
+
+class EmergencyAccessManager(CaseKeyedManager):
+    def visible_to(self, member: Any) -> EmergencyAccessQuerySet:
+        """Emergency access to the member's organisation's cases (its administrators review them)."""
+        records = EmergencyAccessQuerySet(self.model, using=self._db).visible_to(member)
+        return records.select_related("key")  # type: ignore[return-value]
+
+    def held_by(self, member: Any) -> EmergencyAccessQuerySet:
+        """Emergency access a member of another organisation holds: only their own grants, only while in force."""
+        everyone = EmergencyAccessQuerySet(self.model, using=self._db)
+        if not getattr(member, "is_authenticated", False) or not getattr(member, "may_see_person_data", False):
+            return everyone.none()
+        return everyone.filter(member_id=member.pk, member_organisation_id=member.organisation_id).in_force()
+
+
+class EmergencyAccess(CaseKeyed):
+    """Break-glass: a member of another organisation reads one case, for a stated reason, for a short time.
+
+    `organisation` is the case's organisation, whose administrators and the case's
+    creator are told at once and see every read in their audit log. The reason is
+    sealed under the case's key. Nothing can be changed through it: it opens one
+    read-only page.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emergency_access")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    member_organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"), record_key="key")
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects: EmergencyAccessManager = EmergencyAccessManager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["member", "granted_at"], name="cases_emergency_member")]
+
+    def __str__(self) -> str:
+        return f"emergency access {self.pk} to case {self.case_id}"
+
+    def in_force_at(self, moment: datetime) -> bool:
+        ended = self.ended_at is not None and self.ended_at <= moment
+        return self.granted_at <= moment < self.expires_at and not ended

@@ -8,10 +8,9 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from harbour.cases.actions import case_erase_expired
 from harbour.cases.models import Case, CaseRetention
 from harbour.core import retention
-from harbour.core.audit import audit_record
-from harbour.core.models import AuditEntry
 
 RULE = "cases: closed cases past their organisation's period"
 
@@ -25,11 +24,10 @@ def closed_cases_due(now: datetime) -> models.QuerySet[Any]:
 
 
 def closed_cases_delete(due: models.QuerySet[Any]) -> int:
-    """Deletes each case with its consents, referrals sent, notes, tasks and steps; the audit names only its id."""
+    """Erases each case (its key destroyed) with its consents, referrals, notes, tasks; the audit names its id only."""
     count = 0
-    for case in due.only("pk", "organisation_id"):
-        audit_record(actor=None, system_actor="retention: closed cases", action=AuditEntry.Action.DELETE, record=case)
-        case.delete()
+    for case in due.only("pk", "organisation_id", "key"):
+        case_erase_expired(case=case, system_actor="retention: closed cases")
         count += 1
     return count
 

@@ -7,31 +7,57 @@ from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from harbour.cases import actions
+from harbour.cases import actions, export
 from harbour.cases.consent import ConsentRefused
-from harbour.cases.forms import CaseForm, ConsentForm, DeclineForm, OpenCaseForm, ReferralConsentForm, ReferralForm
-from harbour.cases.models import Case, Category, Consent, Note, Referral
+from harbour.cases.forms import (
+    CaseForm,
+    CloseForm,
+    ConsentForm,
+    DeclineForm,
+    EmergencyAccessForm,
+    EraseForm,
+    MilestoneForm,
+    NoteForm,
+    OpenCaseForm,
+    ReferralConsentForm,
+    ReferralForm,
+    TaskForm,
+)
+from harbour.cases.models import Case, Category, Consent, EmergencyAccess, Milestone, Note, Referral, Task
 from harbour.cases.wording import wording_in
-from harbour.core import access, roles
+from harbour.core import access, crypto, roles
 from harbour.core.audit import audit_write, person_record_or_404, person_records_listed
 from harbour.core.models import AuditEntry
 from harbour.screening.handover import handover
 from harbour.screening.summary import screening_answer_rows
 
+CASES_PER_PAGE = 50
+
 
 @access.person_data()
 def case_list(request: HttpRequest) -> HttpResponse:
     # The list shows references and dates only: one "listed" entry, not a read of each case.
-    cases = person_records_listed(request, Case).only("reference", "created_at", "updated_at", "organisation")
-    return render(request, "cases/case_list.html", {"cases": cases})
+    cases = (
+        person_records_listed(request, Case)
+        .select_related(None)
+        .only("reference", "created_at", "updated_at", "organisation")
+    )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    # One reverse() for the page, not one per row: references are URL-safe (letters, digits, a dash).
+    case_url = reverse("cases:case_detail", args=["HB-000000"]).removesuffix("HB-000000/")
+    return render(request, "cases/case_list.html", {"cases": page, "page": page, "case_url": case_url})
 
 
 def _consent_given(form: ConsentForm, purpose: str) -> actions.ConsentGiven:
@@ -121,9 +147,14 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "consents": consents,
         "screening_answers": screening,
         "referrals": referrals,
+        "notes": Note.objects.visible_to(member).filter(case=case),
+        "tasks": Task.objects.visible_to(member).filter(case=case).select_related("owner"),
+        "milestones": Milestone.objects.visible_to(member).filter(case=case),
+        "today": timezone.localdate(),
         "may_write": access.may_use(member, "cases:case_edit"),
     }
-    return render(request, "cases/case_detail.html", context)
+    with crypto.keys_read_once():
+        return render(request, "cases/case_detail.html", context)
 
 
 @access.person_data(*roles.CASE_WRITERS)
@@ -193,7 +224,9 @@ def consent_withdraw(request: HttpRequest, reference: str, consent_id: int) -> H
 def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
     """Refers the case; a share the consent does not allow is refused with the reason, keeping the form."""
     case = _writer_case(request, reference)
-    form = ReferralForm(request.POST or None, organisation_id=case.organisation_id)
+    # A service picked in the directory arrives as ?service=<id>, chosen in the form's directory list.
+    initial = {"listing": request.GET.get("service", "")}
+    form = ReferralForm(request.POST or None, organisation_id=case.organisation_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.refer_case(
@@ -284,25 +317,258 @@ def referral_received(request: HttpRequest, referral_id: int) -> HttpResponse:
 def case_export(request: HttpRequest, reference: str) -> HttpResponse:
     """Everything held about the person in this case, as JSON they can keep (audited as an export)."""
     case = person_record_or_404(request, Case, action=AuditEntry.Action.EXPORT, reference=reference)
-    member = access.signed_in_member(request)
-    document: dict[str, Any] = {
-        "case": actions.case_values(case, Category.values),
-        "consents": [
-            {
-                "purpose": c.purpose,
-                "categories": c.scopes,
-                "recipient": c.recipient.name if c.recipient else None,
-                "given_at": c.given_at.isoformat(),
-                "means": c.means,
-                "language": c.language,
-                "wording": c.wording,
-                "expires_at": c.expires_at.isoformat() if c.expires_at else None,
-                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-            }
-            for c in Consent.objects.visible_to(member).filter(case=case).select_related("recipient")
-        ],
-        "notes": [n.text for n in Note.objects.visible_to(member).filter(case=case)],
-    }
+    with crypto.keys_read_once():
+        document = export.as_json(export.held_about(case, access.signed_in_member(request)))
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
     return response
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def case_print(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything held about the person, as a page to print and hand to them, in their language."""
+    case = person_record_or_404(request, Case, action=AuditEntry.Action.EXPORT, reference=reference)
+    held = export.held_about(case, access.signed_in_member(request))
+    asked = export.site_language(request.GET.get("language", ""))
+    language = asked or export.person_language(case) or request.LANGUAGE_CODE
+    with translation.override(language), crypto.keys_read_once():
+        document = render_to_string(
+            "cases/_case_document.html",
+            {
+                "held": held,
+                "case": case,
+                "profile": export.readable_profile(case),
+                "screening_answers": screening_answer_rows(case.screening) if case.screening else [],
+                "language": language,
+                "bidi": translation.get_language_bidi(),
+            },
+        )
+    context = {
+        "case": case,
+        # Rendered from Harbour's own template, with every value escaped there.
+        "document": mark_safe(document),  # noqa: S308
+        "language": language,
+        "languages": settings.LANGUAGES,
+        "person_language": export.person_language(case),
+    }
+    return render(request, "cases/case_print.html", context)
+
+
+# --- notes, tasks, the protection path and closing, from the case page --------------------
+
+
+def _closed(request: HttpRequest, case: Case) -> HttpResponse | None:
+    """A closed case takes no more work: back to its page, saying so."""
+    if not case.is_closed:
+        return None
+    message = _("Case %(reference)s is closed: nothing more can be added.") % {"reference": case.reference}
+    messages.error(request, message)
+    return redirect("cases:case_detail", reference=case.reference)
+
+
+def _form_page(request: HttpRequest, form: Any, *, title: str, submit: str, intro: str = "") -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "title": title, "submit": submit, "intro": intro}
+    return render(request, "core/form.html", context, status=status)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def note_new(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _writer_case(request, reference)
+    if (refused := _closed(request, case)) is not None:
+        return refused
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        actions.note_add(by=access.signed_in_member(request), case=case, text=form.cleaned_data["text"])
+        messages.success(request, _("The note is saved."))
+        return redirect(reverse("cases:case_detail", args=[case.reference]) + "#notes")
+    title = _("A note on case %(reference)s") % {"reference": case.reference}
+    return _form_page(request, form, title=title, submit=_("Save the note"))
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def task_new(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _writer_case(request, reference)
+    if (refused := _closed(request, case)) is not None:
+        return refused
+    member = access.signed_in_member(request)
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, organisation_id=case.organisation_id, initial={"owner": member.pk})
+    if form.is_valid():
+        try:
+            actions.task_add(
+                by=member,
+                case=case,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+                owner=form.cleaned_data["owner"],
+            )
+        except ValueError:
+            form.add_error("owner", _("Choose someone at your organisation who works with cases."))
+        else:
+            messages.success(request, _("The task is added."))
+            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#tasks")
+    title = _("A task on case %(reference)s") % {"reference": case.reference}
+    return _form_page(request, form, title=title, submit=_("Add the task"))
+
+
+@access.person_data(*roles.CASE_WRITERS)
+@require_POST
+def task_done(request: HttpRequest, reference: str, task_id: int) -> HttpResponse:
+    case = _writer_case(request, reference)
+    member = access.signed_in_member(request)
+    task = get_object_or_404(Task.objects.visible_to(member), pk=task_id, case=case)
+    if task.done_at is None:
+        actions.task_done(by=member, task=task)
+        messages.success(request, _("The task is done."))
+    return redirect(reverse("cases:case_detail", args=[case.reference]) + "#tasks")
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def milestone_new(request: HttpRequest, reference: str) -> HttpResponse:
+    """One step of the protection path; a permit's expiry brings its renewal reminder to the home page."""
+    case = _writer_case(request, reference)
+    if (refused := _closed(request, case)) is not None:
+        return refused
+    form = MilestoneForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            step = actions.milestone_add(
+                by=access.signed_in_member(request),
+                case=case,
+                kind=form.cleaned_data["kind"],
+                happened_on=form.cleaned_data["happened_on"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValueError:
+            form.add_error(None, _("This step cannot be recorded with these dates."))
+        else:
+            if step.remind_on is not None:
+                messages.success(
+                    request,
+                    _("The step is recorded. Its renewal shows on the home page from %(date)s.")
+                    % {"date": step.remind_on.isoformat()},
+                )
+            else:
+                messages.success(request, _("The step is recorded."))
+            return redirect(reverse("cases:case_detail", args=[case.reference]) + "#protection")
+    title = _("A step of the protection path for case %(reference)s") % {"reference": case.reference}
+    intro = _("None of these steps requires or records testimony against anyone.")
+    return _form_page(request, form, title=title, submit=_("Record the step"), intro=intro)
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def case_close(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _writer_case(request, reference)
+    if case.is_closed:
+        messages.error(request, _("Case %(reference)s is already closed.") % {"reference": case.reference})
+        return redirect("cases:case_detail", reference=case.reference)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        actions.case_close(by=access.signed_in_member(request), case=case, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Case %(reference)s is closed.") % {"reference": case.reference})
+        return redirect("cases:case_detail", reference=case.reference)
+    title = _("Close case %(reference)s") % {"reference": case.reference}
+    intro = _(
+        "A closed case is kept for your organisation's retention period, then deleted. "
+        "Export what the person may want to keep first."
+    )
+    return _form_page(request, form, title=title, submit=_("Close the case"), intro=intro)
+
+
+# --- erasure and emergency access ---------------------------------------------------------
+
+
+@access.person_data(*roles.CASE_WRITERS)
+def case_erase(request: HttpRequest, reference: str) -> HttpResponse:
+    """Erases the case at the person's request: its key is destroyed, which cannot be undone."""
+    case = person_record_or_404(request, Case, reference=reference)
+    form = EraseForm(request.POST or None, expected=case.reference)
+    if request.method == "POST" and form.is_valid():
+        actions.case_erase(by=access.signed_in_member(request), case=case)
+        messages.success(request, _("The case is erased. Nothing in it can be read again, by anyone."))
+        return redirect("cases:case_list")
+    context = {
+        "form": form,
+        "title": _("Erase case %(reference)s") % {"reference": case.reference},
+        "intro": _(
+            "At the person's request, the case and everything in it (notes, tasks, consents, referrals "
+            "sent, emergency access) are deleted and the case's key is destroyed, so whatever is left of it "
+            "in the database or a copy of it cannot be read again, even with the master key. Backups made "
+            "before today still hold it until they are deleted. This cannot be undone. The audit log keeps "
+            "only that a case was erased. Export what the person wants to keep first."
+        ),
+        "submit": _("Erase for good"),
+    }
+    return render(request, "core/form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@access.person_data()
+def emergency_request(request: HttpRequest) -> HttpResponse:
+    """Break-glass: another organisation's case, now, for a stated reason; the case's organisation is told."""
+    member = access.signed_in_member(request)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = actions.emergency_access_request(
+                by=member, reference=form.cleaned_data["reference"], reason=form.cleaned_data["reason"]
+            )
+        except actions.EmergencyRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            return redirect("cases:emergency_case", grant_id=grant.pk)
+    held = EmergencyAccess.objects.held_by(member).select_related("case")
+    context = {
+        "form": form,
+        "held": held,
+        "minutes": int(actions.EMERGENCY_ACCESS_DURATION.total_seconds() // 60),
+        "per_day": actions.EMERGENCY_REQUESTS_PER_DAY,
+    }
+    return render(request, "cases/emergency_request.html", context, status=400 if request.method == "POST" else 200)
+
+
+@access.person_data()
+def emergency_case(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """The one case an emergency grant opens, read-only, while it lasts; every read is audited."""
+    member = access.signed_in_member(request)
+    grant = get_object_or_404(EmergencyAccess.objects.held_by(member).select_related("case__key", "key"), pk=grant_id)
+    case = actions.emergency_case_read(by=member, grant=grant)
+    return render(request, "cases/emergency_case.html", {"grant": grant, "case": case})
+
+
+@access.person_data()
+@require_POST
+def emergency_end(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """Ends emergency access: its holder when done, or the case organisation's administrator."""
+    member = access.signed_in_member(request)
+    grant = (
+        EmergencyAccess.objects.held_by(member).filter(pk=grant_id).first()
+        or EmergencyAccess.objects.visible_to(member).filter(pk=grant_id).first()
+    )
+    if grant is None:
+        raise Http404
+    try:
+        actions.emergency_access_end(by=member, grant=grant)
+    except PermissionError:
+        raise Http404 from None
+    messages.success(request, _("The emergency access has ended."))
+    if grant.member_id == member.pk:
+        return redirect("cases:emergency_request")
+    return redirect("cases:emergency_granted")
+
+
+@access.person_data(*roles.ADMINISTRATORS)
+def emergency_granted(request: HttpRequest) -> HttpResponse:
+    """Emergency access other organisations used on this organisation's cases: who, when, why."""
+    member = access.signed_in_member(request)
+    audit_write(
+        actor=member,
+        action=AuditEntry.Action.LIST,
+        organisation_id=member.organisation_id,
+        record_type=EmergencyAccess._meta.label_lower,
+        record_id="*",
+    )
+    grants = EmergencyAccess.objects.visible_to(member).select_related("case", "member", "member_organisation")[:200]
+    now = timezone.now()
+    rows = [(grant, grant.in_force_at(now)) for grant in grants]
+    return render(request, "cases/emergency_granted.html", {"rows": rows})

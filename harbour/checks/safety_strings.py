@@ -65,6 +65,15 @@ PUBLIC_SOURCES = SAFETY_SOURCES | {
     "harbour/network/templates/network/recommendations.html",
     "harbour/network/templates/network/recommendation_detail.html",
     "harbour/network/recommendations.py",
+    "harbour/reports/templates/reports/start.html",
+    "harbour/reports/templates/reports/_promise.html",
+    "harbour/reports/templates/reports/write.html",
+    "harbour/reports/templates/reports/receipt.html",
+    "harbour/reports/templates/reports/return.html",
+    "harbour/reports/templates/reports/thread.html",
+    "harbour/reports/forms.py",
+    "harbour/reports/attachments.py",
+    "harbour/reports/views.py",
 }
 
 

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from harbour.core import crypto
 from harbour.core.fields import EncryptedTextField
-from harbour.core.models import DataKey
+from harbour.core.models import DataKey, RecordKey
+
+# Record keys re-wrapped per transaction during a rotation.
+_REWRAP_BATCH = 500
 
 
 def encrypted_fields() -> Iterator[tuple[type[models.Model], list[EncryptedTextField]]]:
@@ -33,8 +36,27 @@ def _rows_under_keys(organisation_id: int, key_ids: set[int]) -> Iterator[tuple[
             names = [f.attname for f in owned]
             rows = model._base_manager.filter(**{owner: organisation_id}).values_list("pk", *names)
             for pk, *values in rows.iterator():
-                if any(isinstance(v, crypto.Sealed) and v.key_id in key_ids for v in values):
+                if any(isinstance(v, crypto.Sealed) and not v.under_record_key and v.key_id in key_ids for v in values):
                     yield model, pk, [f.name for f in owned]
+
+
+def _record_keys_under(key_ids: set[int]) -> models.QuerySet[RecordKey]:
+    return RecordKey.objects.filter(wrapped_by_id__in=key_ids).exclude(wrapped=b"")
+
+
+def _record_keys_rewrap(organisation_id: int, key_ids: set[int]) -> int:
+    """Re-wraps the organisation's live record keys still under one of `key_ids` with its active key."""
+    count = 0
+    while True:
+        with transaction.atomic():
+            batch = list(_record_keys_under(key_ids).select_for_update().select_related("wrapped_by")[:_REWRAP_BATCH])
+            if not batch:
+                return count
+            active = crypto.active_key_for(organisation_id)
+            for key in batch:
+                crypto.record_key_rewrap(key, active)
+            RecordKey.objects.bulk_update(batch, ["wrapped", "wrapped_by"])
+            count += len(batch)
 
 
 def data_key_rotate(*, organisation_id: int) -> int:
@@ -42,9 +64,10 @@ def data_key_rotate(*, organisation_id: int) -> int:
 
     In three steps, so a request writing at the same moment never loses data:
     the new key is committed first (new writes use it), then every row still
-    under an old key is re-encrypted, and an old key is destroyed only once a
-    scan after a grace period finds no value left under it. Returns how many
-    rows were re-encrypted.
+    under an old key is re-encrypted and every record key (a case's) re-wrapped,
+    and an old key is destroyed only once a scan after a grace period finds
+    nothing left under it. A case's own values stay as they are: only its key
+    is re-wrapped. Returns how many rows were re-encrypted or re-wrapped.
     """
     with transaction.atomic():
         old_ids = set(
@@ -62,10 +85,12 @@ def data_key_rotate(*, organisation_id: int) -> int:
                 row = model._base_manager.select_for_update().get(pk=pk)
                 row.save(update_fields=names)
             rewritten += 1
+        rewritten += _record_keys_rewrap(organisation_id, old_ids)
         time.sleep(settings.HARBOUR_KEY_ROTATION_GRACE_SECONDS)
         with transaction.atomic():
             DataKey.objects.select_for_update().filter(pk__in=old_ids).exists()
-            if next(_rows_under_keys(organisation_id, old_ids), None) is None:
+            left = next(_rows_under_keys(organisation_id, old_ids), None) is not None
+            if not left and not _record_keys_under(old_ids).exists():
                 DataKey.objects.filter(pk__in=old_ids).update(wrapped=b"")
                 break
     crypto.forget_unwrapped_keys()

@@ -1,4 +1,4 @@
-"""A text field stored as ciphertext under its organisation's data key."""
+"""A text field stored as ciphertext under its organisation's data key, or under its record's own key."""
 
 from __future__ import annotations
 
@@ -21,9 +21,16 @@ class DecryptingAttribute(DeferredAttribute):
         value = super().__get__(instance, cls)
         if isinstance(value, crypto.Sealed):
             field: EncryptedTextField = self.field  # type: ignore[assignment]
-            value = crypto.decrypt(
-                value.token, context=field.crypto_context, organisation_id=getattr(instance, field.key_owner)
-            )
+            organisation_id = getattr(instance, field.key_owner)
+            if field.record_key:
+                value = crypto.decrypt_under(
+                    value.token,
+                    key=getattr(instance, field.record_key),
+                    context=field.crypto_context,
+                    organisation_id=organisation_id,
+                )
+            else:
+                value = crypto.decrypt(value.token, context=field.crypto_context, organisation_id=organisation_id)
             instance.__dict__[field.attname] = value
         return value
 
@@ -36,21 +43,29 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """Plaintext in Python, ciphertext in the database and its backups.
 
     `key_owner` names the attribute holding the organisation id whose data key
-    encrypts the value. Values are decrypted only when read from the model
-    instance; `values()` and `values_list()` give `Sealed` ciphertexts.
-    Encrypted values cannot be searched or filtered.
+    encrypts the value. `record_key`, when given, names the row's foreign key
+    to a `core.RecordKey`: the value is then sealed under that record's own key
+    (itself wrapped by the organisation's), so destroying it erases the value.
+    Values are decrypted only when read from the model instance; `values()` and
+    `values_list()` give `Sealed` ciphertexts. Encrypted values cannot be
+    searched or filtered.
     """
 
     descriptor_class = DecryptingAttribute
+    # Which key seals a value changes nothing in the schema: no table rebuild for these.
+    non_db_attrs = (*models.TextField.non_db_attrs, "key_owner", "record_key")
 
-    def __init__(self, *args: Any, key_owner: str = "organisation_id", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, key_owner: str = "organisation_id", record_key: str = "", **kwargs: Any) -> None:
         self.key_owner = key_owner
+        self.record_key = record_key
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if self.key_owner != "organisation_id":
             kwargs["key_owner"] = self.key_owner
+        if self.record_key:
+            kwargs["record_key"] = self.record_key
         return name, path, args, kwargs
 
     @property
@@ -64,6 +79,13 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         organisation_id = getattr(model_instance, self.key_owner)
         if organisation_id is None:
             raise ValueError(f"{self.crypto_context}: no organisation to encrypt for")
+        if self.record_key:
+            key = getattr(model_instance, self.record_key)
+            if key is None:
+                raise ValueError(f"{self.crypto_context}: no record key to encrypt under")
+            if key.organisation_id != organisation_id:
+                raise ValueError(f"{self.crypto_context}: the record key belongs to another organisation")
+            return crypto.encrypt_under(str(value), key=key, context=self.crypto_context)
         return crypto.encrypt(str(value), organisation_id=organisation_id, context=self.crypto_context)
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> crypto.Sealed | None:

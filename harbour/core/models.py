@@ -46,6 +46,26 @@ class DataKey(models.Model):
         return organisation._default_manager.all()
 
 
+class RecordKey(models.Model):
+    """The data key of one record and everything that belongs to it (a case: its notes, tasks, ...).
+
+    Stored only wrapped by its organisation's data key (`wrapped_by`), never by the master
+    key directly. Destroying it (`crypto.record_key_destroy`) empties `wrapped`: every value
+    sealed under it, wherever a copy of the ciphertext lies, can no longer be read by anyone,
+    even with the master key. The row stays, holding nothing, so its id is never reused.
+    """
+
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    wrapped_by = models.ForeignKey(DataKey, on_delete=models.PROTECT, related_name="+")
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        state = "destroyed" if self.destroyed_at else "live"
+        return f"record key {self.pk} of organisation {self.organisation_id} ({state})"
+
+
 class AuditEntry(models.Model):
     """Who did what to which person-level record, and when; never the values themselves.
 

@@ -27,6 +27,7 @@ Filler = Callable[[HttpRequest, Mapping[str, Any]], str]
 SLOTS: dict[str, str] = {
     "screening.result": "a worker's screening result: province (code or ''), indicators_present (bool)",
     "cases.case_detail": "a case's page: organisation_id (int)",
+    "network.dashboard": "a member's home, after their work: no values (the member is the request's)",
 }
 
 _fillers: dict[str, list[Filler]] = {}

@@ -67,10 +67,6 @@ def key_owner_for(organization_id: str | None) -> int | None:
     return owner or custodian_id()
 
 
-def _sealed_key_ids(rows: Iterable[Iterable[object]]) -> set[int]:
-    return {value.key_id for row in rows for value in row if isinstance(value, crypto.Sealed)}
-
-
 def _open(value: object, field: str, owner: int) -> str:
     if isinstance(value, crypto.Sealed):
         return crypto.decrypt(value.token, context=f"directory.confidentialaddress.{field}", organisation_id=owner)
@@ -85,7 +81,7 @@ def open_addresses(location_ids: Iterable[str]) -> dict[str, OpenAddress]:
         )
     )
     found: dict[str, OpenAddress] = {}
-    with crypto.keys_preloaded(_sealed_key_ids(rows)):
+    with crypto.keys_read_once():
         for location_id, owner, city, province, *sealed in rows:
             values = {field: _open(value, field, owner) for field, value in zip(SECRET_FIELDS, sealed, strict=True)}
             point = point_parse(values.pop("point"))
@@ -107,7 +103,7 @@ def exact_points(location_ids: Iterable[str]) -> dict[str, places.Point]:
         )
     )
     found = {}
-    with crypto.keys_preloaded(_sealed_key_ids(rows)):
+    with crypto.keys_read_once():
         for location_id, owner, sealed in rows:
             point = point_parse(_open(sealed, "point", owner))
             if point is not None:

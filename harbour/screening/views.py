@@ -113,13 +113,20 @@ def _element_row(catalogue: Catalogue, element: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _directory_link(need: str, postcode: str) -> str:
+# The public directory, and the members' one (with confidential addresses) for a worker's screening.
+PUBLIC_DIRECTORY = "directory:search"
+MEMBERS_DIRECTORY = "directory:member_search"
+
+
+def _directory_link(need: str, postcode: str, directory: str) -> str:
     query = {"need": need, **({"postcode": postcode} if postcode else {})}
-    return f"{reverse('directory:search')}?{urlencode(query)}"
+    return f"{reverse(directory)}?{urlencode(query)}"
 
 
-def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: str = "") -> dict[str, Any]:
-    """Everything a result page shows, already in the reader's language."""
+def result_context(
+    assessment: Assessment, catalogue: Catalogue, *, postcode: str = "", directory: str = PUBLIC_DIRECTORY
+) -> dict[str, Any]:
+    """Everything a result page shows, already in the reader's language; "services nearby" link to `directory`."""
     sets: list[dict[str, Any]] = []
     for reading in assessment.sets:
         sets.append(
@@ -176,8 +183,10 @@ def result_context(assessment: Assessment, catalogue: Catalogue, *, postcode: st
         "forced_labour": [{"label": _(label)} for _id, label, _because in assessment.forced_labour],
         "definitions": definitions,
         "needs": [
-            {"label": labels.need_label(need), "url": _directory_link(need, postcode)} for need in assessment.needs
+            {"label": labels.need_label(need), "url": _directory_link(need, postcode, directory)}
+            for need in assessment.needs
         ],
+        "directory_url": reverse(directory),
         "rights": [
             {"label": labels.RIGHTS[slug], "url": reverse("rights:fact_sheet", kwargs={"slug": slug})}
             for slug in assessment.rights
@@ -226,7 +235,9 @@ def worker(request: HttpRequest) -> HttpResponse:
         code = resume.code_make(answers, catalogue=catalogue, organisation_id=member.organisation_id)
         return render(request, "screening/paused.html", {"code": code, "days": resume.LIFETIME_SECONDS // 86400})
     assessment = evaluate(catalogue, answers, province=province)
-    context = result_context(assessment, catalogue, postcode=postcode)
+    # A worker finds services in the members' directory, confidential shelter addresses included.
+    directory = MEMBERS_DIRECTORY if access.may_use(member, MEMBERS_DIRECTORY) else PUBLIC_DIRECTORY
+    context = result_context(assessment, catalogue, postcode=postcode, directory=directory)
     context.update(
         province=province,
         postcode=postcode,

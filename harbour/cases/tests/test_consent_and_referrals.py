@@ -261,6 +261,6 @@ def test_the_database_holds_only_ciphertext_for_notes_and_contact(cast: Cast) ->
         cursor.execute("SELECT text FROM cases_note")
         rows += cursor.fetchall()
     flat = " ".join(value for row in rows for value in row)
-    assert all(value.startswith("hb1:") for row in rows for value in row)
+    assert all(value.startswith("hb2:") for row in rows for value in row)
     for secret in ("Sun", "555 0100", "safe bed", "Tuesday"):
         assert secret not in flat

@@ -49,7 +49,7 @@ def test_a_case_opens_from_a_screening_only_with_consent_and_keeps_the_answers_e
     with connection.cursor() as cursor:
         cursor.execute("SELECT screening FROM cases_case WHERE id = %s", [case.pk])
         raw = cursor.fetchone()[0]
-    assert raw.startswith("hb1:") and "violence" not in raw
+    assert raw.startswith("hb2:") and "violence" not in raw
     consent = Consent.objects.visible_to(cast.bob).get()
     assert consent.case_id == case.pk and consent.recorded_by_id == cast.bob.pk
     assert consent.scopes == ["case", "screening"] and consent.purpose == "open_case"

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.cases.models import Case
 from harbour.core import crypto
-from harbour.core.models import DataKey
+from harbour.core.models import DataKey, RecordKey
 from harbour.network.models import Member
 from harbour.testing import CAST_TOTP_SECRET, Cast
 
@@ -32,7 +32,7 @@ def raw_column(table: str, column: str, pk: int) -> str:
 def test_the_database_holds_only_ciphertext_for_an_encrypted_field(cast: Cast) -> None:
     case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
     stored = raw_column("cases_case", "summary", case.pk)
-    assert stored.startswith("hb1:")
+    assert stored.startswith("hb2:")  # under the case's own key
     assert "Passport" not in stored and "Elm" not in stored
     assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
 
@@ -48,10 +48,10 @@ def test_two_factor_secrets_are_encrypted_too(cast: Cast) -> None:
 def test_each_organisation_has_its_own_data_key(cast: Cast) -> None:
     mine = case_open(by=cast.bob, summary="one", consent=CASE_CONSENT)
     theirs = case_open(by=cast.carol, summary="two", consent=CASE_CONSENT)
-    mine_key = crypto.key_id_of(raw_column("cases_case", "summary", mine.pk))
-    theirs_key = crypto.key_id_of(raw_column("cases_case", "summary", theirs.pk))
-    assert mine_key != theirs_key
-    assert DataKey.objects.get(pk=mine_key).organisation_id == cast.harbour_house.pk
+    mine_key = RecordKey.objects.get(pk=crypto.record_key_id_of(raw_column("cases_case", "summary", mine.pk)))
+    theirs_key = RecordKey.objects.get(pk=crypto.record_key_id_of(raw_column("cases_case", "summary", theirs.pk)))
+    assert mine_key.wrapped_by_id != theirs_key.wrapped_by_id
+    assert DataKey.objects.get(pk=mine_key.wrapped_by_id).organisation_id == cast.harbour_house.pk
 
 
 @pytest.mark.django_db
@@ -114,18 +114,23 @@ def test_encrypted_fields_cannot_be_filtered(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_rotating_an_organisation_key_reencrypts_and_destroys_the_old_key(cast: Cast) -> None:
     case = case_open(by=cast.bob, summary=SECRET_TEXT, consent=CASE_CONSENT)
-    old_token = raw_column("cases_case", "summary", case.pk)
+    old_token = raw_column("network_member", "totp_secret", cast.bob.pk)
     old_key = crypto.key_id_of(old_token)
+    case_token = raw_column("cases_case", "summary", case.pk)
+    assert RecordKey.objects.get(pk=case.key_id).wrapped_by_id == old_key
     out = StringIO()
     call_command("rotate_keys", organisation=cast.harbour_house.pk, stdout=out)
-    new_token = raw_column("cases_case", "summary", case.pk)
+    new_token = raw_column("network_member", "totp_secret", cast.bob.pk)
     assert crypto.key_id_of(new_token) != old_key
+    # The case's values stay as they are; its own key is re-wrapped under the new organisation key.
+    assert raw_column("cases_case", "summary", case.pk) == case_token
+    assert RecordKey.objects.get(pk=case.key_id).wrapped_by_id == crypto.key_id_of(new_token)
+    crypto.forget_unwrapped_keys()
     assert Case.system_objects.get(pk=case.pk).summary == SECRET_TEXT
     assert Member.objects.get(pk=cast.bob.pk).totp_secret == CAST_TOTP_SECRET
     assert bytes(DataKey.objects.get(pk=old_key).wrapped) == b""
-    crypto.forget_unwrapped_keys()
     with pytest.raises(crypto.DecryptionError, match="destroyed"):
-        crypto.decrypt(old_token, context="cases.case.summary", organisation_id=cast.harbour_house.pk)
+        crypto.decrypt(old_token, context="network.member.totp_secret", organisation_id=cast.harbour_house.pk)
     assert "rows re-encrypted" in out.getvalue()
 
 

@@ -262,19 +262,8 @@ def _manage(env: dict[str, str], logs: Path, *args: str) -> None:
         pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stderr.decode(errors='replace')[-3000:]}")
 
 
-@pytest.fixture
-def server(tmp_path):
-    base = tmp_path / "harbour"
-    state, logs, probe, home, scratch = (base / name for name in ("state", "logs", "probe", "home", "tmp"))
-    for directory in (state, logs, probe, home, scratch):
-        directory.mkdir(parents=True)
-    state.chmod(0o700)
-    (state / "secret-key").write_text(secrets.token_urlsafe(50), encoding="ascii")
-    (state / "master-key").write_text(base64.b64encode(secrets.token_bytes(32)).decode(), encoding="ascii")
-    (probe / "sitecustomize.py").write_text(PROBE, encoding="utf-8")
-    port = _free_port()
-    database = state / "db.sqlite3"
-    env = {
+def _server_env(state: Path, logs: Path, probe: Path, home: Path, scratch: Path, port: int) -> dict[str, str]:
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "TMPDIR": str(scratch),
@@ -282,7 +271,7 @@ def server(tmp_path):
         "PYTHONPATH": str(probe),
         "PYTHONDONTWRITEBYTECODE": "1",
         "DJANGO_SETTINGS_MODULE": "harbour.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
         "HARBOUR_STATE_DIR": str(state),
         "HARBOUR_SECRET_KEY_FILE": str(state / "secret-key"),
         "HARBOUR_MASTER_KEY_FILE": str(state / "master-key"),
@@ -298,8 +287,35 @@ def server(tmp_path):
         "HARBOUR_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "HARBOUR_TEST_PROBE_LOG": str(logs / "probe.jsonl"),
     }
+
+
+@functools.cache
+def _demo_state(root: Path) -> Path:
+    """One migrated state folder with the demo loaded, made once per test process and copied for each
+    server: migrating and loading the demo is most of a server's start-up, and every copy is as fresh."""
+    base = root / "harbour-demo-state"
+    state, logs, probe, home, scratch = (base / name for name in ("state", "logs", "probe", "home", "tmp"))
+    for directory in (state, logs, probe, home, scratch):
+        directory.mkdir(parents=True)
+    state.chmod(0o700)
+    (state / "secret-key").write_text(secrets.token_urlsafe(50), encoding="ascii")
+    (state / "master-key").write_text(base64.b64encode(secrets.token_bytes(32)).decode(), encoding="ascii")
+    env = _server_env(state, logs, probe, home, scratch, port=8000)
     _manage(env, logs, "migrate", "--noinput", "--verbosity", "0")
     _manage(env, logs, "load_demo", "--quiet")
+    return state
+
+
+@pytest.fixture
+def server(tmp_path, tmp_path_factory):
+    base = tmp_path / "harbour"
+    state, logs, probe, home, scratch = (base / name for name in ("state", "logs", "probe", "home", "tmp"))
+    shutil.copytree(_demo_state(tmp_path_factory.getbasetemp()), state)
+    for directory in (logs, probe, home, scratch):
+        directory.mkdir(parents=True)
+    (probe / "sitecustomize.py").write_text(PROBE, encoding="utf-8")
+    port = _free_port()
+    env = _server_env(state, logs, probe, home, scratch, port)
     running = Server(
         base=base,
         env=env,
@@ -308,7 +324,7 @@ def server(tmp_path):
         stdout=logs / "gunicorn.stdout",
         stderr=logs / "gunicorn.stderr",
         probe_log=logs / "probe.jsonl",
-        database=database,
+        database=state / "db.sqlite3",
     )
     try:
         running.start()

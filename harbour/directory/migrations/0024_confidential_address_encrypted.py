@@ -79,7 +79,7 @@ def decrypt_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_audit_system_actor"),
+        ("core", "0005_record_keys"),
         ("directory", "0023_sal_point"),
         ("network", "0006_meeting_report_keeps_no_file_name"),
     ]

@@ -19,6 +19,9 @@ from harbour.operations import sealed_stream
 from harbour.operations.backup import RestoreRefused, restore_backup, write_backup
 from harbour.operations.sealed_stream import BackupUnreadable, OpeningReader, SealingWriter
 
+# The restore goes into a database of the engine under test, outside the test database.
+pytestmark = pytest.mark.engine
+
 BASE = Path(__file__).resolve().parents[3]
 
 # Everything a populated instance holds beyond the demo: a case (its summary encrypted),

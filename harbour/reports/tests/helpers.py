@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 from harbour.network.models import Organisation
 from harbour.reports import actions
 from harbour.reports.models import MemberKey, ReportReceiver
@@ -35,8 +39,6 @@ def keys_for(cast: Cast) -> dict[str, str]:
 
 def pdf_with_author(author: str = "Marker Author") -> bytes:
     """A one-page PDF whose document information and XMP name an author."""
-    import io
-
     import pikepdf
 
     pdf = pikepdf.new()
@@ -47,4 +49,23 @@ def pdf_with_author(author: str = "Marker Author") -> bytes:
         meta["dc:creator"] = [author]
     out = io.BytesIO()
     pdf.save(out)
+    return out.getvalue()
+
+
+GPS_MARKER = "Marker Camera Model"
+
+
+def jpeg_with_gps() -> bytes:
+    """A small JPEG whose EXIF names a camera and an artist and carries a GPS position."""
+    image = Image.new("RGB", (40, 30), (200, 40, 40))
+    exif = Image.Exif()
+    exif[0x0110] = GPS_MARKER  # Model
+    exif[0x013B] = "Marker Artist"  # Artist
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (43.0, 39.0, 12.0)
+    gps[3] = "W"
+    gps[4] = (79.0, 23.0, 1.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
     return out.getvalue()

@@ -29,7 +29,7 @@ from harbour.core.tests.test_no_client_trace import (  # noqa: F401 - `server` i
     _search_tables,
     server,
 )
-from harbour.reports.tests.test_reports import GPS_MARKER, jpeg_with_gps
+from harbour.reports.tests.helpers import GPS_MARKER, jpeg_with_gps
 
 TEXT_MARKER = "ReportTextMarkerQ7v2"
 SET_UP = (

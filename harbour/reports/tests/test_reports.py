@@ -25,25 +25,8 @@ from harbour.core import retention
 from harbour.network.models import Member
 from harbour.reports import actions, attachments, keys, receipts
 from harbour.reports.models import Attachment, MemberKey, Message, Report, ReportKey, ReportReceiver
-from harbour.reports.tests.helpers import ANSWERS, keys_for, pdf_with_author
+from harbour.reports.tests.helpers import ANSWERS, jpeg_with_gps, keys_for, pdf_with_author
 from harbour.testing import CAST_PASSWORD, Cast
-
-GPS_MARKER = "Marker Camera Model"
-
-
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (40, 30), (200, 40, 40))
-    exif = Image.Exif()
-    exif[0x0110] = GPS_MARKER  # Model
-    exif[0x013B] = "Marker Artist"  # Artist
-    gps = exif.get_ifd(0x8825)
-    gps[1] = "N"
-    gps[2] = (43.0, 39.0, 12.0)
-    gps[3] = "W"
-    gps[4] = (79.0, 23.0, 1.0)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def docx_with_author() -> bytes:
@@ -462,3 +445,54 @@ def test_a_full_disk_during_upload_is_told_and_stores_nothing(cast: Cast) -> Non
     assert Attachment.objects.count() == 0
     after = set(default_storage.listdir("reports")[1]) if default_storage.exists("reports") else set()
     assert after == before
+
+
+def _reports_msgids() -> list[str]:
+    """The reports app's English strings that French, complete, words differently (long enough to be unique)."""
+    import polib
+
+    path = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    return [
+        entry.msgid
+        for entry in polib.pofile(str(path))
+        if len(entry.msgid) > 12 and "%" not in entry.msgid and entry.msgstr and entry.msgstr != entry.msgid
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "es", "tl", "zh-hans", "ar", "pa", "uk", "th", "vi"])
+def test_the_reporters_path_shows_no_english_in_any_other_language(cast: Cast, language: str) -> None:
+    import html
+
+    from django.utils import translation
+
+    keys_for(cast)
+    receiver = ReportReceiver.objects.get(organisation=cast.harbour_house).pk
+    with translation.override(language):
+        start, write, back = reverse("reports:start"), reverse("reports:write"), reverse("reports:return")
+        sent_heading = translation.gettext("Your report is sent")
+        one_file = translation.ngettext("%(counter)s file added.", "%(counter)s files added.", 1) % {"counter": 1}
+    assert sent_heading != "Your report is sent"
+    client = Client()
+    photo = SimpleUploadedFile("IMG_1.jpg", jpeg_with_gps(), "image/jpeg")
+    receipt_page = client.post(write, {"to": receiver, **ANSWERS, "files": [photo]})
+    receipt = receipt_page.content.decode().split('class="receipt"')[1].split("<strong>")[1].split("</strong>")[0]
+    pages = {
+        "start": client.get(start),
+        "form": client.get(write, {"to": receiver}),
+        "refused": client.post(
+            write, {"to": receiver, **ANSWERS, "files": [SimpleUploadedFile("a.exe", b"MZ\x90\x00", "x/y")]}
+        ),
+        "receipt": receipt_page,
+        "thread": client.post(back, {"receipt": receipt}),
+        "answered": client.post(back, {"receipt": receipt, "step": "answer", "text": "more"}),
+        "wrong code": client.post(back, {"receipt": "1111 2222 3333 4444"}),
+    }
+    assert [response.status_code for response in pages.values()] == [200, 200, 400, 200, 200, 200, 400]
+    english = _reports_msgids()
+    assert len(english) > 100
+    for name, response in pages.items():
+        text = html.unescape(response.content.decode())
+        assert [msgid for msgid in english if msgid in text] == [], name
+    assert sent_heading in html.unescape(pages["receipt"].content.decode())
+    assert one_file in html.unescape(pages["thread"].content.decode())

@@ -105,3 +105,24 @@ def test_the_panel_shows_the_answers_behind_each_279_04_2_factor(cast: Cast) -> 
     factor = re.search(r"Deception <span class=\"help\">\(s\. 279\.04\(2\)\(b\)\)</span>\s*<ul>(.*?)</ul>", page)
     assert factor, page
     assert factor.group(1) == "<li>Are the pay, the hours or the conditions worse than you were promised?: Yes</li>"
+
+
+@pytest.mark.django_db
+def test_a_workers_services_nearby_lead_to_the_members_directory_with_confidential_addresses(cast: Cast) -> None:
+    page = _client(cast.bob).post(
+        reverse("screening:worker"), {**ANSWERS, "province": "MB", "postcode": "R3C 1A1", "do": "result"}
+    )
+    html = page.content.decode()
+    links = re.findall(r'href="([^"]*directory/[^"]*)"', html)
+    assert links, html
+    members = reverse("directory:member_search")
+    assert all(link.startswith(members) for link in links), links
+    assert any("need=" in link and "postcode=R3C" in link for link in links)
+    assert f'href="{reverse("directory:search")}' not in html
+
+
+@pytest.mark.django_db
+def test_a_screening_without_needs_still_leads_to_the_members_directory(cast: Cast) -> None:
+    html = _client(cast.hana).post(reverse("screening:worker"), {"do": "result"}).content.decode()
+    assert f'href="{reverse("directory:member_search")}"' in html
+    assert f'href="{reverse("directory:search")}"' not in html

@@ -1,0 +1,78 @@
+"""A referral's receiving organisation can be picked from the directory as well as from the member list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from harbour.cases import actions
+from harbour.cases.models import Case, Referral
+from harbour.directory.tests.factories import service_make
+from harbour.network.models import Member
+from harbour.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(member: Member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def _case_with_referral_consent(cast: Cast) -> Case:
+    case = actions.open_case(by=cast.bob, consent=actions.ConsentGiven("open_case", ("case", "needs")), summary="x")
+    actions.record_consent(
+        by=cast.bob,
+        case=case,
+        given=actions.ConsentGiven("refer", ("case", "needs"), recipient_id=cast.prairie_clinic.pk),
+    )
+    return case
+
+
+def test_a_service_picked_in_the_directory_sends_the_referral_to_its_organisation(cast: Cast) -> None:
+    case = _case_with_referral_consent(cast)
+    clinic = service_make(name="Immigration law drop-in", organisation=cast.prairie_clinic, city="Winnipeg")
+    service_make(name="Police victim services", organisation=cast.police)
+    service_make(name="A service outside the network", organisation_name="Unlisted Society")
+    service_make(name="Our own shelter", organisation=cast.harbour_house)
+    bob = _client(cast.bob)
+    url = reverse("cases:referral_new", args=[case.reference])
+    form = bob.get(url, {"service": clinic.id}).content.decode()
+    assert f'<option value="{clinic.id}" selected>Immigration law drop-in</option>' in form
+    assert '<optgroup label="Prairie Legal Clinic">' in form
+    for hidden in ("Police victim services", "A service outside the network", "Our own shelter"):
+        assert hidden not in form
+    sent = bob.post(url, {"listing": clinic.id, "need": "legal", "categories": ["case", "needs"]})
+    assert sent.status_code == 302
+    assert Referral.system_objects.get().recipient == cast.prairie_clinic
+
+
+def test_a_service_the_form_does_not_offer_is_refused_keeping_the_choices(cast: Cast) -> None:
+    case = _case_with_referral_consent(cast)
+    police = service_make(name="Police victim services", organisation=cast.police)
+    posted = {"listing": police.id, "need": "legal", "categories": ["needs"]}
+    response = _client(cast.bob).post(reverse("cases:referral_new", args=[case.reference]), posted)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Select a valid choice" in page and re.search(r'value="needs"[^>]*checked', page)
+    assert "from the member list or from a service" not in page
+    assert Referral.system_objects.count() == 0
+
+
+def test_the_organisation_and_the_service_must_agree_and_one_is_needed(cast: Cast) -> None:
+    case = _case_with_referral_consent(cast)
+    clinic = service_make(name="Immigration law drop-in", organisation=cast.prairie_clinic)
+    bob = _client(cast.bob)
+    url = reverse("cases:referral_new", args=[case.reference])
+    both = {"recipient": cast.secretariat.pk, "listing": clinic.id, "need": "legal", "categories": ["case"]}
+    differ = bob.post(url, both)
+    assert differ.status_code == 400 and "differ: choose one of them" in differ.content.decode()
+    neither = bob.post(url, {"need": "legal", "categories": ["case"]})
+    assert neither.status_code == 400 and "from the member list or from a service" in neither.content.decode()
+    agree = bob.post(url, {**both, "recipient": cast.prairie_clinic.pk})
+    assert agree.status_code == 302
+    assert Referral.system_objects.get().recipient == cast.prairie_clinic
