@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from harbour.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("leave", core_views.leave, name="leave"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/hsds/", include("harbour.directory.api_urls")),

@@ -96,11 +96,17 @@ class PublicPage:
     name: str
 
 
+# Public URLs that answer with a redirect, never a page: the quick exit's way out (core/views.py).
+NOT_PAGES = frozenset({"leave"})
+
+
 def public_pages() -> list[PublicPage]:
     """Every public, parameter-free page of the URL configuration, once per language where it has a prefix."""
     pages: list[PublicPage] = []
     seen: set[str] = set()
     for name, route, localised in _parameter_free_public_routes(get_resolver().url_patterns, [], [], False):
+        if name in NOT_PAGES:
+            continue
         languages: list[str | None] = [code for code, _label in settings.LANGUAGES] if localised else [None]
         for language in languages:
             path = route(language)

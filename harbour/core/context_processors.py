@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
 
@@ -30,6 +30,8 @@ def harbour(request: HttpRequest) -> dict[str, Any]:
         "draft_language": current not in settings.HARBOUR_COMPLETE_LANGUAGES,
         "complete_languages": [entry for entry in languages if entry["code"] in settings.HARBOUR_COMPLETE_LANGUAGES],
         "quick_exit_url": settings.HARBOUR_QUICK_EXIT_URL,
+        # Where the quick exit's link goes without JavaScript: through Harbour (core.views.leave).
+        "quick_exit_href": reverse("leave"),
         "public_page": policy is None or policy.is_public,
         "demo_mode": settings.HARBOUR_DEMO,
     }

@@ -1,12 +1,14 @@
-"""Public pages of the core: home, privacy, health check and error pages."""
+"""Public pages of the core: home, privacy, the quick exit, health check and error pages."""
 
 from __future__ import annotations
 
 import sys
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from harbour.core import access, readiness
 from harbour.core.middleware import DATABASE_ERRORS, database_unavailable
@@ -21,6 +23,36 @@ def home(request: HttpRequest) -> HttpResponse:
 @access.public
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
+
+
+# The quick exit without JavaScript passes here. Chromium keeps pages sent with `no-store` in its
+# back-forward cache, and Back would show them as the person left them, answers and all; it drops
+# them when the site's cookies change, so this answer sets a cookie that holds nothing and is gone
+# a second later. It deletes the CSRF cookie too: a form Back would send again is then refused, and
+# a search's sealed answers open nowhere (core/sealed_query.py). `Clear-Site-Data` asks browsers
+# that honour it to forget the site's cached files and offline fact sheets too (with JavaScript,
+# harbour.js does that and goes straight to the site).
+LEFT_COOKIE = "harbour-left"
+
+
+@access.public
+@require_safe
+def leave(request: HttpRequest) -> HttpResponse:
+    """The quick exit: on to the neutral site, leaving the browser nothing of Harbour to go back to."""
+    response = HttpResponseRedirect(settings.HARBOUR_QUICK_EXIT_URL, status=303)
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    response.set_cookie(
+        LEFT_COOKIE, "", max_age=1, path="/", secure=request.is_secure(), httponly=True, samesite="Strict"
+    )
+    response.delete_cookie(
+        settings.CSRF_COOKIE_NAME,
+        path=settings.CSRF_COOKIE_PATH,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        samesite="Strict",  # as settings.CSRF_COOKIE_SAMESITE
+    )
+    # Nothing may set the CSRF cookie again on the way out (CsrfViewMiddleware would on a page that asked for it).
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    return response
 
 
 @access.public

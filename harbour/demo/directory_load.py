@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from harbour.demo import directory_build
+from harbour.directory.confidential import key_owner_for
 from harbour.directory.interchange import import_path
 from harbour.directory.models import (
     BedAvailability,
@@ -34,6 +35,7 @@ from harbour.directory.models import (
     Location,
     Organization,
     Service,
+    point_text,
 )
 from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
@@ -69,22 +71,28 @@ def _apply_locations() -> None:
     now = timezone.now()
     locations = list(Location.objects.filter(extra__has_key=directory_build.EXTENSION))
     secrets, beds = [], []
+    owners: dict[str | None, int | None] = {}
     for location in locations:
         extension = _extension(location)
         secret = extension.get("confidential_address")
         if extension.get("confidential") and secret:
             location.confidential = True
-            secrets.append(
-                ConfidentialAddress(
-                    location=location,
-                    address_1=secret["address_1"],
-                    city=secret["city"],
-                    state_province=secret["state_province"],
-                    postal_code=secret["postal_code"],
-                    latitude=secret["latitude"],
-                    longitude=secret["longitude"],
+            if location.organization_id not in owners:
+                owners[location.organization_id] = key_owner_for(location.organization_id)
+            owner = owners[location.organization_id]
+            # With no organisation to hold a key, the street address is not kept (members call).
+            if owner is not None:
+                secrets.append(
+                    ConfidentialAddress(
+                        location=location,
+                        key_owner_id=owner,
+                        address_1=secret["address_1"],
+                        city=secret["city"],
+                        state_province=secret["state_province"],
+                        postal_code=secret["postal_code"],
+                        point=point_text(secret["latitude"], secret["longitude"]),
+                    )
                 )
-            )
         if count := extension.get("beds"):
             beds.append(
                 BedAvailability(
@@ -117,6 +125,7 @@ def demo_directory_load(path: Path = DEMO_FILE, *, today: datetime.date | None =
         taxonomies_ensure()
         result = import_path(path)
         _apply_services(shift)
-        _apply_locations()
+        # Linked first: each shelter's address is encrypted under its own organisation's key.
         _link_network_organisations()
+        _apply_locations()
     return result.services

@@ -32,6 +32,8 @@ from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.fields import EncryptedTextField
+
 
 def _text() -> Any:
     return models.TextField(null=True, blank=True)
@@ -301,23 +303,63 @@ class Location(HSDSRecord):
 
 
 class ConfidentialAddress(models.Model):
-    """The real address of a confidential location (a shelter): never in public pages, the API or exports."""
+    """The real address of a confidential location (a shelter): never in public pages, the API or exports.
+
+    The street, postal code, exact point and directions are ciphertext under the data key of
+    `key_owner` (harbour.core.fields), so a copy of the database shows none of them; the city and
+    province are public anyway (the location's public address keeps them). The point is text,
+    "latitude,longitude", read through `latitude` and `longitude`: members' distances are computed
+    in Python from it (harbour.directory.confidential), never by the database.
+    """
 
     location = models.OneToOneField(
         Location, on_delete=models.CASCADE, primary_key=True, related_name="confidential_address"
     )
-    address_1 = models.TextField(_("street address"))
-    address_2 = models.TextField(_("address line 2"), blank=True, default="")
+    # Whose data key encrypts the row: the listing's network organisation, else the directory's
+    # custodian (harbour.directory.confidential.key_owner_for). Kept on the row, so linking the
+    # listing later never leaves a value unreadable.
+    key_owner = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    address_1 = EncryptedTextField(_("street address"), key_owner="key_owner_id")
+    address_2 = EncryptedTextField(_("address line 2"), key_owner="key_owner_id", blank=True, default="")
     city = models.TextField(_("city"), blank=True, default="")
     state_province = models.CharField(_("province or territory"), max_length=64, blank=True, default="")
-    postal_code = models.CharField(_("postal code"), max_length=16, blank=True, default="")
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    directions = models.TextField(_("directions for referred people"), blank=True, default="")
+    postal_code = EncryptedTextField(_("postal code"), key_owner="key_owner_id", blank=True, default="")
+    point = EncryptedTextField(key_owner="key_owner_id", blank=True, default="")
+    directions = EncryptedTextField(
+        _("directions for referred people"), key_owner="key_owner_id", blank=True, default=""
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.location_id} (confidential)"
+
+    @property
+    def latitude(self) -> float | None:
+        parsed = point_parse(self.point)
+        return parsed[0] if parsed else None
+
+    @property
+    def longitude(self) -> float | None:
+        parsed = point_parse(self.point)
+        return parsed[1] if parsed else None
+
+    def move_to(self, latitude: float | None, longitude: float | None) -> None:
+        self.point = "" if latitude is None or longitude is None else point_text(latitude, longitude)
+
+
+def point_text(latitude: float, longitude: float) -> str:
+    return f"{float(latitude)!r},{float(longitude)!r}"
+
+
+def point_parse(text: str | None) -> tuple[float, float] | None:
+    """The (latitude, longitude) of a confidential point's text; None when it has none."""
+    if not text:
+        return None
+    latitude, _comma, longitude = text.partition(",")
+    try:
+        return float(latitude), float(longitude)
+    except ValueError:
+        return None
 
 
 class ServiceAtLocation(HSDSRecord):

@@ -193,6 +193,13 @@ def squared_distance_km(
     return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
 
 
+def squared_distance_between(point: Point, other: Point) -> float:
+    """`squared_distance_km` in Python, for a point the database cannot read (a confidential one)."""
+    dy = (other.latitude - point.latitude) * KM_PER_DEGREE
+    dx = (other.longitude - point.longitude) * KM_PER_DEGREE * math.cos(math.radians(point.latitude))
+    return dy * dy + dx * dx
+
+
 def cells(box: places.BoundingBox) -> list[int] | None:
     """The numbers of the grid cells (`Location.cell`) covering a box; None if there are too many."""
     rows = range(math.floor(box.min_latitude * CELLS_PER_DEGREE), math.floor(box.max_latitude * CELLS_PER_DEGREE) + 1)

@@ -38,17 +38,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from harbour.directory import places, vocabulary
+from harbour.directory import confidential, places, vocabulary
 from harbour.directory import query as query_layer
+from harbour.directory.confidential import OpenAddress
 from harbour.directory.models import (
     Address,
     Attribute,
     BedAvailability,
-    ConfidentialAddress,
     CostOption,
     Language,
     Location,
@@ -130,7 +128,7 @@ class Result:
     # The street address, or None when the location is confidential and the reader may not see it.
     address: str | None
     confidential: bool
-    confidential_address: ConfidentialAddress | None
+    confidential_address: OpenAddress | None
     city: str
     needs: list[vocabulary.Term]
     populations: list[vocabulary.Term]
@@ -355,34 +353,60 @@ def latest_beds(location_ref: str) -> tuple[Subquery, Subquery]:
 # --- the search ---------------------------------------------------------------------------
 
 
+def _radius(query: SearchQuery) -> float:
+    return min(max(query.radius_km, 1.0), MAX_RADIUS_KM)
+
+
 def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocation]:
-    """One row per service at a location within reach, each with its squared approximate distance (km²)."""
-    radius = min(max(query.radius_km, 1.0), MAX_RADIUS_KM)
+    """One row per service at a location within reach, each with its squared approximate distance (km²).
+
+    For members, confidential locations come with the distance of their coarse public point, from a
+    wider box and unbounded: their exact points are ciphertext, so `search` measures them in Python.
+    """
+    radius = _radius(query)
     rows = ServiceAtLocation.objects.filter(service__isnull=False, location__isnull=False)
-    latitude: Combinable
-    longitude: Combinable
+    # The public point, as copied onto the service at a location (migration 0023): no join.
+    d2 = query_layer.squared_distance_km(origin, F("latitude"), F("longitude"))
     if query.include_confidential:
         rows = rows.filter(
-            query_layer.in_box(origin, radius, "location__")
-            | (
-                Q(location__confidential=True)
-                & query_layer.in_box(origin, radius + CONFIDENTIAL_MARGIN_KM, "location__")
-            )
+            query_layer.in_box(origin, radius, "")
+            | (Q(location__confidential=True) & query_layer.in_box(origin, radius + CONFIDENTIAL_MARGIN_KM, ""))
         )
-        latitude = Coalesce(F("location__confidential_address__latitude"), F("location__latitude"))
-        longitude = Coalesce(F("location__confidential_address__longitude"), F("location__longitude"))
     else:
-        # The public point, as copied onto the service at a location (migration 0023): no join.
         rows = rows.filter(query_layer.in_box(origin, radius, ""))
-        latitude, longitude = F("latitude"), F("longitude")
     rows = rows.filter(_service_filters(query, "service_id", "service__", "location_id"))
     if query.has_place_now:
         places_now, updated_at = latest_beds("location_id")
         rows = rows.annotate(places_now=places_now, beds_updated_at=updated_at).filter(
             places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR
         )
-    d2 = query_layer.squared_distance_km(origin, latitude, longitude)
-    return rows.annotate(d2=d2).filter(d2__lte=radius * radius)
+    rows = rows.annotate(d2=d2)
+    if query.include_confidential:
+        return rows.filter(Q(d2__lte=radius * radius) | Q(location__confidential=True))
+    return rows.filter(d2__lte=radius * radius)
+
+
+def _nearby_distances(query: SearchQuery, origin: Point) -> Iterable[tuple[str, float]]:
+    """(service id, squared distance in km²) of every service at a location within reach."""
+    rows = _nearby_rows(query, origin)
+    if not query.include_confidential:
+        yield from rows.values_list("service_id", "d2").iterator(5000)  # type: ignore[misc]
+        return
+    limit = _radius(query) ** 2
+    hidden: list[tuple[str, str, float]] = []
+    for service_id, d2, location_id, is_confidential in rows.values_list(  # type: ignore[misc]
+        "service_id", "d2", "location_id", "location__confidential"
+    ).iterator(5000):
+        if is_confidential:
+            hidden.append((service_id, location_id, d2))
+        else:
+            yield service_id, d2
+    exact = confidential.exact_points(location_id for _service, location_id, _d2 in hidden)
+    for service_id, location_id, d2 in hidden:
+        point = exact.get(str(location_id))
+        measured = query_layer.squared_distance_between(origin, point) if point is not None else d2
+        if measured <= limit:
+            yield service_id, measured
 
 
 def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchResults:
@@ -393,8 +417,7 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
         # One pass over the rows within reach: each service's nearest location, then the page.
         # (Grouping and counting in SQL would read the same rows twice.)
         best: dict[str, float] = {}
-        rows = _nearby_rows(query, query.origin).values_list("service_id", "d2")  # type: ignore[misc]
-        for service_id, d2 in rows.iterator(5000):
+        for service_id, d2 in _nearby_distances(query, query.origin):
             if d2 < best.get(service_id, math.inf):
                 best[service_id] = d2
         total = len(best)
@@ -481,11 +504,10 @@ def _public_city(location: Location, addresses: Sequence[Address]) -> str:
     return ""
 
 
-def location_point(location: Location, *, include_confidential: bool) -> Point | None:
-    if include_confidential and location.confidential:
-        secret = getattr(location, "confidential_address", None)
-        if secret is not None and secret.latitude is not None and secret.longitude is not None:
-            return Point(secret.latitude, secret.longitude)
+def location_point(location: Location, secret: confidential.OpenAddress | None = None) -> Point | None:
+    """The point to measure a location from: its exact point when the reader may see it, else its public one."""
+    if location.confidential and secret is not None and secret.latitude is not None and secret.longitude is not None:
+        return Point(secret.latitude, secret.longitude)
     if location.latitude is None or location.longitude is None:
         return None
     return Point(location.latitude, location.longitude)
@@ -507,8 +529,6 @@ class _Details:
 
     def __init__(self, service_ids: Sequence[str], query: SearchQuery) -> None:
         sal_related = ["location", "location__organization"]
-        if query.include_confidential:
-            sal_related.append("location__confidential_address")
         self.services = {s.id: s for s in Service.objects.filter(id__in=service_ids).select_related("organization")}
         sals = (
             ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
@@ -523,6 +543,13 @@ class _Details:
             self.sals.setdefault(str(sal.service_id), []).append(sal)
         sal_ids = [sal.id for group in self.sals.values() for sal in group]
         location_ids = [str(sal.location_id) for group in self.sals.values() for sal in group]
+        # Decrypted for this page only, for members: never read for the public.
+        self.secrets: dict[str, confidential.OpenAddress] = {}
+        if query.include_confidential:
+            hidden = [
+                str(sal.location_id) for group in self.sals.values() for sal in group if sal.location.confidential
+            ]
+            self.secrets = confidential.open_addresses(hidden) if hidden else {}
         owners = Q(service_id__in=service_ids) | Q(service_at_location_id__in=sal_ids) | Q(location_id__in=location_ids)
         organisation_ids = sorted({str(s.organization_id) for s in self.services.values() if s.organization_id})
         # A service without a phone of its own (or of its location) is reached through its organisation's.
@@ -612,7 +639,7 @@ def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_locatio
         for sal in candidates:
             if sal.location is None:
                 continue
-            point = location_point(sal.location, include_confidential=query.include_confidential)
+            point = location_point(sal.location, details.secrets.get(str(sal.location_id)))
             distance = places.distance_km(query.origin, point) if query.origin and point else None
             measured.append((distance, sal))
         measured.sort(key=lambda pair: (pair[0] is None, pair[0] or 0.0))
@@ -650,7 +677,7 @@ def _result(
     confidential = bool(location and location.confidential)
     secret = None
     if confidential and query.include_confidential and location is not None:
-        secret = getattr(location, "confidential_address", None)
+        secret = details.secrets.get(str(location.id))
     return Result(
         service=service,
         location=location,

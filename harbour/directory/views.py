@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from harbour.core import access, roles
+from harbour.core import access, roles, sealed_query
 from harbour.directory import actions, coverage, search, vocabulary
 from harbour.directory.forms import BedsForm, QuickSearchForm, SearchForm, ServiceEditForm
 from harbour.directory.models import Location, Service
@@ -70,9 +70,9 @@ def _page_links(request: HttpRequest, results: search.SearchResults) -> dict[str
     return links
 
 
-def _offset(request: HttpRequest) -> int:
+def _offset(given: QueryDict) -> int:
     try:
-        return max(0, min(int(request.GET.get("offset", "0")), 10_000))
+        return max(0, min(int(given.get("offset", "0")), 10_000))
     except ValueError:
         return 0
 
@@ -88,13 +88,19 @@ def _wider_link(request: HttpRequest, radius: float) -> str | None:
 
 
 def _search_page(request: HttpRequest, *, members: bool) -> HttpResponse:
-    form = SearchForm(request.GET or None, members=members)
+    if not members:
+        # The public's answers leave the address (and so Back after the quick exit): core/sealed_query.py.
+        sealed = sealed_query.sealed_redirect(request)
+        if sealed is not None:
+            return sealed
+    given = request.GET if members else sealed_query.answers(request)
+    form = SearchForm(given or None, members=members)
     results = None
     query = None
     if form.is_bound and form.is_valid():
         query = form.search_query(include_confidential=members)
         if not query.is_empty:
-            results = search.search(query, limit=PAGE_SIZE, offset=_offset(request))
+            results = search.search(query, limit=PAGE_SIZE, offset=_offset(given))
             if members:
                 _audit_confidential(request, results.results)
     for result in results.results if results else []:
@@ -121,8 +127,9 @@ def _results_link(request: HttpRequest, *, members: bool) -> str:
     for name in SearchForm.base_fields:
         for value in carried.getlist(name):
             kept.appendlist(name, value)
-    if "offset" in carried:
-        kept["offset"] = carried["offset"]
+    for name in ("offset", sealed_query.SEALED):
+        if name in carried:
+            kept[name] = carried[name]
     return f"{search_url}?{kept.urlencode()}" if kept else ""
 
 

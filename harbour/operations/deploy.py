@@ -80,9 +80,14 @@ def write_error_pages(folder: Path) -> list[Path]:
             request.user = AnonymousUser()
             request.LANGUAGE_CODE = code
             for error in PROXY_ERRORS:
-                html = render_to_string(
-                    "core/error.html", {"title": error.title, "message": error.message}, request=request
-                )
+                # nginx shows these when Harbour does not answer, so /leave would not either: the
+                # quick exit goes straight to the neutral site.
+                context = {
+                    "title": error.title,
+                    "message": error.message,
+                    "quick_exit_href": settings.HARBOUR_QUICK_EXIT_URL,
+                }
+                html = render_to_string("core/error.html", context, request=request)
                 target = folder / code / f"{error.status}.html"
                 target.write_text(html, encoding="utf-8")
                 written.append(target)

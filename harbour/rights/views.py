@@ -16,7 +16,7 @@ from django.utils.translation import get_language, get_language_info, gettext_no
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from harbour.core import access, roles
+from harbour.core import access, roles, sealed_query
 from harbour.core.responses import stored_file
 from harbour.network.models import Member
 from harbour.rights import actions
@@ -193,7 +193,12 @@ def library(request: HttpRequest) -> HttpResponse:
             raise Http404 from None
         name = item.file.name.rsplit("/", 1)[-1]
         return stored_file(item.file, filename=name, content_type="application/octet-stream")
-    form = LibrarySearchForm(request.GET or None)
+    # What was searched leaves the address (and so Back after the quick exit): core/sealed_query.py.
+    sealed = sealed_query.sealed_redirect(request)
+    if sealed is not None:
+        return sealed
+    given = sealed_query.answers(request)
+    form = LibrarySearchForm(given or None)
     items = visible.prefetch_related("tags")
     if form.is_valid():
         data = form.cleaned_data
@@ -219,7 +224,7 @@ def library(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "items": items,
-            "searched": bool(request.GET),
+            "searched": bool(given),
             "is_editor": is_editor,
             "unpublished": unpublished,
         },

@@ -29,6 +29,7 @@ from harbour.testing import EVERYONE, MEMBERS, VETTED_MEMBERS, Cast, app_access_
 FOUNDATION_EXPECTED: dict[str, AbstractSet[str]] = {
     "healthz": EVERYONE,
     "readyz": EVERYONE,
+    "leave": EVERYONE,
     "home": EVERYONE,
     "privacy": EVERYONE,
     "network:sign_in": EVERYONE,

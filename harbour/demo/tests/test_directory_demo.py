@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
+from harbour.core.roles import Role
 from harbour.demo.directory_load import demo_directory_load
 from harbour.directory import vocabulary
 from harbour.directory.models import Address, Attribute, BedAvailability, ConfidentialAddress, Location, Service
 from harbour.directory.search import SearchQuery, search
-from harbour.network.models import Organisation
+from harbour.network.models import Member, Organisation
 
 
 def test_the_demo_file_is_what_the_generator_writes():
@@ -24,6 +25,9 @@ def test_the_demo_directory_covers_every_need_and_population_in_many_cities():
     network = Organisation.objects.create(
         name="Lakeshore Women's Shelter (demo)", kind="shelter", province="ON", city="Toronto", is_demo=True
     )
+    # The coordinators' organisation holds the key of the shelters no member organisation keeps.
+    secretariat = Organisation.objects.create(name="Secretariat (demo)", kind="ngo", province="ON", city="Ottawa")
+    Member.objects.create(email="cora@demo.example", full_name="Cora", organisation=secretariat, role=Role.COORDINATOR)
     today = datetime.date(2027, 3, 1)
     added = demo_directory_load(today=today)
     assert added >= 300
@@ -43,6 +47,7 @@ def test_the_demo_directory_covers_every_need_and_population_in_many_cities():
         public = Address.objects.get(location=secret.location)
         assert secret.address_1 and not public.address_1 and not public.postal_code
         assert (secret.latitude, secret.longitude) != (secret.location.latitude, secret.location.longitude)
+    assert {secret.key_owner_id for secret in secrets} <= {network.pk, secretariat.pk}
 
     assert Service.objects.exclude(name_fr="").count() > Service.objects.filter(name_fr="").count() > 0
     stale = Service.objects.filter(assured_date__lt=today - datetime.timedelta(days=183)).count()

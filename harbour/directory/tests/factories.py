@@ -21,6 +21,7 @@ from harbour.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    point_text,
 )
 from harbour.directory.taxonomy_map import taxonomies_ensure
 from harbour.network.models import Organisation
@@ -28,6 +29,14 @@ from harbour.network.models import Organisation
 _numbers = itertools.count(1)
 
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
+
+
+def _directory_keeper() -> Organisation:
+    """The network organisation whose key encrypts the confidential addresses of listings no member keeps."""
+    keeper, _created = Organisation.objects.get_or_create(
+        name="Directory keeper", defaults={"kind": Organisation.Kind.NGO, "province": "ON", "city": "Toronto"}
+    )
+    return keeper
 
 
 def service_make(
@@ -122,12 +131,12 @@ def service_make(
             Address.objects.create(id=f"address-{n}-{index}", location=location, city=city, state_province=province)
             ConfidentialAddress.objects.create(
                 location=location,
+                key_owner=organisation or _directory_keeper(),
                 address_1=street or f"{100 + n} Hidden Lane",
                 city=city,
                 state_province=province,
                 postal_code="M5V 9Z9",
-                latitude=where.latitude,
-                longitude=where.longitude,
+                point=point_text(where.latitude, where.longitude),
             )
         else:
             location = Location.objects.create(

@@ -244,9 +244,11 @@ def _confidential_shelter() -> Location:
     return location_make_confidential(by=None, location=location)
 
 
-def test_a_confidential_address_lives_only_in_its_own_record():
+def test_a_confidential_address_lives_only_in_its_own_record(cast):
     location = _confidential_shelter()
     secret = ConfidentialAddress.objects.get(location=location)
+    # No member organisation keeps this listing: the coordinators' organisation holds its key.
+    assert secret.key_owner_id == cast.secretariat.pk
     assert (secret.address_1, secret.postal_code, secret.latitude, secret.longitude) == (
         STREET,
         POSTCODE,
@@ -260,7 +262,25 @@ def test_a_confidential_address_lives_only_in_its_own_record():
     assert (location.latitude, location.longitude) == (45.5115, -73.5683)
 
 
-def test_confidential_addresses_are_never_exported(tmp_path):
+def test_a_listing_kept_by_a_member_organisation_has_its_address_under_that_organisations_key(cast):
+    import_path(EXAMPLES / "service_full.json")
+    location = Location.objects.get()
+    Organization.objects.filter(id=location.organization_id).update(network_organisation=cast.harbour_house)
+    Address.objects.filter(location=location).update(address_1=STREET, postal_code=POSTCODE, city="Montréal")
+    location_make_confidential(by=None, location=location)
+    secret = ConfidentialAddress.objects.get(location=location)
+    assert secret.key_owner_id == cast.harbour_house.pk and secret.address_1 == STREET
+
+
+def test_with_no_organisation_to_hold_a_key_the_street_address_is_not_kept_at_all():
+    location = _confidential_shelter()
+    assert not ConfidentialAddress.objects.exists()
+    location.refresh_from_db()
+    assert not Address.objects.filter(address_1=STREET).exists()
+    assert (location.latitude, location.longitude) == (45.5115, -73.5683)
+
+
+def test_confidential_addresses_are_never_exported(tmp_path, cast):
     _confidential_shelter()
     call_command("hsds_export", str(tmp_path / "x.json"), stdout=io.StringIO())
     call_command("hsds_export", str(tmp_path / "x.ndjson"), stdout=io.StringIO())
@@ -272,7 +292,7 @@ def test_confidential_addresses_are_never_exported(tmp_path):
             assert secret not in text
 
 
-def test_reimporting_a_confidential_location_keeps_its_address_out_of_public_rows(tmp_path):
+def test_reimporting_a_confidential_location_keeps_its_address_out_of_public_rows(tmp_path, cast):
     _confidential_shelter()
     service = example("service_full.json")
     # The same location appears twice in the example: at the service and in its organisation.

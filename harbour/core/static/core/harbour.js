@@ -28,7 +28,8 @@
   function go() {
     if (gone) { return; }
     gone = true;
-    window.location.replace(exit.href);
+    // Straight to the neutral site: the page's own handlers below do what /leave does without script.
+    window.location.replace(exit.getAttribute("data-to") || exit.href);
   }
 
   function leave(event) {
@@ -51,7 +52,7 @@
   // are emptied, so Back never shows what the person typed or chose.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) { return; }
-    if (document.body.hidden) { window.location.replace(exit.href); return; }
+    if (document.body.hidden) { window.location.replace(exit.getAttribute("data-to") || exit.href); return; }
     Array.prototype.forEach.call(document.forms, function (form) { form.reset(); });
   });
 

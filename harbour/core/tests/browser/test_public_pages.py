@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from playwright.sync_api import Page, Request, Response
 
 from harbour.core.tests.browser.harness import (
@@ -36,7 +37,12 @@ def test_discovery_finds_the_public_pages_in_every_language_and_no_member_page()
 def test_public_urls_outside_a_language_prefix_are_not_pages_for_people(live_server, page: Page):
     """Such URLs escape the per-language checks below, so they must be machine endpoints, not HTML."""
     for public in public_pages():
-        if public.language is None:
+        if public.name == "leave":
+            # The quick exit without JavaScript: a redirect on to the neutral site, with nothing to read.
+            response = page.request.get(live_server.url + public.path, max_redirects=0)
+            assert response.status == 303 and response.headers["location"] == settings.HARBOUR_QUICK_EXIT_URL
+            assert not response.body()
+        elif public.language is None:
             response = page.request.get(live_server.url + public.path)
             assert response.ok, public
             assert not response.headers["content-type"].startswith("text/html"), public
@@ -74,8 +80,8 @@ def test_every_public_page_works_without_javascript(live_server, no_script_conte
         if response.status != 200:
             problems.append(f"{public}: status {response.status}")
         exit_links = page.locator("a#quick-exit")
-        if exit_links.count() != 1 or exit_links.get_attribute("href") != settings.HARBOUR_QUICK_EXIT_URL:
-            problems.append(f"{public}: no quick exit link to {settings.HARBOUR_QUICK_EXIT_URL}")
+        if exit_links.count() != 1 or exit_links.get_attribute("href") != reverse("leave"):
+            problems.append(f"{public}: no quick exit link to {reverse('leave')}")
         problems += [f"{public}: asked {r.url}" for r in requests if not r.url.startswith(origin + "/")]
     assert not problems, "\n".join(problems)
 
