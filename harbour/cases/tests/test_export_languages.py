@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -65,7 +66,11 @@ SAME_AS_ENGLISH = {"es": {"Alias", "Sector"}, "fr": {"Immigration"}}
 
 def _english_labels() -> list[str]:
     with translation.override("en"):
-        labels = [str(Case._meta.get_field(name).verbose_name).capitalize() for name in PROFILE_FIELDS]
+        labels = []
+        for name in PROFILE_FIELDS:
+            field = Case._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            labels.append(str(field.verbose_name).capitalize())
         for choices in (
             Gender,
             AgeGroup,
