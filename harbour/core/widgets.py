@@ -40,9 +40,7 @@ def _option(option: dict[str, Any]) -> str:
 class Checkboxes(forms.CheckboxSelectMultiple):
     """`CheckboxSelectMultiple`, drawn without templates (same HTML, choice groups included)."""
 
-    def _render(
-        self, template_name: str, context: dict[str, Any], renderer: BaseRenderer | None = None
-    ) -> SafeString:
+    def _render(self, template_name: str, context: dict[str, Any], renderer: BaseRenderer | None = None) -> SafeString:
         widget = context["widget"]
         attrs = widget["attrs"]
         head = "<div"
