@@ -106,14 +106,15 @@ bench-reports: $(VENV)/.runtime var/secret-key var/master-key translations
 
 # The load test (docs/performance.md): the production configuration on loopback (PostgreSQL, gunicorn behind
 # nginx) with the BENCH_SERVICES directory, BENCH_USERS locust visitors without pause for BENCH_SECONDS; requests/s,
-# p50/p95/p99, errors and CPU time per request. Fails on any error.
+# p50/p95/p99, errors and CPU time per request, for each gunicorn WORKERSxTHREADS in BENCH_WEB. Fails on any error.
 .PHONY: bench-load
 BENCH_USERS ?= 100
+BENCH_WEB ?= 2x4
 bench-load: $(VENV)/.dev var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	scripts/system-deps
 	$(PY) manage.py bench_load --services $(BENCH_SERVICES) --users $(BENCH_USERS) --seconds $(BENCH_SECONDS) \
-		--output var/bench/load.json
+		$(foreach web,$(BENCH_WEB),--web $(web)) --output var/bench/load.json
 
 bench: bench-weight bench-screening bench-directory bench-stats bench-reports bench-load
 

@@ -82,6 +82,17 @@ def _waited_children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _default_web() -> str:
+    return f"{os.environ.get('HARBOUR_WEB_WORKERS', '2')}x{os.environ.get('HARBOUR_WEB_THREADS', '4')}"
+
+
+def _configuration(value: str) -> tuple[int, int]:
+    workers, _x, threads = value.partition("x")
+    if not (workers.isdigit() and threads.isdigit() and int(workers) > 0 and int(threads) > 0):
+        raise CommandError(f"--web {value}: give workers and threads as 2x4")
+    return int(workers), int(threads)
+
+
 def _leaf_pid(pid: int) -> int:
     """The server itself when it was started through `runuser` (as root), or the process started."""
     children = _children(pid)
@@ -96,18 +107,23 @@ class Command(BaseCommand):
         parser.add_argument("--services", type=int, default=100_000)
         parser.add_argument("--users", type=int, default=100)
         parser.add_argument("--seconds", type=int, default=60)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("HARBOUR_WEB_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("HARBOUR_WEB_THREADS", "4")))
+        parser.add_argument(
+            "--web",
+            action="append",
+            metavar="WORKERSxTHREADS",
+            help="gunicorn's workers and threads, e.g. 2x4 (Harbour's default); repeat to run each on the same data",
+        )
         parser.add_argument("--seed", type=int, default=20261122)
         parser.add_argument("--output", type=Path, help="write the figures as JSON here")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        configurations = [_configuration(value) for value in options["web"] or [_default_web()]]
         data = self._directory_file(options["services"], options["seed"])
+        reports = []
         with stack() as running:
             running.env.update(
                 {
                     "DATABASE_URL": running.postgres(),
-                    "HARBOUR_WEB_THREADS": str(options["threads"]),
                     "HARBOUR_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
                     "HARBOUR_LOG_LEVEL": "WARNING",
                 }
@@ -118,22 +134,25 @@ class Command(BaseCommand):
             plan = self._plan(running.manage("shell", "-v0", "-c", PLAN).stdout)
             plan_file = running.folder / "plan.json"
             plan_file.write_text(json.dumps(plan))
-            running.web(workers=options["workers"])
-            running.nginx()
-            self._warm(running, plan)
-            report = self._run(running, plan_file, options)
-        report.update(
-            services=options["services"],
-            workers=options["workers"],
-            threads=options["threads"],
-            machine=f"{os.cpu_count()} cores",
-        )
-        self._print(report)
+            for workers, threads in configurations:
+                running.env["HARBOUR_WEB_THREADS"] = str(threads)
+                running.web(workers=workers)
+                running.nginx()
+                self._warm(running, plan)
+                report = self._run(running, plan_file, options)
+                running.stop("nginx")
+                running.stop("web")
+                report.update(
+                    services=options["services"], workers=workers, threads=threads, machine=f"{os.cpu_count()} cores"
+                )
+                self._print(report)
+                reports.append(report)
         if options["output"]:
             options["output"].parent.mkdir(parents=True, exist_ok=True)
-            options["output"].write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        if report["errors"]:
-            raise CommandError(f"{report['errors']} errors under load: {report['failures']}")
+            options["output"].write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
+        errors = [f"{r['workers']}x{r['threads']}: {r['failures']}" for r in reports if r["errors"]]
+        if errors:
+            raise CommandError(f"errors under load: {errors}")
 
     def _step(self, what: str, run: Any) -> None:
         started = time.monotonic()
