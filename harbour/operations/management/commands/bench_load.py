@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -30,6 +31,27 @@ from harbour.operations.tests.stack import BIN, stack
 TICKS = os.sysconf("SC_CLK_TCK")
 LANGUAGES = ["en", "en", "en", "fr", "fr", "es", "zh-hans", "ar", "pa", "tl", "uk", "th", "vi"]
 WORDS = ["shelter", "legal", "counselling", "interpretation", "food", "housing", "Winnipeg", "employment"]
+
+# Each kind of request of the load, for `--per-kind` (the locustfile asks for the same, at random).
+KINDS = {
+    "home": "/{languages}/",
+    "service page": "/en/directory/services/{public_services}/",
+    "self-check": "/{languages}/self-check/",
+    "fact sheet": "/{languages}/rights/{fact_sheets}/",
+    "rights index": "/{languages}/rights/",
+    "search: text": "/en/directory/?q={words}",
+    "search: place": "/en/directory/?place={places}",
+    "search: need": "/en/directory/?need={needs}",
+    "search: text, place and need": "/en/directory/?q={words}&place={places}&need={needs}",
+    "api: services search": "/api/hsds/services?search={words}",
+    "api: near a postal code": "/api/hsds/service_at_locations?postcode={postcodes}",
+    "api: service by id": "/api/hsds/services/{services}",
+    "api: organization by id": "/api/hsds/organizations/{organizations}",
+    "api: service at location by id": "/api/hsds/service_at_locations/{service_at_locations}",
+    "report: form": "/en/report/write/?to={receiver}",
+}
+KEYS = ["languages", "public_services", "services", "fact_sheets", "words", "places", "needs", "postcodes"]
+KEYS += ["organizations", "service_at_locations"]
 
 # Run inside the loaded instance: what the visitors can ask for, as JSON.
 PLAN = """
@@ -114,6 +136,13 @@ class Command(BaseCommand):
             help="gunicorn's workers and threads, e.g. 2x4 (Harbour's default); repeat to run each on the same data",
         )
         parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument(
+            "--per-kind",
+            type=int,
+            default=20,
+            metavar="N",
+            help="after the load, N requests of each kind one at a time: each kind's CPU per request (0: skip)",
+        )
         parser.add_argument("--output", type=Path, help="write the figures as JSON here")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -140,6 +169,8 @@ class Command(BaseCommand):
                 running.nginx()
                 self._warm(running, plan)
                 report = self._run(running, plan_file, options)
+                if options["per_kind"]:
+                    report["cpu_ms_by_kind"] = self._per_kind(running, plan, options["per_kind"])
                 running.stop("nginx")
                 running.stop("web")
                 report.update(
@@ -220,6 +251,26 @@ class Command(BaseCommand):
                 status = running.get(path)[0]
                 if status != 200:
                     raise CommandError(f"{path}: HTTP {status} before the load started")
+
+    def _per_kind(self, running: Any, plan: dict[str, Any], count: int) -> dict[str, dict[str, float]]:
+        """Each kind of request alone, `count` times one after another: its CPU time in gunicorn and PostgreSQL."""
+        rng = random.Random(7)  # noqa: S311 - which page to ask for, not a secret
+        servers = {"gunicorn": running.processes["web"].pid, "postgres": _leaf_pid(running.processes["postgres"].pid)}
+        out = {}
+        for kind, path in KINDS.items():
+            paths = [
+                path.format(receiver=plan["receiver"], **{key: rng.choice(plan[key]) for key in KEYS})
+                for _ in range(count)
+            ]
+            before = {name: _tree_cpu(pid) for name, pid in servers.items()}
+            for one in paths:
+                status = running.get(one)[0]
+                if status != 200:
+                    raise CommandError(f"{one}: HTTP {status}")
+            after = {name: _tree_cpu(pid) for name, pid in servers.items()}
+            out[kind] = {name: round(1000 * (after[name] - before[name]) / count, 1) for name in servers}
+            self.stderr.write(f"  {kind}: {out[kind]}")
+        return out
 
     def _run(self, running: Any, plan_file: Path, options: dict[str, Any]) -> dict[str, Any]:
         servers = {
@@ -317,6 +368,9 @@ class Command(BaseCommand):
                 f"{row['name']:36} {row['requests']:>7} {row['errors']:>6} {row['p50_ms']:>7.0f} "
                 f"{row['p95_ms']:>7.0f} {row['p99_ms']:>7.0f}"
             )
+        for kind, cpu in report.get("cpu_ms_by_kind", {}).items():
+            line = f"gunicorn {cpu['gunicorn']} ms, postgres {cpu['postgres']} ms"
+            self.stdout.write(f"  alone, CPU per request: {kind:34} {line}")
         for failure in report["failures"]:
             self.stdout.write(f"  {failure}")
         sys.stdout.flush()
