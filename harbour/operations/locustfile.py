@@ -13,6 +13,7 @@ import os
 import random
 import re
 from typing import Any
+from urllib.parse import quote
 
 from locust import FastHttpUser, constant, task
 
@@ -21,8 +22,9 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANSWERS = {"work": "farm work", "place": "a town", "promised": "pay", "now": "no pay for weeks", "need": "help"}
 
 
-def _one(key: str) -> Any:
-    return random.choice(PLAN[key])  # noqa: S311 - which page to ask for, not a secret
+def _one(key: str) -> str:
+    """One of the plan's values for `key`, quoted for an address (a city's name may hold spaces)."""
+    return quote(str(random.choice(PLAN[key])))  # noqa: S311 - which page to ask for, not a secret
 
 
 class Visitor(FastHttpUser):

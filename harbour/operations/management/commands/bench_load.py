@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -169,21 +170,25 @@ class Command(BaseCommand):
                 running.nginx()
                 self._warm(running, plan)
                 report = self._run(running, plan_file, options)
-                if options["per_kind"]:
-                    report["cpu_ms_by_kind"] = self._per_kind(running, plan, options["per_kind"])
-                running.stop("nginx")
-                running.stop("web")
                 report.update(
                     services=options["services"], workers=workers, threads=threads, machine=f"{os.cpu_count()} cores"
                 )
-                self._print(report)
                 reports.append(report)
-        if options["output"]:
-            options["output"].parent.mkdir(parents=True, exist_ok=True)
-            options["output"].write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
+                self._save(reports, options["output"])  # the load's figures, before anything else can fail
+                if options["per_kind"]:
+                    report["cpu_ms_by_kind"] = self._per_kind(running, plan, options["per_kind"])
+                    self._save(reports, options["output"])
+                running.stop("nginx")
+                running.stop("web")
+                self._print(report)
         errors = [f"{r['workers']}x{r['threads']}: {r['failures']}" for r in reports if r["errors"]]
         if errors:
             raise CommandError(f"errors under load: {errors}")
+
+    def _save(self, reports: list[dict[str, Any]], output: Path | None) -> None:
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
 
     def _step(self, what: str, run: Any) -> None:
         started = time.monotonic()
@@ -259,7 +264,7 @@ class Command(BaseCommand):
         out = {}
         for kind, path in KINDS.items():
             paths = [
-                path.format(receiver=plan["receiver"], **{key: rng.choice(plan[key]) for key in KEYS})
+                path.format(receiver=plan["receiver"], **{key: quote(str(rng.choice(plan[key]))) for key in KEYS})
                 for _ in range(count)
             ]
             before = {name: _tree_cpu(pid) for name, pid in servers.items()}
