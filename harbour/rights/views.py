@@ -129,8 +129,8 @@ def index(request: HttpRequest) -> HttpResponse:
     # Only the published texts are read (not every draft and retired version with its body).
     # Only what the list shows: not the bodies, sources and review notes (half the page's time otherwise).
     shown = ("id", "fact_sheet_id", "language", "title", "summary", "state")
-    texts = SheetText.objects.filter(state=SheetText.State.PUBLISHED).only(*shown)
-    for sheet in FactSheet.objects.prefetch_related(Prefetch("texts", queryset=texts)):
+    published = SheetText.objects.filter(state=SheetText.State.PUBLISHED).only(*shown)
+    for sheet in FactSheet.objects.prefetch_related(Prefetch("texts", queryset=published)):
         texts = {text.language: text for text in sheet.texts.all()}
         text = _text_for(texts, language)
         if text is not None:

@@ -48,7 +48,8 @@ def test_the_directory_search_forms_lists_are_djangos_html_in_every_language(lan
         assert form.is_valid(), form.errors
         for name in ("need", "population", "language"):
             field = form[name]
-            django = forms.CheckboxSelectMultiple(choices=field.field.choices)
+            assert isinstance(field.field, forms.MultipleChoiceField)
+            django = forms.CheckboxSelectMultiple(choices=list(field.field.choices))  # type: ignore[arg-type]
             expected = django.render(name, field.value(), attrs={"id": f"id_{name}"})
             assert str(field) == expected
             assert "checked" in str(field)
