@@ -106,7 +106,7 @@ bench-reports: $(VENV)/.runtime var/secret-key var/master-key translations
 		timeout $$(( $(BENCH_SECONDS) + 600 )) $(PY) manage.py reports_bench --reporters $(BENCH_REPORTERS) \
 		--seconds $(BENCH_SECONDS) --output var/bench/reports-sqlite.json
 
-bench: bench-weight bench-screening bench-directory bench-stats bench-reports bench-cases
+bench: bench-weight bench-screening bench-directory bench-stats bench-reports bench-cases bench-load
 
 # Cases (docs/performance.md): BENCH_CASES cases across 50 organisations, on SQLite then PostgreSQL, each in a
 # throwaway database; built by one process, then the case list and a case page timed in process by another.
@@ -121,6 +121,18 @@ bench-cases: $(VENV)/.runtime var/secret-key var/master-key translations
 	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
 		$(PY) manage.py bench_cases --build $(BENCH_CASES) && \
 		$(PY) manage.py bench_cases --measure --output var/bench/cases-postgres.json'
+# The load test (docs/performance.md): the production configuration on loopback (PostgreSQL, gunicorn behind
+# nginx) with the BENCH_SERVICES directory, BENCH_USERS locust visitors without pause for BENCH_SECONDS; requests/s,
+# p50/p95/p99, errors and CPU time per request, for each gunicorn WORKERSxTHREADS in BENCH_WEB. Fails on any error.
+.PHONY: bench-load
+BENCH_USERS ?= 100
+BENCH_WEB ?= 2x4
+bench-load: $(VENV)/.dev var/secret-key var/master-key translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	scripts/system-deps
+	$(PY) manage.py bench_load --services $(BENCH_SERVICES) --users $(BENCH_USERS) --seconds $(BENCH_SECONDS) \
+		$(foreach web,$(BENCH_WEB),--web $(web)) --output var/bench/load.json
+
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

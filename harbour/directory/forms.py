@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.reference import LANGUAGES
+from harbour.core.widgets import Checkboxes
 from harbour.directory import places, vocabulary
 from harbour.directory.models import Service
 from harbour.directory.search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, SearchQuery
@@ -78,21 +79,21 @@ class SearchForm(forms.Form):
         label=_("What do you need?"),
         choices=_choices(vocabulary.NEEDS),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         error_messages={"invalid_choice": _("“%(value)s” is not a need we know. Choose needs from the list.")},
     )
     population = forms.MultipleChoiceField(
         label=_("Who is it for?"),
         choices=_choices(vocabulary.POPULATIONS),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         error_messages={"invalid_choice": _("“%(value)s” is not a group of people we know. Choose from the list.")},
     )
     language = forms.MultipleChoiceField(
         label=_("Languages spoken"),
         choices=list(LANGUAGES),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         error_messages={"invalid_choice": _("“%(value)s” is not a language we know. Choose languages from the list.")},
     )
     status_safe = forms.BooleanField(

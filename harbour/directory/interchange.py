@@ -15,7 +15,7 @@ import itertools
 import json
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -271,12 +271,19 @@ def rows_from_json(path: Path, *, kind: str = "service", quiet: bool = True) -> 
     return rows
 
 
-def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk: int = 2000) -> ImportResult:
+def import_json(
+    path: Path,
+    *,
+    kind: str = "service",
+    quiet: bool = True,
+    chunk: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Check every record and write the file in chunks inside one transaction (all or nothing).
 
     One pass: each record is read, checked and flattened once. Once a problem is found nothing more is
     written, the rest of the file is still checked (every problem is reported), and the transaction is
-    rolled back.
+    rolled back. `progress` is told how many records are written (not yet committed) after each chunk.
     """
     cache_size = None
     if connection.vendor == "sqlite":
@@ -286,7 +293,7 @@ def import_json(path: Path, *, kind: str = "service", quiet: bool = True, chunk:
             cache_size = int(cursor.fetchone()[0])
             cursor.execute("PRAGMA cache_size = -131072")
     try:
-        return _import_checked(path, kind=kind, quiet=quiet, chunk=chunk)
+        return _import_checked(path, kind=kind, quiet=quiet, chunk=chunk, progress=progress)
     finally:
         if cache_size is not None:
             with connection.cursor() as cursor:
@@ -386,13 +393,15 @@ class _Seen:
             return {hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]: count for table, count in cursor.fetchall()}
 
 
-def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> ImportResult:
+def _import_checked(
+    path: Path, *, kind: str, quiet: bool, chunk: int, progress: Callable[[int], None] | None
+) -> ImportResult:
     problems: list[Problem] = []
     stamp = timezone.now()
     with transaction.atomic():
         seen = _Seen()  # its temporary table lives as long as this transaction
         rows: Rows = {}
-        pending = 0
+        pending = written = 0
         for label, obj in _progress(read_json(path), quiet=quiet, desc="importing"):
             given: Given = {}
             found, record_rows = checked_rows(obj, kind=kind, file=str(path), label=label, given=given)
@@ -405,7 +414,10 @@ def _import_checked(path: Path, *, kind: str, quiet: bool, chunk: int) -> Import
             pending += 1
             if pending >= chunk:
                 save_rows(rows, stamp=stamp)
+                written += pending
                 rows, pending = {}, 0
+                if progress is not None:
+                    progress(written)
         problems.extend(seen.flush(str(path)))
         if problems:
             raise ImportFailed(problems)
@@ -759,12 +771,14 @@ def import_csv(folder: Path, *, quiet: bool = True) -> ImportResult:
     return result
 
 
-def import_path(path: Path, *, kind: str = "service", quiet: bool = True) -> ImportResult:
+def import_path(
+    path: Path, *, kind: str = "service", quiet: bool = True, progress: Callable[[int], None] | None = None
+) -> ImportResult:
     if path.is_dir():
         return import_csv(path, quiet=quiet)
     if not path.exists():
         raise ImportFailed([Problem(str(path), "file", "", "no such file or folder")])
-    return import_json(path, kind=kind, quiet=quiet)
+    return import_json(path, kind=kind, quiet=quiet, progress=progress)
 
 
 # ---------------------------------------------------------------------------

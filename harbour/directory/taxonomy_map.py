@@ -12,6 +12,7 @@ already. The map is data: a coordinator extends the file and runs
 from __future__ import annotations
 
 import datetime
+import itertools
 import tomllib
 import uuid
 from collections import defaultdict
@@ -123,11 +124,17 @@ def map_services(services: QuerySet[Service], *, stamp: datetime.datetime | None
     """
     from harbour.directory.interchange import save_rows  # interchange calls this during an import
 
-    service_ids = list(services.order_by("id").values_list("id", flat=True))
     added = 0
     ensured = False
-    for start in range(0, len(service_ids), 900):
-        rows = _mapped_rows(service_ids[start : start + 900])
+    last = None
+    while True:
+        # A page of ids at a time (after the last one seen), so memory does not grow with the directory.
+        page = services.filter(id__gt=last) if last is not None else services
+        chunk = [str(i) for i in page.order_by("id").values_list("id", flat=True)[:900]]
+        if not chunk:
+            break
+        last = chunk[-1]
+        rows = _mapped_rows(chunk)
         if not rows:
             continue
         if not ensured:
@@ -177,9 +184,13 @@ def reach() -> list[tuple[vocabulary.Term, int, int]]:
     """For each need and population filter: (term, services it reaches, of which only through the map)."""
     out = []
     for term in vocabulary.NEEDS + vocabulary.POPULATIONS:
-        own: set[str] = set()
-        mapped: set[str] = set()
-        for attribute_id, link_id in Attribute.objects.filter(taxonomy_term_id=term.id).values_list("id", "link_id"):
-            (mapped if attribute_id == mapped_attribute_id(str(link_id), term.id) else own).add(str(link_id))
-        out.append((term, len(own | mapped), len(mapped - own)))
+        # Read in link order, one service's attributes after another: memory does not grow with the directory.
+        attributes = Attribute.objects.filter(taxonomy_term_id=term.id).order_by("link_id").values_list("id", "link_id")
+        services = through_map_only = 0
+        for link_id, group in itertools.groupby(attributes.iterator(chunk_size=2000), key=lambda row: str(row[1])):
+            services += 1
+            mapped = mapped_attribute_id(link_id, term.id)
+            if all(attribute_id == mapped for attribute_id, _link in group):
+                through_map_only += 1
+        out.append((term, services, through_map_only))
     return out

@@ -23,12 +23,24 @@ class Command(BaseCommand):
             choices=sorted(hsds.ROOT_SCHEMAS),
             help="what each JSON record is (default: a compiled service)",
         )
-        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--quiet", action="store_true", help="no progress bar (-v 2 prints a line after each chunk written)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+
+        def progress(written: int) -> None:
+            self.stdout.write(f"{written} records written, not yet committed")
+            self.stdout.flush()
+
         try:
-            result = import_path(options["path"], kind=options["kind"], quiet=options["quiet"])
+            result = import_path(
+                options["path"],
+                kind=options["kind"],
+                quiet=options["quiet"],
+                progress=progress if options["verbosity"] >= 2 else None,
+            )
         except ImportFailed as failed:
             for problem in failed.problems:
                 self.stderr.write(str(problem))
