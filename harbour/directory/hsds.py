@@ -456,6 +456,11 @@ def _rendered_columns(model: type[HSDSRecord]) -> tuple[str, ...]:
     return ("id", "extra", *model.hsds_fields, *model.hsds_links.values())
 
 
+def _column(model: type[HSDSRecord], name: str) -> Any:
+    """The concrete field of a rendered column (typed loosely: the stubs do not know `get_db_converters`)."""
+    return model._meta.get_field(name)
+
+
 @cache
 def _select_sql(model: type[HSDSRecord], column: str, vendor: str) -> str:
     """One read of `model`'s rendered columns whose `column` is in a list given as a single parameter.
@@ -466,9 +471,9 @@ def _select_sql(model: type[HSDSRecord], column: str, vendor: str) -> str:
     SQLite walk the primary key of the whole table instead of the link's index.
     """
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(name).column) for name in _rendered_columns(model))
+    columns = ", ".join(qn(_column(model, name).column) for name in _rendered_columns(model))
     keys = "SELECT value FROM json_each(%s)" if vendor == "sqlite" else "SELECT unnest(%s::text[])"
-    table, where = qn(model._meta.db_table), qn(model._meta.get_field(column).column)
+    table, where = qn(model._meta.db_table), qn(_column(model, column).column)
     return f"SELECT {columns} FROM {table} WHERE {where} IN ({keys})"  # noqa: S608 - names from the models
 
 
@@ -481,7 +486,7 @@ def _converters(model: type[HSDSRecord], vendor: str) -> list[tuple[int, list[An
     """
     out = []
     for index, name in enumerate(_rendered_columns(model)):
-        field = model._meta.get_field(name)
+        field = _column(model, name)
         col = field.get_col(model._meta.db_table)
         found = [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
         if found:
