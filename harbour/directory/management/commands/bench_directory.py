@@ -39,6 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-import", action="store_true", help="time searches on the data already there")
         parser.add_argument("--endpoints", action="store_true", help="also time every API endpoint and public page")
         parser.add_argument("--skip-searches", action="store_true", help="not the twenty searches (with --endpoints)")
+        parser.add_argument("--only", default="", help="with --endpoints: only those whose label starts with one of these (comma-separated)")
         parser.add_argument("--wipe", action="store_true", help="required: agree to empty the directory tables")
         parser.add_argument(
             "--memory",
@@ -85,7 +86,7 @@ class Command(BaseCommand):
             [] if options["skip_searches"] else self._searches(options["repeat"], options["http"], report)
         )
         if options["endpoints"]:
-            report["endpoints"] = self._endpoints(options["repeat"], options["http"])
+            report["endpoints"] = self._endpoints(options["repeat"], options["http"], options["only"])
         self._print(report)
         if options["output"]:
             bench.write_report(options["output"], report)
@@ -165,7 +166,7 @@ class Command(BaseCommand):
                 server.stop()
         return out
 
-    def _endpoints(self, repeat: int, use_http: bool) -> list[dict[str, Any]]:
+    def _endpoints(self, repeat: int, use_http: bool, only: str = "") -> list[dict[str, Any]]:
         """Every endpoint in process (through Django's test client) and over HTTP, with its query count."""
         from django.test import Client
 
@@ -174,6 +175,8 @@ class Command(BaseCommand):
         out = []
         try:
             for endpoint in bench.endpoints():
+                if only and not endpoint.label.startswith(tuple(only.split(","))):
+                    continue
                 runs = endpoint.repeat or repeat
                 row: dict[str, Any] = {
                     "endpoint": endpoint.label,
