@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-import", action="store_true", help="time searches on the data already there")
         parser.add_argument("--endpoints", action="store_true", help="also time every API endpoint and public page")
         parser.add_argument("--skip-searches", action="store_true", help="not the twenty searches (with --endpoints)")
-        parser.add_argument("--only", default="", help="with --endpoints: only those whose label starts with one of these (comma-separated)")
+        parser.add_argument("--only", default="", help="with --endpoints: only labels starting so (comma-separated)")
         parser.add_argument("--wipe", action="store_true", help="required: agree to empty the directory tables")
         parser.add_argument(
             "--memory",
