@@ -77,12 +77,13 @@ bench-weight: $(VENV)/.runtime var/secret-key var/master-key translations
 	$(PY) manage.py page_weight
 
 # The directory benchmark (docs/performance.md): BENCH_SERVICES services, 1.5 locations each, on SQLite then
-# PostgreSQL, each in a throwaway database; import throughput and twenty searches in process, over HTTP and as SQL.
+# PostgreSQL, each in a throwaway database; import throughput and twenty searches in process, over HTTP and as SQL,
+# then every API endpoint and public directory page in process and over HTTP, with their query counts.
 .PHONY: bench bench-directory
 BENCH_SERVICES ?= 100000
 # Sizes (MB) of the generated JSON lists whose import's peak memory is measured, on SQLite (empty: none).
 BENCH_MEMORY ?= 50,400
-BENCH_DIRECTORY = $(PY) manage.py bench_directory --wipe --http --services $(BENCH_SERVICES)
+BENCH_DIRECTORY = $(PY) manage.py bench_directory --wipe --http --endpoints --services $(BENCH_SERVICES)
 bench-directory: $(VENV)/.runtime var/secret-key var/master-key translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	mkdir -p var/bench && rm -f var/bench/directory.sqlite3

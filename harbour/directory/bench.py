@@ -533,4 +533,248 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {row['search']} | {row['results']:,} | {cell('in_process_ms')} | {cell('sql_ms')} "
             f"| {cell('http_ms')} | {cell('sql_records_ms')} | {ratio} |"
         )
+    if report.get("endpoints"):
+        lines += ["", *endpoints_markdown(report["endpoints"])]
     return "\n".join(lines) + "\n"
+
+
+def endpoints_markdown(rows: list[dict[str, Any]]) -> list[str]:
+    """Every endpoint's figures; a public page also as a multiple of the API asking the same search."""
+    by_label = {row["endpoint"]: row for row in rows}
+    lines = [
+        "| endpoint | queries | in process p50 / p95 ms | HTTP p50 / p95 ms | page ÷ API (in process p50) | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        proc, http = row["in_process_ms"], row.get("http_ms")
+        ratio = "–"
+        api = by_label.get(row.get("same_as", ""))
+        if api and api["in_process_ms"]["p50"] > 0:
+            ratio = f"{proc['p50'] / api['in_process_ms']['p50']:.2f}"
+        http_cell = f"{http['p50']:.1f} / {http['p95']:.1f}" if http else "–"
+        lines.append(
+            f"| {row['endpoint']} | {row['queries']} | {proc['p50']:.1f} / {proc['p95']:.1f} | {http_cell} "
+            f"| {ratio} | {row['load']:.1f} |"
+        )
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# Every endpoint: the API's tables by id and as lists, and the public directory pages.
+
+# The generated term codes and the pages' vocabulary term each stands for (`link_to_vocabulary`).
+VOCABULARY_OF = {
+    "shelter": "shelter",
+    "housing": "housing-help",
+    "legal-immigration": "immigration-legal",
+    "legal-labour": "labour-rights",
+    "interpretation": "interpretation",
+    "counselling": "mental-health",
+    "health": "health-care",
+    "food": "food",
+    "employment": "employment-help",
+    "trafficking-support": "trafficking-support",
+    "crisis-line": "crisis-line",
+    "settlement": "settlement",
+    "women": "women",
+    "men": "men",
+    "gender-diverse": "gender-diverse",
+    "children": "children",
+    "youth": "youth",
+    "families": "families",
+    "newcomers": "newcomers",
+    "no-status": "no-immigration-status",
+    "labour-trafficking": "labour-trafficking-survivors",
+    "sexual-exploitation": "sexual-exploitation-survivors",
+}
+
+
+def link_to_vocabulary() -> None:
+    """Link each generated term's services to the pages' vocabulary term it stands for, once.
+
+    The attribute is copied (same service, so the same link key); about one in sixteen services that
+    serve people without status also make both safety commitments. The API's searches name the
+    generated terms and are not changed by these rows.
+    """
+    from django.utils import timezone
+
+    from harbour.directory import vocabulary
+    from harbour.directory.models import Attribute
+    from harbour.directory.taxonomy_map import taxonomies_ensure
+
+    taxonomies_ensure()
+    first = vocabulary.need("shelter")
+    if first is not None and Attribute.objects.filter(taxonomy_term_id=first.id).exists():
+        return
+    now = timezone.now().isoformat()
+    with connection.cursor() as cursor:
+        for code, mine in VOCABULARY_OF.items():
+            term = vocabulary.need(mine) or vocabulary.population(mine)
+            if term is None:
+                raise ValueError(f"no vocabulary term {mine}")
+            cursor.execute(
+                "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value,"
+                " extra, modified_at) SELECT a.id || '-v', a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
+                " FROM directory_attribute a JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id"
+                " WHERE t.code = %s AND t.id <> %s",
+                [term.id, now, code, term.id],
+            )
+        for safety in vocabulary.SAFETY:
+            cursor.execute(
+                "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value,"
+                " extra, modified_at) SELECT a.id || %s, a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
+                " FROM directory_attribute a WHERE a.taxonomy_term_id = %s AND a.id LIKE %s",
+                ["-" + safety.code, safety.id, now, vocabulary.POPULATIONS[7].id, "%0-v"],
+            )
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint as a client asks it: `urls` are taken in turn (a record by id asks a different record each time).
+
+    `same_as` names the API endpoint asking the same search as a public page (for "page ÷ API").
+    """
+
+    label: str
+    urls: tuple[str, ...]
+    repeat: int | None = None  # fewer runs than the others (the whole export)
+    same_as: str = ""
+
+
+def _sample_ids(model: Any, count: int) -> tuple[str, ...]:
+    """`count` ids spread over the table (ordered by a hash of the id where there is one, else by id)."""
+    field = "key" if model.__name__ == "Service" else "id"
+    total = model._default_manager.count()
+    step = max(total // max(count, 1), 1)
+    ids = list(model._default_manager.order_by(field).values_list("id", flat=True)[: step * count : step])
+    return tuple(ids) or ("none",)
+
+
+def endpoints(count: int = 20) -> list[Endpoint]:
+    """Every endpoint of the API and every public directory page, on the data in the database."""
+    from urllib.parse import quote, urlencode
+
+    from harbour.directory import vocabulary
+    from harbour.directory.models import Organization, ServiceAtLocation, Taxonomy, TaxonomyTerm
+    from harbour.directory.models import Service as ServiceModel
+
+    def api(path: str, **params: str) -> str:
+        return f"/api/hsds/{path}" + (f"?{urlencode(params)}" if params else "")
+
+    def page(**params: str | list[str]) -> str:
+        return "/en/directory/?" + urlencode(params, doseq=True)
+
+    def each(path: str, ids: tuple[str, ...], query: str = "") -> tuple[str, ...]:
+        return tuple(f"/api/hsds/{path}/{quote(i)}{query}" for i in ids)
+
+    services = _sample_ids(ServiceModel, count)
+    organizations = _sample_ids(Organization, count)
+    at_locations = _sample_ids(ServiceAtLocation, count)
+    taxonomies = _sample_ids(Taxonomy, count)
+    terms = _sample_ids(TaxonomyTerm, count)
+    shelter, crisis = vocabulary.need("shelter"), vocabulary.need("crisis-line")
+    shelter_id, crisis_id = (shelter.id if shelter else ""), (crisis.id if crisis else "")
+    per = str(PER_PAGE)
+    near = {"postcode": "M5V 3L9", "proximity": "50000"}  # the pages' default radius is 50 km
+    return [
+        Endpoint("API root (reads no table)", (api(""),)),
+        Endpoint("OpenAPI document", (api("openapi.json"),)),
+        Endpoint("service by id", each("services", services)),
+        Endpoint("organisation by id (its services brief)", each("organizations", organizations)),
+        Endpoint("organisation by id, full_service", each("organizations", organizations, "?full_service=true")),
+        Endpoint("service at location by id", each("service_at_locations", at_locations)),
+        Endpoint("taxonomy by id", each("taxonomies", taxonomies)),
+        Endpoint("taxonomy term by id", each("taxonomy_terms", terms)),
+        Endpoint("services, page 1", (api("services", per_page=per),)),
+        Endpoint("services, page 1, full", (api("services", per_page=per, full="true"),)),
+        Endpoint("services, page 1, minimal", (api("services", per_page=per, minimal="true"),)),
+        Endpoint("services, 500 a page, full", (api("services", per_page="500", full="true"),)),
+        Endpoint("organisations, page 1", (api("organizations", per_page=per),)),
+        Endpoint("organisations, page 1, full", (api("organizations", per_page=per, full="true"),)),
+        Endpoint("organisations, search", (api("organizations", per_page=per, search="harbour"),)),
+        Endpoint("services at location, page 1", (api("service_at_locations", per_page=per),)),
+        Endpoint("services at location, page 1, full", (api("service_at_locations", per_page=per, full="true"),)),
+        Endpoint(
+            "services at location near M5V, full", (api("service_at_locations", per_page=per, full="true", **near),)
+        ),
+        Endpoint("taxonomies", (api("taxonomies"),)),
+        Endpoint("taxonomy terms", (api("taxonomy_terms"),)),
+        Endpoint("taxonomy terms, top only", (api("taxonomy_terms", top_only="true"),)),
+        Endpoint(
+            "ndjson: services of an organisation",
+            tuple(api("services", format="ndjson", organization_id=o) for o in organizations),
+        ),
+        Endpoint(
+            "ndjson: services, text 'Winnipeg', full",
+            (api("services", format="ndjson", full="true", search="Winnipeg"),),
+        ),
+        Endpoint(
+            "ndjson: services at location near R3C",
+            (api("service_at_locations", format="ndjson", postcode="R3C", proximity="10000"),),
+        ),
+        Endpoint(
+            "ndjson: every service, full (the whole export)", (api("services", format="ndjson", full="true"),), repeat=1
+        ),
+        # The public pages, and the API asking each the same search (a page of 20).
+        Endpoint("API: text", (api("services", per_page=per, search="counselling"),)),
+        Endpoint("page: text", (page(q="counselling"),), same_as="API: text"),
+        Endpoint("API: place", (api("service_at_locations", per_page=per, **near),)),
+        Endpoint("page: place", (page(place="M5V 3L9"),), same_as="API: place"),
+        Endpoint("API: need", (api("services", per_page=per, taxonomy_term_id=crisis_id),)),
+        Endpoint("page: need", (page(need="crisis-line"),), same_as="API: need"),
+        Endpoint(
+            "API: text + need", (api("services", per_page=per, search="counselling", taxonomy_term_id=shelter_id),)
+        ),
+        Endpoint("page: text + need", (page(q="counselling", need="shelter"),), same_as="API: text + need"),
+        Endpoint("API: place + text", (api("service_at_locations", per_page=per, search="shelter", **near),)),
+        Endpoint("page: place + text", (page(place="M5V 3L9", q="shelter"),), same_as="API: place + text"),
+        Endpoint(
+            "API: place + need", (api("service_at_locations", per_page=per, taxonomy_term_id=shelter_id, **near),)
+        ),
+        Endpoint("page: place + need", (page(place="M5V 3L9", need="shelter"),), same_as="API: place + need"),
+        Endpoint(
+            "API: place + text + need",
+            (api("service_at_locations", per_page=per, search="shelter", taxonomy_term_id=shelter_id, **near),),
+        ),
+        Endpoint(
+            "page: place + text + need",
+            (page(place="M5V 3L9", q="shelter", need="shelter"),),
+            same_as="API: place + text + need",
+        ),
+        Endpoint("API: service by id", each("services", services)),
+        Endpoint(
+            "page: service",
+            tuple(f"/en/directory/services/{quote(i)}/" for i in services),
+            same_as="API: service by id",
+        ),
+    ]
+
+
+def run_endpoint_in_process(client: Any, url: str) -> int:
+    """One request through Django in this process (middleware, view, rendering); the body's size."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise ValueError(f"{url}: HTTP {response.status_code}")
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def endpoint_queries(client: Any, url: str) -> int:
+    """How many queries one request makes."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        run_endpoint_in_process(client, url)
+    return len(context.captured_queries)
+
+
+def time_turns(run: Callable[[str], Any], urls: tuple[str, ...], repeat: int) -> list[float]:
+    """Like `time_it`, taking the urls in turn (after one warm-up request)."""
+    run(urls[0])
+    out = []
+    for index in range(repeat):
+        started = time.perf_counter()
+        run(urls[index % len(urls)])
+        out.append((time.perf_counter() - started) * 1000)
+    return out

@@ -80,9 +80,38 @@ def key_for(record_id: str | None) -> int | None:
 def _link(to: str, related_name: str, on_delete: Any = models.CASCADE) -> Any:
     # HSDS files may name records they do not contain (the official examples do), so links are
     # kept as given, without a database constraint; deleting a record still deletes what hangs on it.
+    # Indexed where set (`_links_indexed`), not by Django's plain index.
     return models.ForeignKey(
-        to, on_delete=on_delete, null=True, blank=True, related_name=related_name, db_constraint=False
+        to,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        db_constraint=False,
+        db_index=False,
     )
+
+
+_SHORT = {"service_at_location": "sal", "organization": "org", "taxonomy_detail": "taxonomy"}
+
+
+def _links_indexed(table: str, *links: str) -> list[models.Index]:
+    """An index on each link, holding only the rows where it is set.
+
+    Most links are empty in most rows (a phone hangs on a service, or a location, or a contact...).
+    A plain index counts every empty row as one value, so after `ANALYZE` SQLite's statistics said
+    that a phone's `location_id = ?` matches all 100,000 phones, and it read the whole table instead
+    (a record by id took a second). An index of the rows where the link is set has true statistics,
+    is smaller, and serves every `link = ?` and `link IN (...)`, which never match an empty link.
+    """
+    return [
+        models.Index(
+            fields=[link],
+            condition=models.Q(**{f"{link}__isnull": False}),
+            name=f"dir_{table}_{_SHORT.get(link, link)}_set",
+        )
+        for link in links
+    ]
 
 
 class HSDSRecord(models.Model):
@@ -152,6 +181,9 @@ class Program(HSDSRecord):
 
     hsds_fields = ("name", "alternate_name", "description")
     hsds_links = {"organization_id": "organization_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("program", "organization")
 
 
 class ServiceQuerySet(models.QuerySet["Service"]):
@@ -226,6 +258,7 @@ class Service(HSDSRecord):
     hsds_links = {"organization_id": "organization_id", "program_id": "program_id"}
 
     class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("service", "organization", "program")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["key"], name="directory_service_key_unique")
         ]
@@ -299,7 +332,7 @@ class Location(HSDSRecord):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["latitude", "longitude"]),
             models.Index(fields=["cell", "latitude", "longitude"]),
-        ]
+        ] + _links_indexed("location", "organization")
 
 
 class ConfidentialAddress(models.Model):
@@ -377,7 +410,9 @@ class ServiceAtLocation(HSDSRecord):
     hsds_links = {"service_id": "service_id", "location_id": "location_id"}
 
     class Meta:
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["cell", "latitude", "longitude", "id"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["cell", "latitude", "longitude", "id"])
+        ] + _links_indexed("sal", "service")  # by location: directory_sal_location_service (0004)
 
 
 class Address(HSDSRecord):
@@ -411,6 +446,9 @@ class Address(HSDSRecord):
     )
     hsds_links = {"location_id": "location_id"}
 
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("address", "location")
+
 
 class Contact(HSDSRecord):
     organization = _link("directory.Organization", "contacts")
@@ -429,6 +467,11 @@ class Contact(HSDSRecord):
         "service_at_location_id": "service_at_location_id",
         "location_id": "location_id",
     }
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed(
+            "contact", "organization", "service", "service_at_location", "location"
+        )
 
 
 class Phone(HSDSRecord):
@@ -450,6 +493,11 @@ class Phone(HSDSRecord):
         "contact_id": "contact_id",
         "service_at_location_id": "service_at_location_id",
     }
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed(
+            "phone", "location", "service", "organization", "contact", "service_at_location"
+        )
 
 
 class Schedule(HSDSRecord):
@@ -504,6 +552,9 @@ class Schedule(HSDSRecord):
         "service_at_location_id": "service_at_location_id",
     }
 
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("schedule", "service", "location", "service_at_location")
+
 
 class ServiceArea(HSDSRecord):
     service = _link("directory.Service", "service_areas")
@@ -515,6 +566,9 @@ class ServiceArea(HSDSRecord):
 
     hsds_fields = ("name", "description", "extent", "extent_type", "uri")
     hsds_links = {"service_id": "service_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("area", "service")
 
 
 class Language(HSDSRecord):
@@ -529,6 +583,9 @@ class Language(HSDSRecord):
     hsds_fields = ("name", "code", "note")
     hsds_links = {"service_id": "service_id", "location_id": "location_id", "phone_id": "phone_id"}
 
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("language", "service", "location", "phone")
+
 
 class Funding(HSDSRecord):
     organization = _link("directory.Organization", "funding")
@@ -537,6 +594,9 @@ class Funding(HSDSRecord):
 
     hsds_fields = ("source",)
     hsds_links = {"organization_id": "organization_id", "service_id": "service_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("funding", "organization", "service")
 
 
 class CostOption(HSDSRecord):
@@ -551,6 +611,9 @@ class CostOption(HSDSRecord):
     hsds_fields = ("valid_from", "valid_to", "option", "currency", "amount", "amount_description")
     hsds_links = {"service_id": "service_id"}
 
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("cost", "service")
+
 
 class RequiredDocument(HSDSRecord):
     service = _link("directory.Service", "required_documents")
@@ -559,6 +622,9 @@ class RequiredDocument(HSDSRecord):
 
     hsds_fields = ("document", "uri")
     hsds_links = {"service_id": "service_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("reqdoc", "service")
 
 
 class Accessibility(HSDSRecord):
@@ -571,6 +637,7 @@ class Accessibility(HSDSRecord):
     hsds_links = {"location_id": "location_id"}
 
     class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("access", "location")
         verbose_name_plural = _("accessibility")
 
 
@@ -582,6 +649,9 @@ class OrganizationIdentifier(HSDSRecord):
 
     hsds_fields = ("identifier_scheme", "identifier_type", "identifier")
     hsds_links = {"organization_id": "organization_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("orgid", "organization")
 
 
 class Taxonomy(HSDSRecord):
@@ -610,6 +680,9 @@ class TaxonomyTerm(HSDSRecord):
 
     hsds_fields = ("code", "name", "description", "parent_id", "taxonomy", "language", "term_uri")
     hsds_links = {"taxonomy_id": "taxonomy_detail_id"}
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = _links_indexed("term", "taxonomy_detail")
 
 
 class Attribute(HSDSRecord):

@@ -433,9 +433,10 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
                 .filter(places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR)
             )
             services = services.filter(Exists(fresh))
+        # In name order the database sorts every match whatever the page: the count comes with the
+        # page (the query layer's one pass, as the API's text searches) instead of a second pass.
         services = services.order_by("name", "id")
-        total = services.count()
-        page_ids = list(services.values_list("id", flat=True)[offset : offset + limit])
+        total, page_ids = query_layer.count_and_page(services, offset, limit, one_pass=True)
     return SearchResults(
         results=results_for(page_ids, query),
         total=total,

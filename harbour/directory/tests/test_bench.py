@@ -43,3 +43,41 @@ def test_every_search_finds_the_same_results_through_the_query_layer_and_the_han
     assert 0 < counts["need"] < 400
     assert counts["need AND population"] < counts["need"]
     assert counts["all services, page 1"] == 400
+
+
+@pytest.mark.django_db
+def test_the_endpoint_list_asks_every_api_endpoint_and_public_page_and_each_answers(tmp_path):
+    from django.test import Client
+    from django.urls import URLPattern, resolve
+
+    from harbour.directory import api_urls
+
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 40, 60, seed=3)
+    import_path(path)
+    bench.link_to_vocabulary()
+    bench.link_to_vocabulary()  # once only: the second call adds nothing
+    client = Client()
+    asked = set()
+    for endpoint in bench.endpoints(count=3):
+        for url in endpoint.urls:
+            size = bench.run_endpoint_in_process(client, url)  # raises unless 200
+            assert size > 0 or "ndjson" in url, url  # an export of no match is empty
+            match = resolve(url.split("?")[0])
+            asked.add(f"{match.namespace}:{match.url_name}")
+        reads_tables = not endpoint.label.startswith(("API root", "OpenAPI"))
+        assert (bench.endpoint_queries(client, endpoint.urls[0]) > 0) == reads_tables, endpoint.label
+    names = {f"hsds:{pattern.name}" for pattern in api_urls.urlpatterns if isinstance(pattern, URLPattern)}
+    assert len(names) == len(api_urls.urlpatterns) == 12
+    assert (
+        names
+        | {
+            "directory:search",
+            "directory:service",
+        }
+        <= asked
+    )
+    labels = {e.label for e in bench.endpoints(count=3)}
+    for endpoint in bench.endpoints(count=3):
+        assert not endpoint.same_as or endpoint.same_as in labels

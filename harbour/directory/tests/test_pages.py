@@ -271,3 +271,24 @@ def test_a_wrong_search_value_is_explained_in_the_readers_language_and_what_was_
         name, _sep, value = query.split("&")[-1].partition("=")
         if name in ("q", "lat"):
             assert f'value="{value}"' in page  # what was typed is still in the form
+
+
+def test_the_search_forms_checkbox_lists_are_djangos_markup_written_faster():
+    import re
+
+    from django import forms as django_forms
+    from django.http import QueryDict
+
+    from harbour.directory.forms import SearchForm
+
+    form = SearchForm(QueryDict("need=shelter&need=food&language=fr&population=women"))
+    assert form.is_valid()
+
+    def spaces(html: str) -> str:
+        return re.sub(r"\s+", " ", html).replace(" </div>", "</div>").strip()
+
+    for name in ("need", "population", "language"):
+        widget = form.fields[name].widget
+        django = django_forms.CheckboxSelectMultiple.render(widget, name, form[name].value(), {"id": f"id_{name}"})
+        assert spaces(str(form[name])) == spaces(django)
+        assert str(form[name]).count(" checked") == len(form[name].value())

@@ -96,3 +96,180 @@ def test_listings_out_of_date(cast: Cast, django_assert_num_queries: AssertNumQu
 @pytest.mark.parametrize("endpoint", ["hsds:services", "hsds:organizations", "hsds:service_at_locations"])
 def test_api_lists(endpoint: str, django_assert_num_queries: AssertNumQueries) -> None:
     assert_queries_do_not_grow(django_assert_num_queries, Client(), reverse(endpoint), shelters)
+
+
+# ---------------------------------------------------------------------------
+# A record by id: as many queries with hundreds of nested records of each kind as with one.
+
+SERVICE = "ac148810-d857-441c-9679-408f346de14b"  # the official full example's records
+ORGANIZATION = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+SERVICE_AT_LOCATION = "e94c9f38-1e8f-4564-91d4-d53501ab1765"
+LOCATION = "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
+TERM = "3f7b145d-84af-42d7-8fae-eaca714b02b2"
+# At most this many queries for any record by id: one for the record, then one per table and link the
+# standard nests in it, per depth (attributes and metadata at every depth), whatever the number of nested records.
+RECORD_QUERIES = 60
+
+
+def more_children(count: int, tag: str) -> None:
+    """`count` more of every kind of nested record on the example's service, location and organisation."""
+    from harbour.directory.models import (
+        Accessibility,
+        Address,
+        Attribute,
+        Contact,
+        CostOption,
+        Funding,
+        Language,
+        Location,
+        Metadata,
+        OrganizationIdentifier,
+        Phone,
+        Program,
+        RequiredDocument,
+        Schedule,
+        Service,
+        ServiceArea,
+        ServiceAtLocation,
+    )
+
+    def ids(kind: str) -> list[str]:
+        return [f"{tag}-{kind}-{index}" for index in range(count)]
+
+    service, location, org = {"service_id": SERVICE}, {"location_id": LOCATION}, {"organization_id": ORGANIZATION}
+    Contact.objects.bulk_create(Contact(id=i, name="Intake", **service) for i in ids("contact"))
+    Contact.objects.bulk_create(Contact(id=i, name="Desk", **location) for i in ids("lcontact"))
+    phones = [
+        *(Phone(id=i, number="416-555-0100", **service) for i in ids("phone")),
+        *(Phone(id=i, number="416-555-0101", **location) for i in ids("lphone")),
+        *(Phone(id=i, number="416-555-0102", **org) for i in ids("ophone")),
+        *(Phone(id=i, number="416-555-0103", contact_id=c) for i, c in zip(ids("cphone"), ids("contact"), strict=True)),
+    ]
+    Phone.objects.bulk_create(phones)
+    Language.objects.bulk_create(Language(id=f"{p.id}-fr", name="French", code="fr", phone_id=p.id) for p in phones)
+    Language.objects.bulk_create(Language(id=i, name="Tagalog", code="tl", **service) for i in ids("language"))
+    Language.objects.bulk_create(Language(id=i, name="Punjabi", code="pa", **location) for i in ids("llanguage"))
+    Schedule.objects.bulk_create(Schedule(id=i, byday="MO", **service) for i in ids("schedule"))
+    Schedule.objects.bulk_create(Schedule(id=i, byday="TU", **location) for i in ids("lschedule"))
+    ServiceArea.objects.bulk_create(ServiceArea(id=i, name="Ontario", **service) for i in ids("area"))
+    Funding.objects.bulk_create(Funding(id=i, source="City", **service) for i in ids("funding"))
+    Funding.objects.bulk_create(Funding(id=i, source="Province", **org) for i in ids("ofunding"))
+    CostOption.objects.bulk_create(CostOption(id=i, option="Free", **service) for i in ids("cost"))
+    RequiredDocument.objects.bulk_create(RequiredDocument(id=i, document="None", **service) for i in ids("document"))
+    Attribute.objects.bulk_create(
+        Attribute(id=i, link_id=SERVICE, link_type="need", taxonomy_term_id=TERM) for i in ids("attribute")
+    )
+    Metadata.objects.bulk_create(Metadata(id=i, resource_id=SERVICE, resource_type="service") for i in ids("meta"))
+    Address.objects.bulk_create(Address(id=i, address_1="1 Main St", **location) for i in ids("address"))
+    Accessibility.objects.bulk_create(Accessibility(id=i, description="Ramp", **location) for i in ids("access"))
+    OrganizationIdentifier.objects.bulk_create(
+        OrganizationIdentifier(id=i, identifier_type="CRA", identifier="1", **org) for i in ids("identifier")
+    )
+    Program.objects.bulk_create(Program(id=i, name="Outreach", **org) for i in ids("program"))
+    # The organisation's other services, each at a location of its own (at the example's location, each
+    # would carry that location's thousands of nested records: a response of millions of objects).
+    Service.objects.bulk_create(Service(id=i, name="Drop-in", **org) for i in ids("service"))
+    Location.objects.bulk_create(Location(id=f"{i}-place", name="Hall", **org) for i in ids("service"))
+    ServiceAtLocation.objects.bulk_create(
+        ServiceAtLocation(id=f"{i}-at", service_id=i, location_id=f"{i}-place") for i in ids("service")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/hsds/services/{SERVICE}",
+        f"/api/hsds/service_at_locations/{SERVICE_AT_LOCATION}",
+        f"/api/hsds/organizations/{ORGANIZATION}",
+        f"/api/hsds/organizations/{ORGANIZATION}?full_service=true",
+    ],
+)
+def test_a_record_by_id_makes_as_many_queries_with_hundreds_of_nested_records(
+    path: str, django_assert_max_num_queries: AssertNumQueries, django_assert_num_queries: AssertNumQueries
+) -> None:
+    from harbour.directory.interchange import import_path
+    from harbour.directory.tests.hsds_helpers import EXAMPLES
+
+    import_path(EXAMPLES / "service_full.json")
+    client = Client()
+    with django_assert_max_num_queries(RECORD_QUERIES) as context:
+        small = client.get(path)
+    assert small.status_code == 200
+    with_one_each = len(context.captured_queries)
+    more_children(250, "many")  # 1,000 phones, so their languages are read for more than 900 phones at once
+    with django_assert_num_queries(with_one_each):
+        large = client.get(path)
+    assert large.status_code == 200
+    body = large.json()
+    if "services/" in path:  # the thousand phones are there, each with its language
+        assert len(body["phones"]) == 251
+        assert all(phone["languages"] for phone in body["phones"] if phone["id"].startswith("many-"))
+    elif "full_service" in path:
+        assert len(body["services"]) == 251
+        assert len(body["phones"]) == 250 + len(small.json()["phones"])
+
+
+def _nested_reads() -> set[tuple[Any, str]]:
+    """Every (model, link column) by which `hsds.render` reads nested records, for every root object."""
+    from harbour.directory import hsds
+
+    found: set[tuple[Any, str]] = set()
+
+    def walk(node: hsds.Node, seen: set[int]) -> None:
+        for sub in [*node.arrays.values(), *node.objects.values()]:
+            link = hsds.child_link(node, sub) if sub in node.arrays.values() else None
+            if link:
+                found.add((sub.model, sub.model.hsds_links[link]))
+            if id(sub) not in seen:
+                seen.add(id(sub))
+                walk(sub, seen)
+
+    for kind in hsds.ROOT_SCHEMAS:
+        walk(hsds.root_node(kind), set())
+    return found
+
+
+@pytest.mark.django_db
+def test_every_nested_read_uses_an_index_after_analyze_when_most_links_are_empty() -> None:
+    """The plans of the nested reads, with the statistics a bulk load leaves: links empty in nearly every row.
+
+    With a plain index on each link, SQLite took `language.location_id IN (...)` (no language at any
+    location) to match every language and read the whole table.
+    """
+    from django.db import connection
+
+    from harbour.directory import hsds
+    from harbour.directory.interchange import import_path
+    from harbour.directory.tests.hsds_helpers import EXAMPLES
+
+    reads = _nested_reads()
+    # 300 records of each table, each on a parent of its own through the table's first link, every other
+    # link empty (the official example adds one record with the links it uses).
+    for model in {model for model, _column in reads}:
+        first = min(column for read, column in reads if read is model)
+        required = {
+            field.attname: "x"
+            for field in model._meta.concrete_fields
+            if not (field.null or field.has_default() or field.primary_key or getattr(field, "auto_now", False))
+        }
+        model._default_manager.bulk_create(
+            model(id=f"{model.__name__}-{index}", **{**required, first: f"parent-{index}"}) for index in range(300)
+        )
+    import_path(EXAMPLES / "service_full.json")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        assert len(reads) > 25
+        for model, column in sorted(reads, key=str):
+            sql = hsds._select_sql(model, column, connection.vendor)
+            param: Any = '["x"]' if connection.vendor == "sqlite" else ["x"]
+            if connection.vendor == "sqlite":
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", [param])
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert f"SCAN {model._meta.db_table}" not in plan, (model, column, plan)
+                assert f"SEARCH {model._meta.db_table} USING" in plan, (model, column, plan)
+            else:  # tiny tables are read whole by choice: what matters is that an index can serve the read
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(f"EXPLAIN {sql}", [param])
+                plan = " ".join(row[0] for row in cursor.fetchall())
+                assert "Index" in plan and "Seq Scan" not in plan, (model, column, plan)

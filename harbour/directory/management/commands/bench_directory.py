@@ -36,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--http", action="store_true", help="also time the API through gunicorn on 127.0.0.1")
         parser.add_argument("--output", type=Path, help="write the figures as JSON here")
         parser.add_argument("--skip-import", action="store_true", help="time searches on the data already there")
+        parser.add_argument("--endpoints", action="store_true", help="also time every API endpoint and public page")
+        parser.add_argument("--skip-searches", action="store_true", help="not the twenty searches (with --endpoints)")
+        parser.add_argument("--only", default="", help="with --endpoints: only labels starting so (comma-separated)")
         parser.add_argument("--wipe", action="store_true", help="required: agree to empty the directory tables")
         parser.add_argument(
             "--memory",
@@ -75,8 +78,14 @@ class Command(BaseCommand):
             if connection.vendor == "sqlite":
                 # Fold the import's write-ahead log into the database, as a quiet server would have by then.
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if options["endpoints"]:
+            bench.link_to_vocabulary()
         connection.close()  # searches start on a fresh connection, as a web request does
-        report["searches"] = self._searches(options["repeat"], options["http"], report)
+        report["searches"] = (
+            [] if options["skip_searches"] else self._searches(options["repeat"], options["http"], report)
+        )
+        if options["endpoints"]:
+            report["endpoints"] = self._endpoints(options["repeat"], options["http"], options["only"])
         self._print(report)
         if options["output"]:
             bench.write_report(options["output"], report)
@@ -169,6 +178,40 @@ class Command(BaseCommand):
                 server.stop()
         return out
 
+    def _endpoints(self, repeat: int, use_http: bool, only: str = "") -> list[dict[str, Any]]:
+        """Every endpoint in process (through Django's test client) and over HTTP, with its query count."""
+        from django.test import Client
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        server = _Gunicorn() if use_http else None
+        out = []
+        try:
+            for endpoint in bench.endpoints():
+                if only and not endpoint.label.startswith(tuple(only.split(","))):
+                    continue
+                runs = endpoint.repeat or repeat
+                row: dict[str, Any] = {
+                    "endpoint": endpoint.label,
+                    "url": endpoint.urls[0],
+                    "runs": runs,
+                    "queries": bench.endpoint_queries(client, endpoint.urls[0]),
+                    "bytes": bench.run_endpoint_in_process(client, endpoint.urls[0]),
+                    "load": os.getloadavg()[0],
+                }
+                if endpoint.same_as:
+                    row["same_as"] = endpoint.same_as
+                in_process = partial(bench.run_endpoint_in_process, client)
+                row["in_process_ms"] = bench.summary(bench.time_turns(in_process, endpoint.urls, runs))
+                if server is not None:
+                    row["http_ms"] = bench.summary(bench.time_turns(server.get, endpoint.urls, runs))
+                row["load_after"] = os.getloadavg()[0]
+                out.append(row)
+                self.stderr.write(f"  {endpoint.label}: {row}")
+        finally:
+            if server is not None:
+                server.stop()
+        return out
+
     def _print(self, report: dict[str, Any]) -> None:
         self.stdout.write(f"Directory benchmark on {report['database']} ({report['machine']})")
         self.stdout.write(f"Rows: {report['rows']}")
@@ -191,6 +234,15 @@ class Command(BaseCommand):
                 f"{cell('sql_ms'):>15} "
                 f"{cell('http_ms'):>15} {cell('sql_records_ms'):>15}{flag}"
             )
+        if report.get("endpoints"):
+            self.stdout.write(f"{'endpoint':52} {'queries':>7} {'proc p50/p95':>15} {'http p50/p95':>15} {'load':>5}")
+            for row in report["endpoints"]:
+                proc, http = row["in_process_ms"], row.get("http_ms")
+                over_http = f"{http['p50']:.1f}/{http['p95']:.1f}" if http else "-"
+                self.stdout.write(
+                    f"{row['endpoint']:52} {row['queries']:>7} {proc['p50']:>7.1f}/{proc['p95']:<7.1f}"
+                    f" {over_http:>15} {row['load']:>5.1f}"
+                )
 
 
 class _Gunicorn:

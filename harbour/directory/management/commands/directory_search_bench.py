@@ -22,39 +22,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
-from harbour.directory import bench, places, vocabulary
+from harbour.directory import bench, places
 from harbour.directory.interchange import import_path
 from harbour.directory.models import HSDS_MODELS, Location, Service
 from harbour.directory.search import SearchQuery, search
-from harbour.directory.taxonomy_map import taxonomies_ensure
-
-# The API benchmark's term codes and the vocabulary term each stands for.
-TERM_MAP = {
-    "shelter": "shelter",
-    "housing": "housing-help",
-    "legal-immigration": "immigration-legal",
-    "legal-labour": "labour-rights",
-    "interpretation": "interpretation",
-    "counselling": "mental-health",
-    "health": "health-care",
-    "food": "food",
-    "employment": "employment-help",
-    "trafficking-support": "trafficking-support",
-    "crisis-line": "crisis-line",
-    "settlement": "settlement",
-    "women": "women",
-    "men": "men",
-    "gender-diverse": "gender-diverse",
-    "children": "children",
-    "youth": "youth",
-    "families": "families",
-    "newcomers": "newcomers",
-    "no-status": "no-immigration-status",
-    "labour-trafficking": "labour-trafficking-survivors",
-    "sexual-exploitation": "sexual-exploitation-survivors",
-}
 
 
 def _point(text: str) -> places.Point:
@@ -167,30 +139,7 @@ class Command(BaseCommand):
         for model in reversed(HSDS_MODELS):
             model._default_manager.all()._raw_delete(model._default_manager.db)
         import_path(data, quiet=not sys.stderr.isatty())
-        taxonomies_ensure()
-        # Link each generated term to the vocabulary term it stands for (same record, so the same link
-        # key: the attribute is copied, not written by the importer); about one in sixteen
-        # services that serve people without status also make both safety commitments.
-        now = timezone.now().isoformat()
-        with connection.cursor() as cursor:
-            for code, mine in TERM_MAP.items():
-                term = vocabulary.need(mine) or vocabulary.population(mine)
-                if term is None:
-                    raise CommandError(f"no vocabulary term {mine}")
-                cursor.execute(
-                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value,"
-                    " extra, modified_at) SELECT a.id || '-v', a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
-                    " FROM directory_attribute a JOIN directory_taxonomyterm t ON t.id = a.taxonomy_term_id"
-                    " WHERE t.code = %s AND t.id <> %s",
-                    [term.id, now, code, term.id],
-                )
-            for safety in vocabulary.SAFETY:
-                cursor.execute(
-                    "INSERT INTO directory_attribute (id, link_id, link_key, taxonomy_term_id, link_entity, value,"
-                    " extra, modified_at) SELECT a.id || %s, a.link_id, a.link_key, %s, 'service', 'true', '{}', %s"
-                    " FROM directory_attribute a WHERE a.taxonomy_term_id = %s AND a.id LIKE %s",
-                    ["-" + safety.code, safety.id, now, vocabulary.POPULATIONS[7].id, "%0-v"],
-                )
+        bench.link_to_vocabulary()
 
     def _time(self, repeat: int) -> list[dict[str, Any]]:
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["127.0.0.1"])[0].lstrip(".") or "127.0.0.1")
