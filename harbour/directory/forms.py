@@ -7,8 +7,6 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.functional import lazy
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,39 +27,6 @@ def _kilometre_label(km: int) -> str:
 
 # Lazy, so the choice reads in the language of the request that shows it (not the one at import).
 _kilometres = lazy(_kilometre_label, str)
-
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    """Django's checkbox list, the same markup, written in Python.
-
-    The search form shows about sixty choices (needs, people, languages); through the widget
-    templates each choice costs three template includes, which made the form most of a search
-    page's rendering time.
-    """
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        context = self.get_context(name, value, attrs)["widget"]
-        id_ = context["attrs"].get("id")
-        options = []
-        for _group, group_options, _index in context["optgroups"]:
-            for option in group_options:
-                option_id = option["attrs"].get("id")
-                options.append(
-                    format_html(
-                        '<div>\n    <label{}><input type="checkbox" name="{}" value="{}"{}{}> {}</label></div>',
-                        format_html(' for="{}"', option_id) if option_id else "",
-                        option["name"],
-                        option["value"],
-                        format_html(' id="{}"', option_id) if option_id else "",
-                        mark_safe(" checked") if option["attrs"].get("checked") else "",  # noqa: S308 - a constant
-                        option["label"],
-                    )
-                )
-        return format_html(
-            "<div{}>{}\n</div>",
-            format_html(' id="{}"', id_) if id_ else "",
-            mark_safe("".join(options)),  # noqa: S308 - each escaped above
-        )
 
 
 _PLACE_UNKNOWN = _("We do not know this place. Type a Canadian postal code (like M5V 2T6) or a city name.")
