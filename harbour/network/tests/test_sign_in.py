@@ -251,6 +251,30 @@ def test_activity_within_the_timeout_keeps_the_session(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
+def test_the_session_row_is_rewritten_at_most_once_a_minute(cast: Cast) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.force_login(cast.alice)
+    client.get(reverse("network:dashboard"))
+    key = client.session.session_key
+
+    def stored() -> str:
+        return Session.objects.get(session_key=key).session_data
+
+    first = stored()
+    assert client.get(reverse("network:dashboard")).status_code == 200
+    assert stored() == first, "a second page within the minute wrote the session again"
+    session = client.session
+    session["harbour_last_seen"] = int(time.time()) - 61
+    session.save()
+    before = stored()
+    assert client.get(reverse("network:dashboard")).status_code == 200
+    assert stored() != before, "a page a minute later did not refresh the idle timeout"
+    assert abs(client.session["harbour_last_seen"] - int(time.time())) <= 1
+
+
+@pytest.mark.django_db
 def test_sign_in_refuses_to_redirect_to_another_site(cast: Cast) -> None:
     response = password_step(Client(), "lee@cast.example", next="https://evil.example/")
     assert response["Location"] == reverse("network:dashboard")  # type: ignore[index]
