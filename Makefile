@@ -119,7 +119,7 @@ bench-cases: $(VENV)/.runtime var/secret-key var/master-key translations
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py bench_cases --build $(BENCH_CASES)
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/cases.sqlite3 $(PY) manage.py bench_cases --measure \
 		--output var/bench/cases-sqlite.json
-	PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
+	PG_DURABLE=1 PYTHON=$(PY) scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput --verbosity 0 && \
 		$(PY) manage.py bench_cases --build $(BENCH_CASES) && \
 		$(PY) manage.py bench_cases --measure --output var/bench/cases-postgres.json'
 # The load test (docs/performance.md): the production configuration on loopback (PostgreSQL, gunicorn behind
