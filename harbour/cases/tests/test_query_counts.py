@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import CASE_CONSENT, case_open, milestone_add, note_add, task_add
-from harbour.testing import Cast, assert_queries_do_not_grow
-
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow
 
 
 @pytest.mark.django_db
