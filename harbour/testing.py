@@ -131,6 +131,13 @@ def signed_in(member: Member | None = None) -> Client:
     return client
 
 
+def raw_column(table: str, column: str, pk: int) -> str:
+    """What the database holds in one column of one row, read past the ORM and so past decryption."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test-controlled names
+        return str(cursor.fetchone()[0])
+
+
 def queries_of_page(client: Client, url: str) -> int:
     """How many queries one GET of `url` makes, after a first GET has warmed per-process caches."""
     _expect_page(client.get(url), url)
