@@ -36,6 +36,9 @@ MEMBERS = EVERYONE - {"anonymous"}
 # pat's organisation waits for vetting: pat reaches only pages about their own account.
 VETTED_MEMBERS = MEMBERS - {"pat"}
 
+# The type of pytest-django's `django_assert_num_queries` fixture.
+AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
+
 
 def app_access_tables() -> list[ModuleType]:
     """Each app's `tests/access_table.py`: EXPECTED (who gets in) and `samples(cast)` (URL arguments)."""
@@ -120,6 +123,21 @@ def make_cast() -> Cast:
     )
 
 
+def signed_in(member: Member | None = None) -> Client:
+    """A test client with `member` signed in (`force_login`, so no sign-in form); anonymous for None."""
+    client = Client()
+    if member is not None:
+        client.force_login(member)
+    return client
+
+
+def raw_column(table: str, column: str, pk: int) -> str:
+    """What the database holds in one column of one row, read past the ORM and so past decryption."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test-controlled names
+        return str(cursor.fetchone()[0])
+
+
 def queries_of_page(client: Client, url: str) -> int:
     """How many queries one GET of `url` makes, after a first GET has warmed per-process caches."""
     _expect_page(client.get(url), url)
@@ -130,7 +148,7 @@ def queries_of_page(client: Client, url: str) -> int:
 
 
 def assert_queries_do_not_grow(
-    assert_num_queries: Callable[[int], AbstractContextManager[Any]],
+    assert_num_queries: AssertNumQueries,
     client: Client,
     url: str,
     add: Callable[[int], object],

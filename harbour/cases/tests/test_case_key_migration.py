@@ -11,15 +11,9 @@ from harbour.cases import actions
 from harbour.cases.models import Case, Note, Task
 from harbour.core import crypto
 from harbour.core.models import RecordKey
-from harbour.testing import Cast
+from harbour.testing import Cast, raw_column
 
 BEFORE = [("cases", "0006_record_keys")]
-
-
-def _raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test-controlled names
-        return str(cursor.fetchone()[0])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,11 +31,11 @@ def test_existing_cases_move_under_their_own_key_and_back(cast: Cast) -> None:
     try:
         # Backwards: the values go back under the organisation's key, as the code before case keys wrote them.
         executor.migrate(BEFORE)
-        assert _raw("cases_case", "contact", case.pk).startswith("hb1:")
-        assert _raw("cases_note", "text", note.pk).startswith("hb1:")
+        assert raw_column("cases_case", "contact", case.pk).startswith("hb1:")
+        assert raw_column("cases_note", "text", note.pk).startswith("hb1:")
         assert (
             crypto.decrypt(
-                _raw("cases_case", "contact", case.pk),
+                raw_column("cases_case", "contact", case.pk),
                 context="cases.case.contact",
                 organisation_id=case.organisation_id,
             )
@@ -60,7 +54,7 @@ def test_existing_cases_move_under_their_own_key_and_back(cast: Cast) -> None:
     assert migrated.key_id != case.key_id
     assert RecordKey.objects.get(pk=migrated.key_id).organisation_id == case.organisation_id
     for table, column, pk in (("cases_case", "contact", case.pk), ("cases_note", "text", note.pk)):
-        assert crypto.record_key_id_of(_raw(table, column, pk)) == migrated.key_id
+        assert crypto.record_key_id_of(raw_column(table, column, pk)) == migrated.key_id
     assert (migrated.alias, migrated.contact, migrated.summary) == ("Rosa", "+1 555 0142", "Needs a safe bed")
     assert Note.system_objects.get(pk=note.pk).text == "Met at the clinic"
     assert Task.system_objects.get(pk=task.pk).title == "Call back"

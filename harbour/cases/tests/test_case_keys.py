@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from harbour.cases import actions
 from harbour.cases.models import Case, CaseRetention, EmergencyAccess, Note, Task
 from harbour.core import crypto, retention
 from harbour.core.models import AuditEntry, RecordKey
-from harbour.testing import Cast
+from harbour.testing import Cast, raw_column, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +36,6 @@ def _case(cast: Cast) -> Case:
     return case
 
 
-def _raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test-controlled names
-        return str(cursor.fetchone()[0])
-
-
 def test_each_case_has_its_own_key_wrapped_by_its_organisations_key(cast: Cast) -> None:
     first, second, theirs = (
         _case(cast),
@@ -62,14 +55,15 @@ def test_each_case_has_its_own_key_wrapped_by_its_organisations_key(cast: Cast) 
         ("cases_note", "text", Note.system_objects.get(case=first).pk),
         ("cases_task", "title", Task.system_objects.get(case=first).pk),
     ):
-        assert crypto.record_key_id_of(_raw(table, column, pk)) == first.key_id, (table, column)
+        assert crypto.record_key_id_of(raw_column(table, column, pk)) == first.key_id, (table, column)
 
 
 def test_a_value_copied_into_another_case_of_the_same_organisation_does_not_decrypt(cast: Cast) -> None:
     first, second = _case(cast), _case(cast)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE cases_case SET contact = %s WHERE id = %s", [_raw("cases_case", "contact", first.pk), second.pk]
+            "UPDATE cases_case SET contact = %s WHERE id = %s",
+            [raw_column("cases_case", "contact", first.pk), second.pk],
         )
     with pytest.raises(crypto.DecryptionError, match="another record"):
         _ = Case.system_objects.get(pk=second.pk).contact
@@ -79,8 +73,8 @@ def test_an_erased_case_cannot_be_read_even_with_the_master_key(cast: Cast) -> N
     case = _case(cast)
     note = Note.system_objects.get(case=case)
     tokens = {
-        "cases.case.contact": _raw("cases_case", "contact", case.pk),
-        "cases.note.text": _raw("cases_note", "text", note.pk),
+        "cases.case.contact": raw_column("cases_case", "contact", case.pk),
+        "cases.note.text": raw_column("cases_note", "text", note.pk),
     }
     wrapped = bytes(RecordKey.objects.get(pk=case.key_id).wrapped)
 
@@ -127,8 +121,7 @@ def test_only_the_cases_own_writers_erase_it(cast: Cast) -> None:
 
 def test_the_erase_page_asks_for_the_reference_and_keeps_the_case_on_a_mistype(cast: Cast) -> None:
     case = _case(cast)
-    client = Client()
-    client.force_login(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("cases:case_erase", args=[case.reference])
     assert client.get(url).status_code == 200
     response = client.post(url, {"reference": "HB-WRONG1"})
@@ -186,7 +179,6 @@ def test_the_case_page_leads_its_writers_to_erasure(cast: Cast) -> None:
     case = _case(cast)
     erase = reverse("cases:case_erase", args=[case.reference])
     for member, shown in ((cast.bob, True), (cast.alice, True), (cast.hana, False)):
-        client = Client()
-        client.force_login(member)
+        client = signed_in(member)
         page = client.get(reverse("cases:case_detail", args=[case.reference])).content.decode()
         assert (f'href="{erase}"' in page) is shown, member

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.cases.views import CASES_PER_PAGE
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 
 @pytest.mark.django_db
 def test_the_case_list_links_each_case_and_pages_by_fifty(cast: Cast) -> None:
     cases = [case_open(by=cast.bob, summary=f"case {n}", consent=CASE_CONSENT) for n in range(CASES_PER_PAGE + 1)]
-    client = Client()
-    client.force_login(cast.hana)
+    client = signed_in(cast.hana)
     first = client.get(reverse("cases:case_list")).content.decode()
     second = client.get(reverse("cases:case_list") + "?page=2").content.decode()
     newest, oldest = cases[-1], cases[0]

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases import actions
 from harbour.cases.models import Case, Referral
-from harbour.network.models import Member
-from harbour.testing import Cast, assert_queries_do_not_grow
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
 pytestmark = pytest.mark.django_db
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
 AGREED = {"agreed": "on", "language": "en", "means": "in_person"}
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _case(cast: Cast) -> Case:
@@ -40,7 +28,7 @@ def test_a_referral_without_consent_is_refused_on_the_page_and_keeps_what_was_ch
     case = _case(cast)
     url = reverse("cases:referral_new", args=[case.reference])
     posted = {"recipient": cast.prairie_clinic.pk, "need": "legal", "categories": ["case", "needs"]}
-    refused = _client(cast.bob).post(url, posted)
+    refused = signed_in(cast.bob).post(url, posted)
     assert refused.status_code == 400
     page = refused.content.decode()
     assert "has not consented" in page and page.count(" checked") == 2  # the two categories chosen
@@ -49,7 +37,7 @@ def test_a_referral_without_consent_is_refused_on_the_page_and_keeps_what_was_ch
 
 def test_consent_then_referral_then_acceptance_through_the_pages(cast: Cast) -> None:
     case = _case(cast)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     consent_url = reverse("cases:consent_new", args=[case.reference, "refer"])
     assert "organisation named here" in bob.get(consent_url).content.decode()
     recorded = bob.post(consent_url, {**AGREED, "recipient": cast.prairie_clinic.pk, "categories": ["case", "needs"]})
@@ -60,7 +48,7 @@ def test_consent_then_referral_then_acceptance_through_the_pages(cast: Cast) -> 
     )
     assert sent.status_code == 302
     referral = Referral.system_objects.get()
-    carol = _client(cast.carol)
+    carol = signed_in(cast.carol)
     inbox = carol.get(reverse("cases:referrals_received")).content.decode()
     assert reverse("cases:referral_received", args=[referral.pk]) in inbox
     page = carol.get(reverse("cases:referral_received", args=[referral.pk])).content.decode()
@@ -82,16 +70,16 @@ def test_outsiders_never_reach_a_referral_or_an_export(cast: Cast) -> None:
         by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"]
     )
     for member in (cast.lee, cast.rhea, cast.cora, cast.alice):
-        response = _client(member).get(reverse("cases:referral_received", args=[referral.pk]))
+        response = signed_in(member).get(reverse("cases:referral_received", args=[referral.pk]))
         assert response.status_code in (403, 404)
     for member in (cast.lee, cast.rhea, cast.carol):
-        assert _client(member).get(reverse("cases:case_export", args=[case.reference])).status_code in (403, 404)
+        assert signed_in(member).get(reverse("cases:case_export", args=[case.reference])).status_code in (403, 404)
 
 
 def test_the_export_holds_everything_about_the_person_readable(cast: Cast) -> None:
     case = _case(cast)
     actions.note_add(by=cast.bob, case=case, text="Prefers Spanish")
-    response = _client(cast.bob).get(reverse("cases:case_export", args=[case.reference]))
+    response = signed_in(cast.bob).get(reverse("cases:case_export", args=[case.reference]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     document = json.loads(response.content)
     assert document["case"]["alias"] == "Sun" and document["notes"] == ["Prefers Spanish"]
@@ -113,7 +101,7 @@ def test_the_case_page_makes_as_many_queries_with_many_consents_and_referrals(
             )
             actions.refer_case(by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"])
 
-    client = _client(getattr(cast, reader))
+    client = signed_in(getattr(cast, reader))
     assert_queries_do_not_grow(
         django_assert_num_queries, client, reverse("cases:case_detail", args=[case.reference]), add
     )
@@ -133,4 +121,6 @@ def test_the_referral_inbox_makes_as_many_queries_with_many_referrals(
             )
             actions.refer_case(by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"])
 
-    assert_queries_do_not_grow(django_assert_num_queries, _client(cast.carol), reverse("cases:referrals_received"), add)
+    assert_queries_do_not_grow(
+        django_assert_num_queries, signed_in(cast.carol), reverse("cases:referrals_received"), add
+    )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -16,17 +13,9 @@ from django.utils import timezone, translation
 from harbour.cases import actions
 from harbour.cases.models import Case, Milestone, Note, Task
 from harbour.core.models import AuditEntry
-from harbour.network.models import Member
-from harbour.testing import Cast, assert_queries_do_not_grow
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
 pytestmark = pytest.mark.django_db
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _case(cast: Cast) -> Case:
@@ -43,7 +32,7 @@ def _page(client: Client, case: Case) -> str:
 
 def test_the_case_page_leads_a_writer_to_every_next_step(cast: Cast) -> None:
     case = _case(cast)
-    page = _page(_client(cast.bob), case)
+    page = _page(signed_in(cast.bob), case)
     for name in (
         "note_new",
         "task_new",
@@ -58,14 +47,14 @@ def test_the_case_page_leads_a_writer_to_every_next_step(cast: Cast) -> None:
     for purpose in ("refer", "contact", "statistics"):
         assert reverse("cases:consent_new", args=[case.reference, purpose]) in page
     # A hotline operator reads the case but changes nothing: no links to pages that would refuse.
-    operator = _page(_client(cast.hana), case)
+    operator = _page(signed_in(cast.hana), case)
     assert reverse("cases:note_new", args=[case.reference]) not in operator
     assert reverse("cases:case_close", args=[case.reference]) not in operator
 
 
 def test_a_note_is_saved_encrypted_and_shown_on_the_case_page(cast: Cast) -> None:
     case = _case(cast)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     response = bob.post(reverse("cases:note_new", args=[case.reference]), {"text": "Met at the clinic on Tuesday"})
     assert response.status_code == 302 and response["Location"].endswith("#notes")
     assert "Met at the clinic on Tuesday" in _page(bob, case)
@@ -78,7 +67,7 @@ def test_a_note_is_saved_encrypted_and_shown_on_the_case_page(cast: Cast) -> Non
 
 def test_an_empty_note_is_refused_with_a_message(cast: Cast) -> None:
     case = _case(cast)
-    response = _client(cast.bob).post(reverse("cases:note_new", args=[case.reference]), {"text": "  \n "})
+    response = signed_in(cast.bob).post(reverse("cases:note_new", args=[case.reference]), {"text": "  \n "})
     assert response.status_code == 400
     assert "Write the note before saving it." in response.content.decode()
     assert Note.system_objects.count() == 0
@@ -86,7 +75,7 @@ def test_an_empty_note_is_refused_with_a_message(cast: Cast) -> None:
 
 def test_a_task_has_a_due_date_and_an_owner_from_the_organisations_case_staff(cast: Cast) -> None:
     case = _case(cast)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     form = bob.get(reverse("cases:task_new", args=[case.reference])).content.decode()
     for member in (cast.alice, cast.bob, cast.hana):
         assert f'value="{member.pk}"' in form
@@ -105,7 +94,7 @@ def test_a_task_has_a_due_date_and_an_owner_from_the_organisations_case_staff(ca
 def test_a_task_with_a_bad_date_is_refused_keeping_what_was_typed(cast: Cast, due_on: str) -> None:
     case = _case(cast)
     posted = {"title": "Call the shelter back", "due_on": due_on, "owner": cast.bob.pk}
-    response = _client(cast.bob).post(reverse("cases:task_new", args=[case.reference]), posted)
+    response = signed_in(cast.bob).post(reverse("cases:task_new", args=[case.reference]), posted)
     assert response.status_code == 400
     page = response.content.decode()
     assert 'value="Call the shelter back"' in page
@@ -116,7 +105,7 @@ def test_a_task_with_a_bad_date_is_refused_keeping_what_was_typed(cast: Cast, du
 def test_a_task_for_someone_at_another_organisation_is_refused(cast: Cast) -> None:
     case = _case(cast)
     posted = {"title": "Call", "due_on": "2030-01-01", "owner": cast.carol.pk}
-    response = _client(cast.bob).post(reverse("cases:task_new", args=[case.reference]), posted)
+    response = signed_in(cast.bob).post(reverse("cases:task_new", args=[case.reference]), posted)
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert Task.system_objects.count() == 0
 
@@ -124,19 +113,19 @@ def test_a_task_for_someone_at_another_organisation_is_refused(cast: Cast) -> No
 def test_a_task_is_marked_done_and_only_on_its_own_case(cast: Cast) -> None:
     case, other = _case(cast), _case(cast)
     task = actions.task_add(by=cast.bob, case=case, title="Call", due_on=date(2030, 1, 1), owner=cast.bob)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     assert bob.post(reverse("cases:task_done", args=[other.reference, task.pk])).status_code == 404
     assert bob.post(reverse("cases:task_done", args=[case.reference, task.pk])).status_code == 302
     task.refresh_from_db()
     assert task.done_at is not None
     assert "Mark as done" not in _page(bob, case)
-    assert _client(cast.carol).post(reverse("cases:task_done", args=[case.reference, task.pk])).status_code == 404
+    assert signed_in(cast.carol).post(reverse("cases:task_done", args=[case.reference, task.pk])).status_code == 404
 
 
 def test_a_trp_with_an_expiry_gets_its_renewal_reminder_90_days_before(cast: Cast) -> None:
     case = _case(cast)
     posted = {"kind": "trp_issued", "happened_on": "2026-03-01", "expires_on": "2026-08-28"}
-    response = _client(cast.bob).post(reverse("cases:milestone_new", args=[case.reference]), posted, follow=True)
+    response = signed_in(cast.bob).post(reverse("cases:milestone_new", args=[case.reference]), posted, follow=True)
     step = Milestone.system_objects.get()
     assert step.remind_on == date(2026, 8, 28) - timedelta(days=90) == date(2026, 5, 30)
     page = response.content.decode()
@@ -158,7 +147,7 @@ def test_a_protection_step_with_impossible_dates_is_refused_keeping_them(
     cast: Cast, posted: dict[str, str], message: str
 ) -> None:
     case = _case(cast)
-    response = _client(cast.bob).post(reverse("cases:milestone_new", args=[case.reference]), posted)
+    response = signed_in(cast.bob).post(reverse("cases:milestone_new", args=[case.reference]), posted)
     assert response.status_code == 400
     page = response.content.decode()
     assert message in page
@@ -168,7 +157,7 @@ def test_a_protection_step_with_impossible_dates_is_refused_keeping_them(
 
 def test_closing_records_the_reason_and_ends_the_work_on_the_case(cast: Cast) -> None:
     case = _case(cast)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     close = reverse("cases:case_close", args=[case.reference])
     refused = bob.post(close, {})
     assert refused.status_code == 400 and "This field is required." in refused.content.decode()
@@ -191,7 +180,7 @@ def test_closing_records_the_reason_and_ends_the_work_on_the_case(cast: Cast) ->
 
 def test_bad_input_is_told_in_the_workers_language(cast: Cast) -> None:
     case = _case(cast)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     with translation.override("fr"):
         task_url = reverse("cases:task_new", args=[case.reference])
         milestone_url = reverse("cases:milestone_new", args=[case.reference])
@@ -221,4 +210,4 @@ def test_the_case_page_makes_as_many_queries_with_many_notes_tasks_and_steps(
             )
 
     url = reverse("cases:case_detail", args=[case.reference])
-    assert_queries_do_not_grow(django_assert_num_queries, _client(cast.bob), url, add)
+    assert_queries_do_not_grow(django_assert_num_queries, signed_in(cast.bob), url, add)

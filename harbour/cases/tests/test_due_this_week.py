@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,16 +12,9 @@ from harbour.cases import actions
 from harbour.cases.models import Case
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
-from harbour.testing import Cast, assert_queries_do_not_grow
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
 pytestmark = pytest.mark.django_db
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _case(by: Member, summary: str = "Needs a lawyer") -> Case:
@@ -33,7 +22,7 @@ def _case(by: Member, summary: str = "Needs a lawyer") -> Case:
 
 
 def _home(member: Member) -> str:
-    response = _client(member).get(reverse("network:dashboard"))
+    response = signed_in(member).get(reverse("network:dashboard"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -130,4 +119,4 @@ def test_the_home_page_makes_as_many_queries_with_many_tasks_and_renewals(
                 by=cast.bob, case=case, kind="work_permit", happened_on=date(2025, 1, 1), expires_on=today
             )
 
-    assert_queries_do_not_grow(django_assert_num_queries, _client(cast.bob), reverse("network:dashboard"), add)
+    assert_queries_do_not_grow(django_assert_num_queries, signed_in(cast.bob), reverse("network:dashboard"), add)

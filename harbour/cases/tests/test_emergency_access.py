@@ -8,14 +8,13 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from harbour.cases import actions
 from harbour.cases.models import Case, EmergencyAccess
 from harbour.core.models import AuditEntry
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +30,9 @@ def _case(cast: Cast) -> Case:
     )
 
 
-def _client(member: Any) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
-
-
 def test_a_member_of_another_organisation_reads_the_case_with_a_reason(cast: Cast) -> None:
     case = _case(cast)
-    client = _client(cast.carol)
+    client = signed_in(cast.carol)
     response = client.post(reverse("cases:emergency_request"), {"reference": case.reference, "reason": REASON})
     grant = EmergencyAccess.system_objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("cases:emergency_case", args=[grant.pk])
@@ -52,7 +45,7 @@ def test_a_member_of_another_organisation_reads_the_case_with_a_reason(cast: Cas
 def test_the_grant_and_every_read_are_in_the_case_organisations_audit_log_and_the_requesters(cast: Cast) -> None:
     case = _case(cast)
     grant = actions.emergency_access_request(by=cast.carol, reference=case.reference, reason=REASON)
-    client = _client(cast.carol)
+    client = signed_in(cast.carol)
     client.get(reverse("cases:emergency_case", args=[grant.pk]))
     client.get(reverse("cases:emergency_case", args=[grant.pk]))
     theirs = AuditEntry.objects.filter(organisation_id=cast.harbour_house.pk, actor=cast.carol)
@@ -62,7 +55,7 @@ def test_the_grant_and_every_read_are_in_the_case_organisations_audit_log_and_th
         organisation_id=cast.prairie_clinic.pk, actor=cast.carol, record_type="cases.emergencyaccess"
     ).exists()
     # The administrator reads it in the audit log, with the requester's name.
-    log = _client(cast.alice).get(reverse("network:organisation_audit")).content.decode()
+    log = signed_in(cast.alice).get(reverse("network:organisation_audit")).content.decode()
     assert "cases.emergencyaccess" in log and "Carol" in log
 
 
@@ -83,7 +76,7 @@ def test_the_case_owner_and_the_administrator_are_told_nothing_about_the_person(
 def test_it_expires_after_the_hour(cast: Cast) -> None:
     case = _case(cast)
     grant = actions.emergency_access_request(by=cast.carol, reference=case.reference, reason=REASON)
-    client = _client(cast.carol)
+    client = signed_in(cast.carol)
     url = reverse("cases:emergency_case", args=[grant.pk])
     assert client.get(url).status_code == 200
     later = timezone.now() + actions.EMERGENCY_ACCESS_DURATION + timedelta(seconds=1)
@@ -96,24 +89,24 @@ def test_it_expires_after_the_hour(cast: Cast) -> None:
 def test_the_holder_or_the_case_administrator_ends_it_early(cast: Cast) -> None:
     case = _case(cast)
     first = actions.emergency_access_request(by=cast.carol, reference=case.reference, reason=REASON)
-    carol = _client(cast.carol)
+    carol = signed_in(cast.carol)
     assert carol.post(reverse("cases:emergency_end", args=[first.pk])).status_code == 302
     assert carol.get(reverse("cases:emergency_case", args=[first.pk])).status_code == 404
     second = actions.emergency_access_request(by=cast.carol, reference=case.reference, reason=REASON)
-    alice = _client(cast.alice)
+    alice = signed_in(cast.alice)
     assert REASON in alice.get(reverse("cases:emergency_granted")).content.decode()
     assert alice.post(reverse("cases:emergency_end", args=[second.pk])).status_code == 302
     assert carol.get(reverse("cases:emergency_case", args=[second.pk])).status_code == 404
     # A case worker at the case's organisation, or anyone else, cannot end someone's access.
     third = actions.emergency_access_request(by=cast.carol, reference=case.reference, reason=REASON)
     for other in (cast.bob, cast.omar, cast.hana):
-        assert _client(other).post(reverse("cases:emergency_end", args=[third.pk])).status_code == 404
+        assert signed_in(other).post(reverse("cases:emergency_end", args=[third.pk])).status_code == 404
     assert carol.get(reverse("cases:emergency_case", args=[third.pk])).status_code == 200
 
 
 def test_a_reason_is_required(cast: Cast) -> None:
     case = _case(cast)
-    response = _client(cast.carol).post(
+    response = signed_in(cast.carol).post(
         reverse("cases:emergency_request"), {"reference": case.reference, "reason": "x"}
     )
     assert response.status_code == 400 and "at least" in response.content.decode()
@@ -137,7 +130,7 @@ def test_liaisons_researchers_coordinators_and_unvetted_members_never_get_it(cas
     for outsider in (cast.lee, cast.rhea, cast.cora, cast.pat):
         with pytest.raises(PermissionError):
             actions.emergency_access_request(by=outsider, reference=case.reference, reason=REASON)
-        response = _client(outsider).post(
+        response = signed_in(outsider).post(
             reverse("cases:emergency_request"), {"reference": case.reference, "reason": REASON}
         )
         assert response.status_code == 403
@@ -153,8 +146,8 @@ def test_ones_own_organisations_case_is_opened_the_ordinary_way(cast: Cast) -> N
 def test_a_grant_opens_only_for_its_holder_and_changes_nothing(cast: Cast) -> None:
     case = _case(cast)
     grant = actions.emergency_access_request(by=cast.carol, reference=case.reference, reason=REASON)
-    assert _client(cast.omar).get(reverse("cases:emergency_case", args=[grant.pk])).status_code == 404
-    carol = _client(cast.carol)
+    assert signed_in(cast.omar).get(reverse("cases:emergency_case", args=[grant.pk])).status_code == 404
+    carol = signed_in(cast.carol)
     # The ordinary case pages stay closed to her: only the read-only emergency page opens.
     assert carol.get(reverse("cases:case_detail", args=[case.reference])).status_code == 404
     assert carol.get(reverse("cases:case_edit", args=[case.reference])).status_code == 404

@@ -9,14 +9,13 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings
 from django.db import models
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from harbour.cases import actions
 from harbour.cases.models import AgeGroup, Case, Category, Consent, Exploitation, Gender, Milestone, Need, Referral
 from harbour.core.reference import Province
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +158,7 @@ def _english_left(document: str, language: str) -> list[str]:
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_the_printable_copy_has_no_english_heading_or_label(cast: Cast, language: str) -> None:
     case, referral = _full_case(cast)
-    client = Client()
-    client.force_login(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("cases:case_print", args=[case.reference])
     # Each render shows one gender, age group, reason for closing and referral state: go through them all.
     genders, ages, closures, states = Gender.values, AgeGroup.values, Case.Closure.values, Referral.State.values
@@ -181,8 +179,7 @@ def test_the_printable_copy_has_no_english_heading_or_label(cast: Cast, language
 
 def test_the_check_finds_english_when_a_label_is_not_translated(cast: Cast) -> None:
     case, _referral = _full_case(cast)
-    client = Client()
-    client.force_login(cast.bob)
+    client = signed_in(cast.bob)
     page = client.get(reverse("cases:case_print", args=[case.reference]), {"language": "en"}).content.decode()
     left = _english_left(_document(page), "en")
     assert {"About you", "Legal help", "Refugee claim", "Newfoundland and Labrador", "Given on", "Yes"} <= set(left)

@@ -6,22 +6,14 @@ import json
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases import actions
 from harbour.cases.models import Case
 from harbour.core.models import AuditEntry
-from harbour.network.models import Member
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _full_case(cast: Cast, languages: tuple[str, ...] = ("fr",)) -> Case:
@@ -47,7 +39,7 @@ def _full_case(cast: Cast, languages: tuple[str, ...] = ("fr",)) -> Case:
 
 def test_the_printable_page_holds_everything_in_the_persons_language(cast: Cast) -> None:
     case = _full_case(cast)
-    response = _client(cast.bob).get(reverse("cases:case_print", args=[case.reference]))
+    response = signed_in(cast.bob).get(reverse("cases:case_print", args=[case.reference]))
     assert response.status_code == 200
     page = response.content.decode()
     document = page[page.index('<article class="case-document"') :]
@@ -67,7 +59,7 @@ def test_the_printable_page_holds_everything_in_the_persons_language(cast: Cast)
 
 def test_another_language_can_be_chosen_and_a_strange_one_is_ignored(cast: Cast) -> None:
     case = _full_case(cast, languages=("ko",))
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("cases:case_print", args=[case.reference])
     page = client.get(url).content.decode()
     assert '<article class="case-document" lang="en"' in page
@@ -80,14 +72,14 @@ def test_another_language_can_be_chosen_and_a_strange_one_is_ignored(cast: Cast)
 
 def test_a_case_in_a_right_to_left_language_prints_right_to_left(cast: Cast) -> None:
     case = _full_case(cast, languages=("ko", "ar"))
-    page = _client(cast.bob).get(reverse("cases:case_print", args=[case.reference])).content.decode()
+    page = signed_in(cast.bob).get(reverse("cases:case_print", args=[case.reference])).content.decode()
     assert '<article class="case-document" lang="ar" dir="rtl">' in page
 
 
 def test_the_json_holds_tasks_the_protection_path_referrals_and_the_closure(cast: Cast) -> None:
     case = _full_case(cast)
     actions.case_close(by=cast.bob, case=case, reason="referred")
-    document = json.loads(_client(cast.bob).get(reverse("cases:case_export", args=[case.reference])).content)
+    document = json.loads(signed_in(cast.bob).get(reverse("cases:case_export", args=[case.reference])).content)
     assert document["notes"] == ["Préfère le matin"]
     assert document["tasks"] == [{"what": "Réserver l'interprète", "due_on": "2030-01-02", "done_at": None}]
     assert document["protection_path"] == [{"step": "trp_issued", "on": "2026-03-01", "expires_on": "2026-09-01"}]
@@ -99,6 +91,6 @@ def test_nobody_outside_the_cases_writers_prints_it(cast: Cast) -> None:
     case = _full_case(cast)
     url = reverse("cases:case_print", args=[case.reference])
     for member in (cast.carol, cast.omar, cast.lee, cast.rhea, cast.cora, cast.hana):
-        response = _client(member).get(url)
+        response = signed_in(member).get(url)
         assert response.status_code in (403, 404), member.email
         assert "Soleil" not in response.content.decode()

@@ -6,14 +6,12 @@ import json
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import ConsentGiven, ConsentMissing, case_open, open_case_from_screening
 from harbour.cases.models import Case, Consent
 from harbour.core.models import AuditEntry
-from harbour.network.models import Member
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +19,8 @@ ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", 
 AGREED = {"stage": "confirm", "agreed": "on", "language": "en", "means": "in_person"}
 
 
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
-
-
 def test_a_case_opens_from_a_screening_only_with_consent_and_keeps_the_answers_encrypted(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("cases:case_from_screening")
     form = client.post(url, ANSWERS).content.decode()
     assert 'name="agreed"' in form and "checked" not in form  # nothing is ticked for the person
@@ -61,7 +53,7 @@ def test_a_case_opens_from_a_screening_only_with_consent_and_keeps_the_answers_e
 
 
 def test_without_consent_to_keep_answers_the_case_holds_none(cast: Cast) -> None:
-    _client(cast.alice).post(reverse("cases:case_from_screening"), {**ANSWERS, **AGREED, "categories": ["case"]})
+    signed_in(cast.alice).post(reverse("cases:case_from_screening"), {**ANSWERS, **AGREED, "categories": ["case"]})
     case = Case.objects.visible_to(cast.alice).get()
     assert case.screening is None
     assert Consent.objects.visible_to(cast.alice).get().scopes == ["case"]
@@ -69,14 +61,16 @@ def test_without_consent_to_keep_answers_the_case_holds_none(cast: Cast) -> None
 
 def test_the_screening_result_offers_the_case_page_only_to_who_may_open_cases(cast: Cast) -> None:
     for member, offered in ((cast.bob, True), (cast.hana, False)):
-        result = _client(member).post(reverse("screening:worker"), {**ANSWERS, "do": "result"}).content.decode()
+        result = signed_in(member).post(reverse("screening:worker"), {**ANSWERS, "do": "result"}).content.decode()
         assert (reverse("cases:case_from_screening") in result) is offered
-    refused = _client(cast.hana).post(reverse("cases:case_from_screening"), {**ANSWERS, **AGREED, "categories": "case"})
+    refused = signed_in(cast.hana).post(
+        reverse("cases:case_from_screening"), {**ANSWERS, **AGREED, "categories": "case"}
+    )
     assert refused.status_code == 403
 
 
 def test_the_cases_page_opens_no_case_without_a_consent_record(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("cases:case_new")
     assert client.post(url, {"stage": "confirm", "summary": "typed", "categories": ["case"]}).status_code == 400
     assert client.post(url, {**AGREED, "summary": "typed", "categories": ["needs"]}).status_code == 400

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import CASE_CONSENT, case_open, milestone_add, note_add, task_add
-from harbour.testing import Cast, assert_queries_do_not_grow
-
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
 
 @pytest.mark.django_db
@@ -24,8 +18,7 @@ def test_the_case_list(reader: str, cast: Cast, django_assert_num_queries: Asser
         for index in range(count):
             case_open(by=(cast.bob, cast.alice)[index % 2], summary=f"Needs a lawyer ({index})", consent=CASE_CONSENT)
 
-    client = Client()
-    client.force_login(getattr(cast, reader))
+    client = signed_in(getattr(cast, reader))
     assert_queries_do_not_grow(django_assert_num_queries, client, reverse("cases:case_list"), add)
 
 
@@ -40,8 +33,7 @@ def test_the_case_list_does_not_grow_with_the_cases_notes_tasks_and_steps(
             task_add(by=cast.bob, case=case, title="a task", due_on=date(2030, 1, 1), owner=cast.bob)
             milestone_add(by=cast.bob, case=case, kind="ifh", happened_on=date(2026, 1, 1), expires_on=date(2027, 1, 1))
 
-    client = Client()
-    client.force_login(cast.bob)
+    client = signed_in(cast.bob)
     assert_queries_do_not_grow(django_assert_num_queries, client, reverse("cases:case_list"), add)
 
 
@@ -52,8 +44,7 @@ def test_a_case_page_makes_as_many_queries_with_many_cases_consents_and_notes(
     from harbour.cases.actions import ConsentGiven, note_add, record_consent
 
     case = case_open(by=cast.bob, summary="the one we open", consent=CASE_CONSENT)
-    client = Client()
-    client.force_login(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("cases:case_detail", args=[case.reference])
 
     def add(count: int) -> None:
@@ -82,6 +73,5 @@ def test_the_emergency_access_review_page(
                 by=members[index % 2], reference=case.reference, reason=f"An emergency at our clinic, number {index}"
             )
 
-    client = Client()
-    client.force_login(cast.alice)
+    client = signed_in(cast.alice)
     assert_queries_do_not_grow(django_assert_num_queries, client, reverse("cases:emergency_granted"), add)

@@ -5,22 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases import actions
 from harbour.cases.models import Case, Referral
 from harbour.directory.tests.factories import service_make
-from harbour.network.models import Member
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _case_with_referral_consent(cast: Cast) -> Case:
@@ -39,7 +31,7 @@ def test_a_service_picked_in_the_directory_sends_the_referral_to_its_organisatio
     service_make(name="Police victim services", organisation=cast.police)
     service_make(name="A service outside the network", organisation_name="Unlisted Society")
     service_make(name="Our own shelter", organisation=cast.harbour_house)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     url = reverse("cases:referral_new", args=[case.reference])
     form = bob.get(url, {"service": clinic.id}).content.decode()
     assert f'<option value="{clinic.id}" selected>Immigration law drop-in</option>' in form
@@ -55,7 +47,7 @@ def test_a_service_the_form_does_not_offer_is_refused_keeping_the_choices(cast: 
     case = _case_with_referral_consent(cast)
     police = service_make(name="Police victim services", organisation=cast.police)
     posted = {"listing": police.id, "need": "legal", "categories": ["needs"]}
-    response = _client(cast.bob).post(reverse("cases:referral_new", args=[case.reference]), posted)
+    response = signed_in(cast.bob).post(reverse("cases:referral_new", args=[case.reference]), posted)
     assert response.status_code == 400
     page = response.content.decode()
     assert "Select a valid choice" in page and re.search(r'value="needs"[^>]*checked', page)
@@ -66,7 +58,7 @@ def test_a_service_the_form_does_not_offer_is_refused_keeping_the_choices(cast: 
 def test_the_organisation_and_the_service_must_agree_and_one_is_needed(cast: Cast) -> None:
     case = _case_with_referral_consent(cast)
     clinic = service_make(name="Immigration law drop-in", organisation=cast.prairie_clinic)
-    bob = _client(cast.bob)
+    bob = signed_in(cast.bob)
     url = reverse("cases:referral_new", args=[case.reference])
     both = {"recipient": cast.secretariat.pk, "listing": clinic.id, "need": "legal", "categories": ["case"]}
     differ = bob.post(url, both)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
 from django.urls import reverse
 
 from harbour.cases.actions import CASE_CONSENT, case_open
@@ -12,15 +11,9 @@ from harbour.cases.models import Consent
 from harbour.core.audit import audit_purge_window_set, audit_write
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 SECRET_TEXT = "Works at the Maple Road greenhouse, afraid of the supervisor"
-
-
-def signed_in(member: object) -> Client:
-    client = Client()
-    client.force_login(member)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.mark.django_db

@@ -17,15 +17,9 @@ from harbour.cases.models import Case
 from harbour.core import crypto
 from harbour.core.models import DataKey, RecordKey
 from harbour.network.models import Member
-from harbour.testing import CAST_TOTP_SECRET, Cast
+from harbour.testing import CAST_TOTP_SECRET, Cast, raw_column
 
 SECRET_TEXT = "Passport kept by the recruiter at 14 Elm Street"
-
-
-def raw_column(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test-controlled names
-        return str(cursor.fetchone()[0])
 
 
 @pytest.mark.django_db

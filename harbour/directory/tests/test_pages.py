@@ -16,7 +16,7 @@ from harbour.core.models import AuditEntry
 from harbour.directory import places
 from harbour.directory.models import BedAvailability, Service
 from harbour.directory.tests.factories import service_make
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ SECRET_STREET = "77 Hidden Orchard Lane"
 def url(name: str, language: str = "en", **kwargs: str) -> str:
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
-
-
-def signed_in(member: object) -> Client:
-    client = Client()
-    client.force_login(member)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.fixture

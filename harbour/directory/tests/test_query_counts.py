@@ -4,8 +4,6 @@ services as with 1."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -14,16 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harbour.directory.tests.factories import service_make
-from harbour.network.models import Member
-from harbour.testing import Cast, assert_queries_do_not_grow
-
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
-
-
-def signed_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
 
 def shelters(count: int, **extra: Any) -> None:

@@ -18,7 +18,7 @@ from harbour.gunicorn_logging import redact_path
 from harbour.network import actions
 from harbour.network.models import Announcement, Audience, Delivery, Member, Reply
 from harbour.network.tests.conftest import Groups, Inbox, body_of
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,6 @@ def _every_message(*members: Member) -> None:
 def _send(capture: Any, **kwargs: Any) -> Announcement:
     with capture(execute=True):
         return actions.announcement_send(**kwargs)
-
-
-def _client(member: Member | None = None) -> Client:
-    client = Client()
-    if member is not None:
-        client.force_login(member)
-    return client
 
 
 def test_a_working_group_announcement_reaches_only_that_groups_members(
@@ -252,7 +245,7 @@ def test_a_member_of_another_working_group_never_sees_its_messages(
     detail = reverse("network:announcement_detail", args=[announcement.pk])
     reply = reverse("network:announcement_reply", args=[announcement.pk])
     for outsider in (cast.carol, cast.omar, cast.lee, cast.rhea):
-        client = _client(outsider)
+        client = signed_in(outsider)
         archive = client.get(reverse("network:announcements"))
         assert archive.status_code == 200
         assert b"Toronto members only" not in archive.content
@@ -264,12 +257,12 @@ def test_a_member_of_another_working_group_never_sees_its_messages(
     # Guessing addresses tells an outsider nothing: a real message answers as one that does not exist.
     missing = reverse("network:announcement_detail", args=[announcement.pk + 1000])
     for outsider in (cast.carol, cast.pat):
-        client = _client(outsider)
+        client = signed_in(outsider)
         assert client.get(detail).status_code == client.get(missing).status_code in {403, 404}
-    insider = _client(cast.hana).get(detail)
+    insider = signed_in(cast.hana).get(detail)
     assert b"Confidential planning" in insider.content
     assert b"A reply only Toronto should read" in insider.content
-    assert b"Toronto members only" in _client(cast.cora).get(reverse("network:announcements")).content
+    assert b"Toronto members only" in signed_in(cast.cora).get(reverse("network:announcements")).content
 
 
 def test_liaisons_read_only_what_was_opened_to_them(
@@ -286,11 +279,11 @@ def test_liaisons_read_only_what_was_opened_to_them(
         subject="Opened",
         body="x",
     )
-    client = _client(cast.lee)
+    client = signed_in(cast.lee)
     assert client.get(reverse("network:announcement_detail", args=[closed.pk])).status_code == 404
     assert client.get(reverse("network:announcement_detail", args=[opened.pk])).status_code == 200
     assert client.post(reverse("network:announcement_reply", args=[opened.pk]), {"body": "Thanks"}).status_code == 302
-    assert _client(cast.rhea).get(reverse("network:announcement_detail", args=[closed.pk])).status_code == 200
+    assert signed_in(cast.rhea).get(reverse("network:announcement_detail", args=[closed.pk])).status_code == 200
 
 
 def test_members_reply_in_the_thread_and_bad_input_keeps_what_was_typed(
@@ -304,7 +297,7 @@ def test_members_reply_in_the_thread_and_bad_input_keeps_what_was_typed(
         subject="Thread",
         body="x",
     )
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("network:announcement_reply", args=[announcement.pk])
     too_long = "y" * 10001
     response = client.post(url, {"body": too_long})
@@ -313,7 +306,7 @@ def test_members_reply_in_the_thread_and_bad_input_keeps_what_was_typed(
     assert client.post(url, {"body": "We can host"}).status_code == 302
     assert (
         b"We can host"
-        in _client(cast.alice).get(reverse("network:announcement_detail", args=[announcement.pk])).content
+        in signed_in(cast.alice).get(reverse("network:announcement_detail", args=[announcement.pk])).content
     )
 
 
@@ -322,7 +315,7 @@ def test_only_coordinators_and_the_groups_representative_send(cast: Cast, groups
         actions.announcement_send(
             by=cast.alice, audience=Audience.WORKING_GROUP, working_group=groups.toronto, subject="x", body="x"
         )
-    assert _client(cast.alice).get(reverse("network:announcement_new")).status_code == 403
+    assert signed_in(cast.alice).get(reverse("network:announcement_new")).status_code == 403
     groups.toronto.representative = cast.alice
     groups.toronto.save()
     actions.announcement_send(
@@ -334,7 +327,7 @@ def test_only_coordinators_and_the_groups_representative_send(cast: Cast, groups
     ):
         with pytest.raises(actions.ActionRefused):
             actions.announcement_send(by=cast.alice, subject="x", body="x", **elsewhere)
-    response = _client(cast.alice).get(reverse("network:announcement_new"))
+    response = signed_in(cast.alice).get(reverse("network:announcement_new"))
     assert response.status_code == 200
     assert b"Winnipeg working group" not in response.content
 
@@ -342,7 +335,7 @@ def test_only_coordinators_and_the_groups_representative_send(cast: Cast, groups
 def test_sending_from_the_page(
     cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = _client(cast.cora)
+    client = signed_in(cast.cora)
     url = reverse("network:announcement_new")
     response = client.post(url, {"subject": "Kept subject", "body": "Kept body"})
     assert response.status_code == 200  # no audience chosen: the form comes back with what was typed
@@ -358,7 +351,7 @@ def test_the_audience_is_one_explicit_choice_and_the_author_sees_how_many_receiv
     cast: Cast, groups: Groups, smtp: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Picking a group while a default audience stayed on "the whole network" once sent to everyone."""
-    client = _client(cast.cora)
+    client = signed_in(cast.cora)
     url = reverse("network:announcement_new")
     page = client.get(url).content.decode()
     assert re.findall(r'<option value="[^"]+"[^>]* selected', page) == []  # nothing chosen for the author
@@ -395,7 +388,7 @@ def test_the_audience_is_one_explicit_choice_and_the_author_sees_how_many_receiv
 def test_a_representative_can_choose_only_their_own_group(cast: Cast, groups: Groups) -> None:
     groups.toronto.representative = cast.alice
     groups.toronto.save()
-    client = _client(cast.alice)
+    client = signed_in(cast.alice)
     url = reverse("network:announcement_new")
     for elsewhere in ("network", "province:ON", f"group:{groups.winnipeg.pk}"):
         response = client.post(url, {"send_to": elsewhere, "subject": "x", "body": "x", "send": "1"})
@@ -404,7 +397,7 @@ def test_a_representative_can_choose_only_their_own_group(cast: Cast, groups: Gr
 
 
 def test_members_choose_how_they_receive_network_email(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("network:delivery_preference")
     assert client.post(url, {"delivery": "sometimes"}).status_code == 200
     assert client.post(url, {"delivery": Delivery.EVERY}).status_code == 302
@@ -433,7 +426,7 @@ def test_a_recipient_the_mail_server_refuses_does_not_stop_the_others_or_the_pag
     _every_message(*cast.members().values())
     smtp.refused = {"bob@cast.example"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = _client(cast.cora).post(
+        response = signed_in(cast.cora).post(
             reverse("network:announcement_new"),
             {"send_to": f"group:{groups.toronto.pk}", "subject": "Beds", "body": "x", "send": "1"},
         )

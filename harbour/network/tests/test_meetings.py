@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harbour.network import actions
-from harbour.network.models import Audience, Delivery, Meeting, MeetingReport, Member
+from harbour.network.models import Audience, Delivery, Meeting, MeetingReport
 from harbour.network.tests.conftest import Groups, Inbox, body_of
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,6 @@ def _meeting(cast: Cast, groups: Groups, *, in_hours: float = 5, **extra: Any) -
         **extra,
     }
     return Meeting.objects.create(**fields)
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def test_a_reminder_goes_once_to_the_groups_members_with_a_calendar_file(
@@ -83,7 +77,7 @@ def test_a_moved_meeting_is_reminded_again_for_its_new_date(
         call_command("send_meeting_reminders")
     assert len(smtp.to("alice@cast.example")) == 1
     new_start = timezone.localtime(meeting.starts_at + timedelta(hours=3))
-    response = _client(cast.cora).post(
+    response = signed_in(cast.cora).post(
         reverse("network:meeting_edit", args=[meeting.pk]),
         {
             "send_to": f"group:{groups.toronto.pk}",
@@ -130,21 +124,21 @@ def test_liaisons_are_reminded_only_of_meetings_opened_to_them(
 def test_group_meetings_and_their_reports_stay_inside_the_group(cast: Cast, groups: Groups) -> None:
     meeting = _meeting(cast, groups)
     upload = SimpleUploadedFile("minutes.txt", b"Minutes of the Toronto group", content_type="text/plain")
-    response = _client(cast.cora).post(
+    response = signed_in(cast.cora).post(
         reverse("network:meeting_detail", args=[meeting.pk]), {"title": "Minutes", "file": upload}
     )
     assert response.status_code == 302
     report = MeetingReport.objects.get()
     assert "minutes" not in Path(report.file.name).name  # stored under a random name
     url = reverse("network:meeting_report", args=[report.pk])
-    response = _client(cast.bob).get(url)
+    response = signed_in(cast.bob).get(url)
     assert response.status_code == 200
     assert response.content == b"Minutes of the Toronto group"
     assert "attachment" in response["Content-Disposition"]
     for outsider in (cast.carol, cast.lee, cast.rhea):
-        assert _client(outsider).get(url).status_code == 404
-        assert _client(outsider).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
-        assert b"Toronto working group" not in _client(outsider).get(reverse("network:meetings")).content
+        assert signed_in(outsider).get(url).status_code == 404
+        assert signed_in(outsider).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
+        assert b"Toronto working group" not in signed_in(outsider).get(reverse("network:meetings")).content
     assert Client().get(url).status_code == 302  # to sign in
 
 
@@ -152,16 +146,16 @@ def test_the_uploaders_file_name_is_kept_nowhere(cast: Cast, groups: Groups) -> 
     """A file name may name a person: neither the database nor the download keeps it."""
     meeting = _meeting(cast, groups)
     upload = SimpleUploadedFile("statement of Maria Lopez.pdf", b"%PDF-1.7\n%x\n", content_type="application/pdf")
-    response = _client(cast.cora).post(
+    response = signed_in(cast.cora).post(
         reverse("network:meeting_detail", args=[meeting.pk]), {"title": "Minutes", "file": upload}
     )
     assert response.status_code == 302
     report = MeetingReport.objects.get()
     stored = [str(value) for value in MeetingReport.objects.values_list().get()]
     assert not [value for value in stored if "Maria" in value or "statement" in value]
-    download = _client(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
+    download = signed_in(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
     assert "Maria" not in download["Content-Disposition"] and download["Content-Disposition"].endswith('.pdf"')
-    page = _client(cast.bob).get(reverse("network:meeting_detail", args=[meeting.pk])).content.decode()
+    page = signed_in(cast.bob).get(reverse("network:meeting_detail", args=[meeting.pk])).content.decode()
     assert "Maria" not in page and "(PDF)" in page
 
 
@@ -169,9 +163,9 @@ def test_only_organisers_attach_reports_and_only_document_files(cast: Cast, grou
     meeting = _meeting(cast, groups)
     url = reverse("network:meeting_detail", args=[meeting.pk])
     upload = SimpleUploadedFile("notes.txt", b"x", content_type="text/plain")
-    assert _client(cast.bob).post(url, {"title": "Mine", "file": upload}).status_code == 403
+    assert signed_in(cast.bob).post(url, {"title": "Mine", "file": upload}).status_code == 403
     program = SimpleUploadedFile("minutes.exe", b"MZ", content_type="application/octet-stream")
-    response = _client(cast.cora).post(url, {"title": "Kept title", "file": program})
+    response = signed_in(cast.cora).post(url, {"title": "Kept title", "file": program})
     assert response.status_code == 200
     assert b"Kept title" in response.content
     assert MeetingReport.objects.count() == 0
@@ -182,7 +176,7 @@ def test_a_report_is_served_as_the_type_its_name_and_content_show_never_the_one_
 ) -> None:
     meeting = _meeting(cast, groups)
     url = reverse("network:meeting_detail", args=[meeting.pk])
-    client = _client(cast.cora)
+    client = signed_in(cast.cora)
     disguised = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
     response = client.post(url, {"title": "Disguised", "file": disguised})
     assert response.status_code == 200
@@ -195,14 +189,14 @@ def test_a_report_is_served_as_the_type_its_name_and_content_show_never_the_one_
     assert client.post(url, {"title": "Minutes", "file": pdf}).status_code == 302
     report = MeetingReport.objects.get()
     assert report.content_type == "application/pdf"
-    response = _client(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
+    response = signed_in(cast.bob).get(reverse("network:meeting_report", args=[report.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="harbour-meeting-report-{report.pk}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(cast: Cast, groups: Groups) -> None:
-    client = _client(cast.cora)
+    client = signed_in(cast.cora)
     url = reverse("network:meeting_new")
     form = {
         "send_to": "network",
@@ -220,9 +214,9 @@ def test_scheduling_a_meeting_needs_a_place_or_a_link_and_keeps_what_was_typed(c
     assert meeting.online_link == "https://meet.example.org/national"
     assert meeting.working_group is None
     assert timezone.localtime(meeting.starts_at).hour == 14
-    assert _client(cast.bob).get(url).status_code == 403
-    assert _client(cast.bob).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 200
-    assert _client(cast.lee).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
+    assert signed_in(cast.bob).get(url).status_code == 403
+    assert signed_in(cast.bob).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 200
+    assert signed_in(cast.lee).get(reverse("network:meeting_detail", args=[meeting.pk])).status_code == 404
 
 
 def test_the_representative_organises_their_groups_meetings_only(cast: Cast, groups: Groups) -> None:
@@ -230,7 +224,7 @@ def test_the_representative_organises_their_groups_meetings_only(cast: Cast, gro
     groups.toronto.save()
     own = _meeting(cast, groups)
     other = _meeting(cast, groups, working_group=groups.winnipeg, title="Winnipeg")
-    client = _client(cast.alice)
+    client = signed_in(cast.alice)
     assert client.get(reverse("network:meeting_edit", args=[own.pk])).status_code == 200
     assert client.get(reverse("network:meeting_edit", args=[other.pk])).status_code == 404
     with pytest.raises(actions.ActionRefused):
@@ -241,7 +235,7 @@ def test_the_representative_organises_their_groups_meetings_only(cast: Cast, gro
 
 @pytest.mark.parametrize("typed", ["9999-12-31T23:59", "0001-01-01T00:00"])
 def test_a_meeting_in_an_impossible_year_is_refused_with_a_message(cast: Cast, typed: str) -> None:
-    response = _client(cast.cora).post(
+    response = signed_in(cast.cora).post(
         reverse("network:meeting_new"),
         {"send_to": "network", "title": "Far away", "starts_at": typed, "place": "Room 1"},
     )

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from harbour.network import actions
-from harbour.network.models import Member, Organisation
-from harbour.testing import Cast
+from harbour.network.models import Organisation
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
-
-
 def test_an_administrator_edits_their_own_organisations_profile(cast: Cast) -> None:
-    client = _client(cast.alice)
+    client = signed_in(cast.alice)
     url = reverse("network:organisation_profile_edit")
     form = {
         "description": "Shelter and accompaniment for women who left exploitation.",
@@ -39,17 +32,17 @@ def test_an_administrator_edits_their_own_organisations_profile(cast: Cast) -> N
     assert cast.harbour_house.languages == ["en", "fr", "es", "tl"]
     assert cast.harbour_house.website == "https://harbourhouse.example.org"
     assert cast.harbour_house.profile_updated_at is not None
-    page = _client(cast.carol).get(reverse("network:organisation_profile", args=[cast.harbour_house.pk]))
+    page = signed_in(cast.carol).get(reverse("network:organisation_profile", args=[cast.harbour_house.pk]))
     assert b"Intake team" in page.content and b"416-555-0100" in page.content
     with pytest.raises(actions.ActionRefused):
         actions.organisation_profile_save(by=cast.omar, organisation=cast.harbour_house)
-    assert _client(cast.bob).get(url).status_code == 403
+    assert signed_in(cast.bob).get(url).status_code == 403
 
 
 def test_the_partner_directory_filters_by_province_city_kind_and_language(cast: Cast) -> None:
     cast.prairie_clinic.languages = ["en", "pa"]
     cast.prairie_clinic.save()
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     url = reverse("network:partners")
 
     def names(**query: str) -> set[str]:
@@ -70,4 +63,4 @@ def test_the_partner_directory_filters_by_province_city_kind_and_language(cast: 
 
 def test_an_organisation_waiting_for_vetting_has_no_profile_page(cast: Cast) -> None:
     url = reverse("network:organisation_profile", args=[cast.pending_org.pk])
-    assert _client(cast.bob).get(url).status_code == 404
+    assert signed_in(cast.bob).get(url).status_code == 404

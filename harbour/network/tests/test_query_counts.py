@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -27,16 +24,9 @@ from harbour.network.models import (
     SignInEvent,
     WorkingGroup,
 )
-from harbour.testing import Cast, assert_queries_do_not_grow
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
 _serial = itertools.count()
-
-
-def signed_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _n() -> int:

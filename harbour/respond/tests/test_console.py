@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +18,9 @@ from harbour.respond.forms import refuse_contact_details
 from harbour.respond.models import Call, Plan
 from harbour.respond.stats import call_counts
 from harbour.respond.tests.factories import group_make, plan_make
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _call(**overrides: str) -> dict[str, str]:
@@ -49,7 +42,7 @@ def test_the_console_shows_the_script_the_search_and_the_regions_plan(cast: Cast
     group = group_make("Toronto", city="Toronto", province="ON", organisations=[cast.harbour_house])
     plan_make(group=group, by=cast.alice)
     service_make(name="Harbour safe beds", needs=["shelter"], point=places.Point(43.6426, -79.3871))
-    page = _client(cast.hana).get(reverse("respond:console"), {"need": "safe place", "place": "M5V"}).content.decode()
+    page = signed_in(cast.hana).get(reverse("respond:console"), {"need": "safe place", "place": "M5V"}).content.decode()
     assert "I will not call the police or immigration" in page
     assert "Harbour safe beds" in page
     assert "Shelter intake line" in page  # the plan of the operator's own region
@@ -70,12 +63,12 @@ def test_the_operator_chooses_another_region(cast: Cast):
         title="Winnipeg plan",
         steps=[actions.StepText(who="Prairie night line")],
     )
-    page = _client(cast.hana).get(reverse("respond:console"), {"region": winnipeg.pk}).content.decode()
+    page = signed_in(cast.hana).get(reverse("respond:console"), {"region": winnipeg.pk}).content.decode()
     assert "Prairie night line" in page and "Shelter intake line" not in page
 
 
 def test_a_call_is_logged_at_its_hour_without_name_number_or_operator(cast: Cast):
-    response = _client(cast.hana).post(reverse("respond:call_new"), _call(note="Caller works on a farm"))
+    response = signed_in(cast.hana).post(reverse("respond:call_new"), _call(note="Caller works on a farm"))
     assert response.status_code == 302
     call = Call.objects.visible_to(cast.hana).get()
     assert (call.hour.minute, call.hour.second, call.hour.microsecond) == (0, 0, 0)
@@ -115,7 +108,7 @@ def test_a_call_is_logged_at_its_hour_without_name_number_or_operator(cast: Cast
     ],
 )
 def test_the_call_log_refuses_anything_shaped_like_a_phone_number_or_an_email_address(cast: Cast, note: str):
-    response = _client(cast.hana).post(reverse("respond:call_new"), _call(note=note))
+    response = signed_in(cast.hana).post(reverse("respond:call_new"), _call(note=note))
     page = response.content.decode()
     assert response.status_code == 400
     assert "Leave out" in page
@@ -156,7 +149,7 @@ def test_the_call_log_lists_the_organisations_calls_only_and_audits_the_listing(
             note="other organisation",
         ),
     )
-    page = _client(cast.alice).get(reverse("respond:call_list")).content.decode()
+    page = signed_in(cast.alice).get(reverse("respond:call_list")).content.decode()
     assert "first call" in page and "Tagalog" in page
     assert "other organisation" not in page
     assert AuditEntry.objects.filter(actor=cast.alice, record_type="respond.call", action="list").exists()
@@ -177,7 +170,7 @@ def test_liaisons_and_researchers_reach_no_call_and_no_console(cast: Cast):
         ),
     )
     for member in (cast.lee, cast.rhea, cast.cora):
-        client = _client(member)
+        client = signed_in(member)
         for name in ("respond:call_list", "respond:console"):
             response = client.get(reverse(name))
             assert response.status_code == 403
@@ -218,7 +211,7 @@ def test_call_counts_are_counts_only(cast: Cast):
 def test_the_console_reads_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries):
     group = group_make("Toronto", city="Toronto", province="ON", organisations=[cast.harbour_house])
     plan_make(group=group, by=cast.alice, steps=[actions.StepText(who=f"Step {n}") for n in range(3)])
-    client = _client(cast.hana)
+    client = signed_in(cast.hana)
     client.get(reverse("respond:console"))
     with CaptureQueriesContext(connection) as first:
         client.get(reverse("respond:console"))
@@ -271,7 +264,7 @@ def test_the_call_log_and_a_plans_history_read_a_fixed_number_of_queries(cast: C
     # full page at most, and more calls than a page cost nothing more.
     for _ in range(CALL_LOG_PAGE_SIZE):
         actions.call_log(by=cast.hana, facts=facts)
-    client = _client(cast.alice)
+    client = signed_in(cast.alice)
     pages = (reverse("respond:call_list"), reverse("respond:plan_history", args=[plan.pk]))
     for url in pages:
         client.get(url)
@@ -305,7 +298,7 @@ def test_a_warm_referral_records_the_callers_consent_and_reaches_the_recipient(c
     from harbour.cases.models import Consent, Referral
     from harbour.cases.wording import wording_in
 
-    client = _client(cast.hana)
+    client = signed_in(cast.hana)
     page = client.get(reverse("respond:console")).content.decode()
     assert 'id="referral"' in page and 'accesskey="r"' in page
     assert wording_in("refer", "en")[0].text in page
@@ -328,7 +321,7 @@ def test_without_the_consent_box_no_referral_and_what_was_typed_stays(cast: Cast
 
     data = _referral(cast)
     del data["ref-agreed"]
-    response = _client(cast.hana).post(reverse("respond:referral_new"), data)
+    response = signed_in(cast.hana).post(reverse("respond:referral_new"), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "refer only when they agree" in page and "Needs a safe place tonight" in page
@@ -341,6 +334,6 @@ def test_liaisons_and_researchers_cannot_make_a_warm_referral(cast: Cast):
     from harbour.cases.models import Referral
 
     for member in (cast.lee, cast.rhea):
-        response = _client(member).post(reverse("respond:referral_new"), _referral(cast))
+        response = signed_in(member).post(reverse("respond:referral_new"), _referral(cast))
         assert response.status_code == 403
     assert not Referral.system_objects.exists()

@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,19 +20,13 @@ from harbour.directory.tests.factories import service_make
 from harbour.respond import actions, plans
 from harbour.respond.models import Plan, PlanStep, PlanVersion
 from harbour.respond.tests.factories import group_make, plan_make
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _toronto(cast: Cast):
     return group_make("Toronto", city="Toronto", province="ON", organisations=[cast.harbour_house])
-
-
-def _client(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _steps_post(rows: list[dict[str, str]], **plan_fields: str) -> dict[str, str]:
@@ -68,7 +61,7 @@ def test_an_administrator_of_the_group_writes_its_plan_with_ordered_steps(cast: 
         owner=str(cast.alice.pk),
         title="Toronto plan",
     )
-    response = _client(cast.alice).post(reverse("respond:plan_new"), data)
+    response = signed_in(cast.alice).post(reverse("respond:plan_new"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     plan = Plan.objects.get(working_group=group)
     steps = list(PlanStep.objects.filter(version__plan=plan).order_by("position"))
@@ -80,7 +73,7 @@ def test_an_administrator_of_the_group_writes_its_plan_with_ordered_steps(cast: 
 def test_a_plan_without_any_step_is_refused_and_keeps_what_was_typed(cast: Cast):
     group = _toronto(cast)
     data = _steps_post([{"who": ""}], working_group=str(group.pk), owner=str(cast.alice.pk), title="Kept title")
-    response = _client(cast.alice).post(reverse("respond:plan_new"), data)
+    response = signed_in(cast.alice).post(reverse("respond:plan_new"), data)
     page = response.content.decode()
     assert response.status_code == 400
     assert "A plan needs at least one step." in page and 'value="Kept title"' in page
@@ -95,7 +88,7 @@ def test_a_link_to_a_service_that_does_not_exist_is_refused(cast: Cast):
         owner=str(cast.alice.pk),
         title="Plan",
     )
-    response = _client(cast.alice).post(reverse("respond:plan_new"), data)
+    response = signed_in(cast.alice).post(reverse("respond:plan_new"), data)
     assert response.status_code == 400
     assert "There is no directory service at this address." in response.content.decode()
 
@@ -114,7 +107,7 @@ def test_every_version_is_kept_and_the_newest_is_the_plan(cast: Cast):
     ]
     # The first version's steps are untouched.
     assert list(PlanStep.objects.filter(version__number=1).values_list("who", flat=True)) == ["Shelter intake line"]
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     assert "New first step" in client.get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
     old = client.get(reverse("respond:plan_version", args=[plan.pk, 1])).content.decode()
     assert "Shelter intake line" in old and "This is an earlier version of the plan." in old
@@ -124,7 +117,7 @@ def test_every_version_is_kept_and_the_newest_is_the_plan(cast: Cast):
 
 def test_editing_shows_the_current_steps_and_saves_a_new_version(cast: Cast):
     plan = plan_make(group=_toronto(cast), by=cast.alice)
-    client = _client(cast.alice)
+    client = signed_in(cast.alice)
     form = client.get(reverse("respond:plan_edit", args=[plan.pk])).content.decode()
     assert 'value="Shelter intake line"' in form
     data = _steps_post(
@@ -149,7 +142,7 @@ def test_only_the_groups_keepers_change_a_plan(cast: Cast):
     assert not plans.may_edit(cast.lee, plan.working_group, plan)
     with pytest.raises(PermissionError):
         actions.plan_review(by=cast.omar, plan=plan)
-    assert _client(cast.omar).get(reverse("respond:plan_edit", args=[plan.pk])).status_code == 403
+    assert signed_in(cast.omar).get(reverse("respond:plan_edit", args=[plan.pk])).status_code == 403
 
 
 def test_the_owner_may_keep_the_plan_whatever_their_role(cast: Cast):
@@ -169,7 +162,7 @@ def test_situations_filter_the_steps(cast: Cast):
         ],
     )
     url = reverse("respond:plan_detail", args=[plan.pk])
-    page = _client(cast.bob).get(url, {"age": "child", "time": "office_hours"}).content.decode()
+    page = signed_in(cast.bob).get(url, {"age": "child", "time": "office_hours"}).content.decode()
     assert "Child protection" in page and "Interpreters" in page
     assert "Adult shelter" not in page and "Night line" not in page
 
@@ -180,7 +173,7 @@ def test_a_stale_plan_says_so_and_its_owner_is_reminded_once_a_week(
     settings.HARBOUR_PLAN_REVIEW_DAYS = 180
     plan = plan_make(group=_toronto(cast), by=cast.alice)
     Plan.objects.filter(pk=plan.pk).update(reviewed_on=timezone.localdate() - datetime.timedelta(days=200))
-    page = _client(cast.bob).get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
+    page = signed_in(cast.bob).get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
     assert "This plan is due for a review" in page
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
@@ -194,7 +187,7 @@ def test_a_stale_plan_says_so_and_its_owner_is_reminded_once_a_week(
 def test_marking_reviewed_ends_the_reminders(cast: Cast):
     plan = plan_make(group=_toronto(cast), by=cast.alice)
     Plan.objects.filter(pk=plan.pk).update(reviewed_on=timezone.localdate() - datetime.timedelta(days=365))
-    response = _client(cast.alice).post(reverse("respond:plan_review", args=[plan.pk]))
+    response = signed_in(cast.alice).post(reverse("respond:plan_review", args=[plan.pk]))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.reviewed_on == timezone.localdate() and not plan.is_stale()
@@ -239,9 +232,9 @@ def test_links_to_hidden_or_out_of_date_entries_are_flagged_to_the_owner(
         ("Shelter", ""),
         ("Gone", plans.LINK_MISSING),
     ]
-    owner_page = _client(cast.alice).get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
+    owner_page = signed_in(cast.alice).get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
     assert "need attention" in owner_page and "is hidden" in owner_page
-    reader_page = _client(cast.bob).get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
+    reader_page = signed_in(cast.bob).get(reverse("respond:plan_detail", args=[plan.pk])).content.decode()
     assert "need attention" not in reader_page
     with django_capture_on_commit_callbacks(execute=True):
         call_command("respond_plan_reminders")
@@ -259,7 +252,7 @@ def test_the_plan_reads_in_french_with_english_fallback_marked(cast: Cast):
     )
     with translation.override("fr"):
         url = reverse("respond:plan_detail", args=[plan.pk])
-    page = _client(cast.bob).get(url).content.decode()
+    page = signed_in(cast.bob).get(url).content.decode()
     assert "Accueil" in page and "Plan d&#x27;intervention de Toronto" in page
     assert "Only English" in page and "pas encore de texte en français" in page
 
@@ -269,7 +262,7 @@ def test_the_plan_list_reads_a_fixed_number_of_queries(cast: Cast, django_assert
         group = group_make(f"Group {index}", city=f"City {index}", province="ON", organisations=[cast.harbour_house])
         plan_make(group=group, by=cast.alice)
     group_make("Without a plan", city="Elsewhere", province="ON", organisations=[cast.harbour_house])
-    client = _client(cast.alice)  # an administrator: also told which groups still need a plan
+    client = signed_in(cast.alice)  # an administrator: also told which groups still need a plan
     assert "Write the plan of Without a plan" in client.get(reverse("respond:plan_list")).content.decode()
     with CaptureQueriesContext(connection) as counted:
         client.get(reverse("respond:plan_list"))
@@ -295,7 +288,7 @@ def test_the_plan_prints_as_a_one_page_pdf_in_english_and_french(cast: Cast):
         for n in range(7)
     ]
     plan = plan_make(group=_toronto(cast), by=cast.alice, steps=steps)
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     for language, words in (("en", "Shelter intake line"), ("fr", "Ligne d'accueil du refuge")):
         with translation.override(language):
             url = reverse("respond:plan_detail", args=[plan.pk])
@@ -309,7 +302,7 @@ def test_the_plan_prints_as_a_one_page_pdf_in_english_and_french(cast: Cast):
 
 def test_the_region_plan_shows_after_a_screening_with_indicators_and_not_without(cast: Cast):
     plan_make(group=_toronto(cast), by=cast.alice)
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     from harbour.screening import catalogue as catalogue_module
 
     catalogue = catalogue_module.load()
@@ -325,11 +318,11 @@ def test_the_region_plan_shows_after_a_screening_with_indicators_and_not_without
 def test_the_region_plan_shows_on_a_case_of_an_organisation_in_the_group(cast: Cast):
     plan_make(group=_toronto(cast), by=cast.alice)
     case = case_open(by=cast.bob, summary="x", consent=CASE_CONSENT)
-    page = _client(cast.bob).get(reverse("cases:case_detail", args=[case.reference])).content.decode()
+    page = signed_in(cast.bob).get(reverse("cases:case_detail", args=[case.reference])).content.decode()
     assert "action response plan for this region" in page and "Shelter intake line" in page
     other = case_open(
         by=cast.carol, summary="y", consent=CASE_CONSENT
     )  # Prairie Legal Clinic is in no group with a plan
-    elsewhere = _client(cast.carol).get(reverse("cases:case_detail", args=[other.reference])).content.decode()
+    elsewhere = signed_in(cast.carol).get(reverse("cases:case_detail", args=[other.reference])).content.decode()
     assert "No working group in this region has a response plan yet." in elsewhere
     assert "Shelter intake line" not in elsewhere

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
 from harbour.rights.models import CourseCompletion, CourseModule
-from harbour.testing import Cast
-
-
-def signed_in(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
+from harbour.testing import Cast, signed_in
 
 
 def right_answers(module: CourseModule) -> dict[str, str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,16 +15,9 @@ from harbour.network.models import Member
 from harbour.rights import actions
 from harbour.rights.loading import LoadReport
 from harbour.rights.models import CourseCompletion, CourseModule, Resource
-from harbour.testing import Cast, assert_queries_do_not_grow
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
-AssertNumQueries = Callable[[int], AbstractContextManager[Any]]
 _serial = itertools.count()
-
-
-def signed_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def resources(cast: Cast, visibility: str) -> Callable[[int], None]:

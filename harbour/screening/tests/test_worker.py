@@ -7,23 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from harbour.network.models import Member
 from harbour.screening import catalogue
-from harbour.testing import Cast
+from harbour.testing import Cast, signed_in
 
 from .test_self_check import compiled_catalogues  # noqa: F401  # the built .mo files, for pages in French and Thai
 
 ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", "q_from_abroad": "no"}
-
-
-def _client(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def _stored_rows() -> dict[str, int]:
@@ -33,7 +25,7 @@ def _stored_rows() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_screening_and_its_reading_store_nothing(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     before = _stored_rows()
     assert client.get(reverse("screening:worker")).status_code == 200
     assert client.post(reverse("screening:worker"), {**ANSWERS, "do": "open:recruitment"}).status_code == 200
@@ -50,7 +42,7 @@ def test_screening_and_its_reading_store_nothing(cast: Cast) -> None:
 
 @pytest.mark.django_db
 def test_deeper_sections_open_on_demand(cast: Cast) -> None:
-    client = _client(cast.hana)
+    client = signed_in(cast.hana)
     first = client.get(reverse("screening:worker")).content.decode()
     assert 'name="q_debt_grows"' not in first
     opened = client.post(reverse("screening:worker"), {"do": "open:debt"}).content.decode()
@@ -65,12 +57,12 @@ def _code(page: str) -> str:
 
 @pytest.mark.django_db
 def test_pause_and_resume_bring_the_answers_back_without_storing_them(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     before = _stored_rows()
     paused = client.post(reverse("screening:worker"), {**ANSWERS, "q_debt_grows": "unknown", "do": "pause"})
     code = _code(paused.content.decode())
     assert _stored_rows() == before
-    resumed = _client(cast.alice).post(reverse("screening:resume"), {"code": code}).content.decode()
+    resumed = signed_in(cast.alice).post(reverse("screening:resume"), {"code": code}).content.decode()
     assert 'name="q_violence" value="yes" checked' in resumed
     assert 'name="q_from_abroad" value="no" checked' in resumed
     assert 'name="q_debt_grows" value="unknown" checked' in resumed  # its section reopened
@@ -78,8 +70,8 @@ def test_pause_and_resume_bring_the_answers_back_without_storing_them(cast: Cast
 
 @pytest.mark.django_db
 def test_another_organisation_cannot_resume_a_code(cast: Cast) -> None:
-    code = _code(_client(cast.bob).post(reverse("screening:worker"), {**ANSWERS, "do": "pause"}).content.decode())
-    response = _client(cast.carol).post(reverse("screening:resume"), {"code": code})
+    code = _code(signed_in(cast.bob).post(reverse("screening:worker"), {**ANSWERS, "do": "pause"}).content.decode())
+    response = signed_in(cast.carol).post(reverse("screening:resume"), {"code": code})
     assert response.status_code == 400
     assert "cannot be opened" in response.content.decode()
     assert code in response.content.decode()  # what was typed is kept
@@ -88,24 +80,24 @@ def test_another_organisation_cannot_resume_a_code(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_liaison_and_researcher_cannot_screen(cast: Cast) -> None:
     for member in (cast.lee, cast.rhea, cast.cora):
-        assert _client(member).post(reverse("screening:worker"), {**ANSWERS, "do": "result"}).status_code == 403
+        assert signed_in(member).post(reverse("screening:worker"), {**ANSWERS, "do": "result"}).status_code == 403
 
 
 @pytest.mark.django_db
 def test_every_question_of_every_section_can_be_skipped(cast: Cast) -> None:
-    page = _client(cast.bob).post(reverse("screening:worker"), {"do": "all"}).content.decode()
+    page = signed_in(cast.bob).post(reverse("screening:worker"), {"do": "all"}).content.decode()
     for question in catalogue.load().questions:
         for value in ("", "yes", "no", "unknown", "declined"):
             checked = " checked" if value == "" else ""
             assert f'name="q_{question.id}" value="{value}"{checked}>' in page, (question.id, value)
-    skipped = _client(cast.bob).post(reverse("screening:worker"), {"do": "result"})
+    skipped = signed_in(cast.bob).post(reverse("screening:worker"), {"do": "result"})
     assert skipped.status_code == 200
 
 
 @pytest.mark.django_db
 def test_the_panel_shows_the_answers_behind_each_279_04_2_factor(cast: Cast) -> None:
     answers = {"q_conditions_worse": "yes", "q_fear_if_stop": "no", "do": "result"}
-    page = _client(cast.bob).post(reverse("screening:worker"), answers).content.decode()
+    page = signed_in(cast.bob).post(reverse("screening:worker"), answers).content.decode()
     factor = re.search(r"Deception <span class=\"help\">\(s\. 279\.04\(2\)\(b\)\)</span>\s*<ul>(.*?)</ul>", page)
     assert factor, page
     assert factor.group(1) == "<li>Are the pay, the hours or the conditions worse than you were promised?: Yes</li>"
@@ -113,7 +105,7 @@ def test_the_panel_shows_the_answers_behind_each_279_04_2_factor(cast: Cast) -> 
 
 @pytest.mark.django_db
 def test_a_workers_services_nearby_lead_to_the_members_directory_with_confidential_addresses(cast: Cast) -> None:
-    page = _client(cast.bob).post(
+    page = signed_in(cast.bob).post(
         reverse("screening:worker"), {**ANSWERS, "province": "MB", "postcode": "R3C 1A1", "do": "result"}
     )
     html = page.content.decode()
@@ -127,7 +119,7 @@ def test_a_workers_services_nearby_lead_to_the_members_directory_with_confidenti
 
 @pytest.mark.django_db
 def test_a_screening_without_needs_still_leads_to_the_members_directory(cast: Cast) -> None:
-    html = _client(cast.hana).post(reverse("screening:worker"), {"do": "result"}).content.decode()
+    html = signed_in(cast.hana).post(reverse("screening:worker"), {"do": "result"}).content.decode()
     assert f'href="{reverse("directory:member_search")}"' in html
     assert f'href="{reverse("directory:search")}"' not in html
 
@@ -162,7 +154,7 @@ def _form(page: str, form_id: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_catalogues", "language_restored")
 def test_changing_language_in_the_middle_keeps_the_answers_and_open_sections_and_stores_nothing(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     before = _stored_rows()
     page = client.post(_worker_url("en"), {**ANSWERS, "postcode": "R3C", "do": "open:debt"}).content.decode()
     # Every language is a button of the screening's own form, asking for the questions again in that language.
@@ -191,7 +183,7 @@ def test_changing_language_in_the_middle_keeps_the_answers_and_open_sections_and
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_catalogues", "language_restored")
 def test_changing_language_on_the_reading_keeps_the_answers_and_stores_nothing(cast: Cast) -> None:
-    client = _client(cast.bob)
+    client = signed_in(cast.bob)
     before = _stored_rows()
     posted = {**ANSWERS, "province": "MB", "postcode": "R3C", "do": "result"}
     page = client.post(_worker_url("en"), posted).content.decode()

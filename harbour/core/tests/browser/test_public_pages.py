@@ -48,7 +48,13 @@ def test_public_urls_outside_a_language_prefix_are_not_pages_for_people(live_ser
             assert not response.headers["content-type"].startswith("text/html"), public
 
 
-def test_no_public_page_asks_any_other_host_for_anything(live_server, page: Page):
+def test_no_public_page_asks_another_host_or_sets_a_cookie_but_a_forms_csrf_token(live_server, context, page: Page):
+    """One walk with JavaScript on, for two properties of every page: each page load in headless Chromium costs time.
+
+    Nothing from another host: every request goes to Harbour, and nothing it asks for fails.
+    No cookie: reading a page leaves nothing behind; only a form that posts needs a cookie, for its CSRF token.
+    Each problem names the page and the property it breaks.
+    """
     origin = harbour_origin(live_server)
     requests: list[Request] = []
     failures: list[Response] = []
@@ -58,12 +64,17 @@ def test_no_public_page_asks_any_other_host_for_anything(live_server, page: Page
     for public in every_public_page():
         requests.clear()
         failures.clear()
+        context.clear_cookies()
         response = page.goto(live_server.url + public.path)
         assert response is not None
         if response.status != 200:
             problems.append(f"{public}: status {response.status}")
-        problems += [f"{public}: asked {r.url}" for r in requests if not r.url.startswith(origin + "/")]
-        problems += [f"{public}: {r.url} answered {r.status}" for r in failures]
+        problems += [f"{public}: other host: asked {r.url}" for r in requests if not r.url.startswith(origin + "/")]
+        problems += [f"{public}: other host: {r.url} answered {r.status}" for r in failures]
+        allowed = {settings.CSRF_COOKIE_NAME} if page.locator("form[method=post]").count() else set()
+        cookies = {cookie["name"] for cookie in context.cookies()}
+        if cookies - allowed:
+            problems.append(f"{public}: cookie: sets {sorted(cookies - allowed)}")
     assert not problems, "\n".join(problems)
 
 
@@ -83,17 +94,4 @@ def test_every_public_page_works_without_javascript(live_server, no_script_conte
         if exit_links.count() != 1 or exit_links.get_attribute("href") != reverse("leave"):
             problems.append(f"{public}: no quick exit link to {reverse('leave')}")
         problems += [f"{public}: asked {r.url}" for r in requests if not r.url.startswith(origin + "/")]
-    assert not problems, "\n".join(problems)
-
-
-def test_public_pages_set_no_cookie_but_a_forms_csrf_token(live_server, context, page: Page):
-    """Reading a page leaves nothing behind; only a form that posts needs a cookie, for its CSRF token."""
-    problems = []
-    for public in every_public_page():
-        context.clear_cookies()
-        page.goto(live_server.url + public.path)
-        allowed = {settings.CSRF_COOKIE_NAME} if page.locator("form[method=post]").count() else set()
-        cookies = {cookie["name"] for cookie in context.cookies()}
-        if cookies - allowed:
-            problems.append(f"{public}: sets {sorted(cookies - allowed)}")
     assert not problems, "\n".join(problems)
