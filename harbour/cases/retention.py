@@ -32,4 +32,10 @@ def closed_cases_delete(due: models.QuerySet[Any]) -> int:
     return count
 
 
-retention.register(RULE, due=closed_cases_due, delete=closed_cases_delete)
+def closed_cases_describe(due: models.QuerySet[Any]) -> list[str]:
+    """What a dry run lists: each case by its reference, organisation and closing day, nothing from inside it."""
+    rows = due.order_by("organisation_id", "closed_at").values_list("organisation__name", "reference", "closed_at")
+    return [f"{organisation}: case {reference}, closed {closed:%Y-%m-%d}" for organisation, reference, closed in rows]
+
+
+retention.register(RULE, due=closed_cases_due, delete=closed_cases_delete, describe=closed_cases_describe)

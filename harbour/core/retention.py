@@ -12,8 +12,11 @@ kind once, at import:
 how many records went (by default the QuerySet's own delete). `manage.py
 run_retention` imports every app's `retention` module, then runs each rule in
 its own transaction, so one failing rule neither stops nor half-applies another;
-`--dry-run` counts without deleting. A rule that deletes person records writes
-its audit entry itself, with `audit_write(actor=None, system_actor=name)`.
+`--dry-run` counts without deleting, and lists what would go for a rule that
+gives `describe(due)`: one line per record, naming it by what the organisation
+knows it by (a case's reference), never by anything about the person. A rule
+that deletes person records writes its audit entry itself, with
+`audit_write(actor=None, system_actor=name)`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.utils.module_loading import autodiscover_modules
 
 Due = Callable[[datetime], "models.QuerySet[Any]"]
 Delete = Callable[["models.QuerySet[Any]"], int]
+Describe = Callable[["models.QuerySet[Any]"], list[str]]
 
 
 def delete_all(due: models.QuerySet[Any]) -> int:
@@ -43,6 +47,7 @@ class Rule:
     name: str
     due: Due
     delete: Delete
+    describe: Describe | None = None
 
 
 @dataclass(frozen=True)
@@ -50,16 +55,18 @@ class Outcome:
     name: str
     count: int
     error: str = ""
+    # In a dry run, what would go, one line each, for a rule that describes its records.
+    listed: tuple[str, ...] = ()
 
 
 _rules: dict[str, Rule] = {}
 
 
-def register(name: str, *, due: Due, delete: Delete = delete_all) -> Rule:
+def register(name: str, *, due: Due, delete: Delete = delete_all, describe: Describe | None = None) -> Rule:
     """Registers one kind of expiring record; a name can be registered once."""
     if name in _rules:
         raise ImproperlyConfigured(f"retention rule {name!r} is registered twice")
-    rule = Rule(name=name, due=due, delete=delete)
+    rule = Rule(name=name, due=due, delete=delete, describe=describe)
     _rules[name] = rule
     return rule
 
@@ -75,16 +82,21 @@ def rules() -> list[Rule]:
 
 
 def run(*, now: datetime | None = None, dry_run: bool = False) -> list[Outcome]:
-    """Deletes (or with `dry_run`, counts) what every rule says is due at `now`."""
+    """Deletes (or with `dry_run`, counts and describes) what every rule says is due at `now`."""
     moment = now or timezone.now()
     outcomes = []
     for rule in rules():
+        listed: list[str] = []
         try:
             with transaction.atomic():
                 due = rule.due(moment)
-                count = due.count() if dry_run else rule.delete(due)
+                if not dry_run:
+                    count = rule.delete(due)
+                else:
+                    count = due.count()
+                    listed = rule.describe(due) if rule.describe else []
         except Exception as error:  # noqa: BLE001 - one broken rule must not keep the others from running
             outcomes.append(Outcome(rule.name, 0, error=type(error).__name__))
         else:
-            outcomes.append(Outcome(rule.name, count))
+            outcomes.append(Outcome(rule.name, count, listed=tuple(listed)))
     return outcomes

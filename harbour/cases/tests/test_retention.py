@@ -1,10 +1,12 @@
-"""Closed cases go after their organisation's period, by the daily job; a dry run only counts."""
+"""Closed cases go after their organisation's period, by the daily job; a dry run lists them and deletes nothing."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from harbour.cases import actions
@@ -37,3 +39,20 @@ def test_closed_cases_are_deleted_after_the_organisations_period_and_a_dry_run_l
     entry = AuditEntry.objects.get(action="delete", record_id=str(closed.pk))
     assert entry.actor_id is None and entry.system_actor == "retention: closed cases"
     assert _outcome(now=timezone.now() + timedelta(days=7 * 365 + 1)) == 1  # the default period, elsewhere
+
+
+def test_the_dry_run_lists_each_case_due_by_reference_and_the_command_prints_it(cast: Cast) -> None:
+    CaseRetention.objects.create(organisation=cast.harbour_house, closed_case_days=30)
+    due = actions.open_case(by=cast.bob, consent=actions.CASE_CONSENT, summary="Anna, from the farm in Leamington")
+    recent = actions.open_case(by=cast.bob, consent=actions.CASE_CONSENT, summary="closed last week")
+    for case in (due, recent):
+        actions.case_close(by=cast.bob, case=case, reason="goals_met")
+    closed_on = timezone.now() - timedelta(days=40)
+    Case.system_objects.filter(pk=due.pk).update(closed_at=closed_on)
+    listed = next(o.listed for o in retention.run(dry_run=True) if o.name == RULE)
+    assert listed == (f"Harbour House: case {due.reference}, closed {closed_on:%Y-%m-%d}",)
+    printed = StringIO()
+    call_command("run_retention", "--dry-run", stdout=printed)
+    assert f"{RULE}: 1 due\n  {listed[0]}\n" in printed.getvalue()
+    assert "Leamington" not in printed.getvalue() and recent.reference not in printed.getvalue()
+    assert Case.system_objects.filter(pk=due.pk).exists()

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Delete expired records of every kind registered with harbour.core.retention (run daily)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true", help="Count what is due without deleting it.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count, and list where a rule can, what is due, without deleting it."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
@@ -24,6 +26,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{outcome.name}: failed ({outcome.error}); nothing of it was deleted")
             else:
                 self.stdout.write(f"{outcome.name}: {outcome.count} {verb}")
+                for line in outcome.listed:
+                    self.stdout.write(f"  {line}")
         if not outcomes:
             self.stdout.write("no retention rules are registered")
         failed = [outcome.name for outcome in outcomes if outcome.error]
