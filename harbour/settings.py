@@ -370,6 +370,8 @@ LOGGING = {
 # Harbour's own knobs.
 HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
 HARBOUR_IDLE_TIMEOUT_MINUTES = env_int("HARBOUR_IDLE_TIMEOUT_MINUTES", 15)
+# The idle timeout's clock is kept to this many seconds, so a member's pages do not each rewrite the session row.
+HARBOUR_LAST_SEEN_RESOLUTION_SECONDS = 60
 HARBOUR_INVITATION_DAYS = env_int("HARBOUR_INVITATION_DAYS", 7)
 HARBOUR_SIGN_IN_MAX_FAILURES = env_int("HARBOUR_SIGN_IN_MAX_FAILURES", 5)
 HARBOUR_SIGN_IN_LOCK_MINUTES = env_int("HARBOUR_SIGN_IN_LOCK_MINUTES", 15)

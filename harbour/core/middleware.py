@@ -95,9 +95,6 @@ def security_headers_middleware(get_response: Handler) -> Handler:
     return middleware
 
 
-LAST_SEEN_RESOLUTION_SECONDS = 60
-
-
 def idle_timeout_middleware(get_response: Handler) -> Handler:
     """Signs a member out after HARBOUR_IDLE_TIMEOUT_MINUTES without a request,
     and after HARBOUR_SESSION_HOURS in any case."""
@@ -112,7 +109,7 @@ def idle_timeout_middleware(get_response: Handler) -> Handler:
             if too_old or (isinstance(last, int) and now - last > limit):
                 logout(request)
                 return access.sign_in_redirect(request, notice="ended" if too_old else "idle")
-            if not isinstance(last, int) or now - last >= LAST_SEEN_RESOLUTION_SECONDS:
+            if not isinstance(last, int) or now - last >= settings.HARBOUR_LAST_SEEN_RESOLUTION_SECONDS:
                 # Kept to the minute, so a member's every page is not also a write (and, on SQLite,
                 # a disk sync) of the session row; the timeout can end up to a minute early, never late.
                 request.session["harbour_last_seen"] = now

@@ -253,7 +253,8 @@ def _manage(env: dict[str, str], logs: Path, *args: str) -> None:
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
-        timeout=120,
+        # Migrating from nothing takes 20 s on a quiet machine and several minutes on a busy one.
+        timeout=600,
         check=False,
     )
     (logs / f"{name}.stdout").write_bytes(result.stdout)
@@ -294,6 +295,8 @@ def _demo_state(root: Path) -> Path:
     """One migrated state folder with the demo loaded, made once per test process and copied for each
     server: migrating and loading the demo is most of a server's start-up, and every copy is as fresh."""
     base = root / "harbour-demo-state"
+    # A first attempt that failed (functools.cache keeps no failure) leaves a half-made folder behind.
+    shutil.rmtree(base, ignore_errors=True)
     state, logs, probe, home, scratch = (base / name for name in ("state", "logs", "probe", "home", "tmp"))
     for directory in (state, logs, probe, home, scratch):
         directory.mkdir(parents=True)
