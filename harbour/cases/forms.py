@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harbour.cases.models import Case, Category, Consent, Milestone, Need
+from harbour.cases.models import AgeGroup, Case, Category, Consent, Exploitation, Gender, Milestone, Need, Sector
+from harbour.core.reference import LANGUAGES, Province
 from harbour.core.roles import PERSON_DATA_ROLES
 from harbour.directory.models import Service
 from harbour.network.models import Member, Organisation
@@ -16,10 +18,124 @@ from harbour.network.models import Member, Organisation
 _NO_NAME = _("Write only what the work needs. Do not write the person's name here.")
 
 
+# A year of birth before this is a typing mistake.
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def _age_bounds(age_group: str) -> tuple[int, int] | None:
+    """The ages an age group's code covers ("18-24", "60+"), or None for "not said"."""
+    low, _dash, high = age_group.rstrip("+").partition("-")
+    if not low.isdigit():
+        return None
+    return int(low), int(high) if high.isdigit() else 200
+
+
 class CaseForm(forms.Form):
+    """The case's profile as a worker changes it: no legal name; what could identify the person is encrypted."""
+
+    alias = forms.CharField(
+        label=_("Alias"),
+        max_length=200,
+        required=False,
+        help_text=_("The name the person chooses to be called by here, never their legal name."),
+    )
+    contact = forms.CharField(
+        label=_("Contact details"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A safe way to reach the person, and when. Kept encrypted."),
+    )
+    birth_year = forms.CharField(
+        label=_("Year of birth"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}),
+        help_text=_("Four digits, or leave empty and choose an age group."),
+    )
+    # Not required: left out, they are "not said".
+    age_group = forms.ChoiceField(
+        label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN, required=False
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages the person speaks"),
+        choices=LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    country_of_origin = forms.CharField(
+        label=_("Country of origin"),
+        max_length=2,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 2}),
+        help_text=_("Its two-letter code, for example MX for Mexico or PH for the Philippines."),
+    )
+    province = forms.ChoiceField(
+        label=_("Province or territory"), choices=[("", _("Not said")), *Province.choices], required=False
+    )
+    exploitation = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"),
+        choices=Exploitation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("Not said")), *Sector.choices], required=False)
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    safety_plan = forms.CharField(
+        label=_("Safety plan"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_NO_NAME,
+    )
     summary = forms.CharField(
         label=_("Situation and needs"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_NO_NAME
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A sector recorded before the list (by a referral or an import) stays a choice, so saving keeps it.
+        current = str(self.initial.get("sector") or "")
+        sector: forms.ChoiceField = self.fields["sector"]  # type: ignore[assignment]
+        if current and current not in Sector.values:
+            sector.choices = [("", _("Not said")), *Sector.choices, (current, current)]
+
+    def clean_birth_year(self) -> int | None:
+        typed = str(self.cleaned_data.get("birth_year") or "").strip()
+        if not typed:
+            return None
+        this_year = timezone.localdate().year
+        if not (typed.isascii() and typed.isdigit()) or not EARLIEST_BIRTH_YEAR <= int(typed) <= this_year:
+            raise forms.ValidationError(
+                _("Write the year of birth as four digits, from %(earliest)s to %(latest)s, or leave it empty."),
+                params={"earliest": EARLIEST_BIRTH_YEAR, "latest": this_year},
+            )
+        return int(typed)
+
+    def clean_country_of_origin(self) -> str:
+        typed = str(self.cleaned_data.get("country_of_origin") or "").strip().upper()
+        if typed and not (len(typed) == 2 and typed.isascii() and typed.isalpha()):
+            raise forms.ValidationError(
+                _("Write the country as its two-letter code, for example MX, or leave it empty.")
+            )
+        return typed
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        birth_year, bounds = cleaned.get("birth_year"), _age_bounds(str(cleaned.get("age_group") or ""))
+        if birth_year is not None and bounds is not None:
+            # Without the birthday, the person is this year's difference in age or one year younger.
+            age = timezone.localdate().year - birth_year
+            low, high = bounds
+            if age < low or age - 1 > high:
+                self.add_error(
+                    "age_group",
+                    _("This age group does not fit the year of birth. Correct one of them, or leave one unsaid."),
+                )
+        return cleaned
 
 
 class ConsentForm(forms.Form):
@@ -55,6 +171,12 @@ class ConsentForm(forms.Form):
 
 
 class OpenCaseForm(ConsentForm):
+    alias = forms.CharField(
+        label=_("Alias (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("The name the person chooses to be called by here, never their legal name."),
+    )
     summary = forms.CharField(
         label=_("Situation and needs (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -68,6 +68,23 @@ class Exploitation(models.TextChoices):
     OTHER = "other", _("Another form of exploitation")
 
 
+class Sector(models.TextChoices):
+    """Where the person was exploited, in the statistics' sector codes (CTDC's typeOfLabour values)."""
+
+    AGRICULTURE = "agriculture", _("Agriculture")
+    AQUAFARMING = "aquafarming", _("Fishing and aquafarming")
+    BEGGING = "begging", _("Begging")
+    CONSTRUCTION = "construction", _("Construction")
+    DOMESTIC_WORK = "domestic_work", _("Domestic work")
+    HOSPITALITY = "hospitality", _("Hospitality")
+    ILLICIT = "illicit_activities", _("Illicit activities")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    MINING = "mining_drilling", _("Mining or drilling")
+    PEDDLING = "peddling", _("Peddling")
+    TRANSPORTATION = "transportation", _("Transportation")
+    OTHER = "other", _("Other sector")
+
+
 class Need(models.TextChoices):
     HOUSING = "housing", _("Housing")
     HEALTH = "health", _("Health")

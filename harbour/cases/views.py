@@ -35,11 +35,26 @@ from harbour.cases.forms import (
     ReferralForm,
     TaskForm,
 )
-from harbour.cases.models import Case, Category, Consent, EmergencyAccess, Milestone, Note, Referral, Task
+from harbour.cases.models import (
+    AgeGroup,
+    Case,
+    Category,
+    Consent,
+    EmergencyAccess,
+    Exploitation,
+    Gender,
+    Milestone,
+    Need,
+    Note,
+    Referral,
+    Sector,
+    Task,
+)
 from harbour.cases.wording import wording_in
 from harbour.core import access, crypto, roles
 from harbour.core.audit import audit_write, person_record_or_404, person_records_listed
 from harbour.core.models import AuditEntry
+from harbour.core.reference import LANGUAGES
 from harbour.screening.handover import handover
 from harbour.screening.summary import screening_answer_rows
 
@@ -99,6 +114,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             by=member,
             consent=_consent_given(form, Consent.Purpose.OPEN_CASE),
             summary=form.cleaned_data["summary"].strip() or "-",
+            details=actions.CaseDetails(alias=form.cleaned_data["alias"].strip()),
         )
         messages.success(
             request, _("Case %(reference)s is open, with the person's consent.") % {"reference": case.reference}
@@ -128,6 +144,7 @@ def case_from_screening(request: HttpRequest) -> HttpResponse:
         screening=handed.record if keep_answers else None,
         consent=_consent_given(form, Consent.Purpose.OPEN_CASE),
         summary=form.cleaned_data["summary"].strip() or _("Opened from a screening."),
+        details=actions.CaseDetails(alias=form.cleaned_data["alias"].strip()),
     )
     messages.success(
         request, _("Case %(reference)s is open, with the person's consent.") % {"reference": case.reference}
@@ -154,22 +171,93 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "may_write": access.may_use(member, "cases:case_edit"),
     }
     with crypto.keys_read_once():
+        context["profile"] = _profile_rows(case)
         return render(request, "cases/case_detail.html", context)
+
+
+def _profile_initial(case: Case) -> dict[str, Any]:
+    """The case's profile as the form shows it, encrypted fields decrypted with the case's key."""
+    return {
+        "alias": case.alias,
+        "contact": case.contact,
+        "birth_year": "" if case.birth_year is None else str(case.birth_year),
+        "age_group": case.age_group,
+        "gender": case.gender,
+        "languages": case.language_codes,
+        "country_of_origin": case.country_of_origin,
+        "province": case.province,
+        "exploitation": case.exploitation_codes,
+        "sector": case.sector,
+        "needs": case.need_codes,
+        "safety_plan": case.safety_plan,
+        "summary": case.summary,
+    }
+
+
+def _profile_details(cleaned: dict[str, Any]) -> actions.CaseDetails:
+    return actions.CaseDetails(
+        alias=cleaned["alias"].strip(),
+        contact=cleaned["contact"].strip(),
+        birth_year=cleaned["birth_year"],
+        age_group=cleaned["age_group"] or AgeGroup.UNKNOWN,
+        gender=cleaned["gender"] or Gender.UNKNOWN,
+        languages=tuple(cleaned["languages"]),
+        country_of_origin=cleaned["country_of_origin"],
+        province=cleaned["province"],
+        exploitation=tuple(cleaned["exploitation"]),
+        sector=cleaned["sector"],
+        needs=tuple(cleaned["needs"]),
+        safety_plan=cleaned["safety_plan"].strip(),
+    )
+
+
+def _profile_rows(case: Case) -> list[tuple[str, str]]:
+    """The case page's profile: (label, value) for each field that holds something, without a query."""
+    languages = dict(LANGUAGES)
+    labels = {
+        "exploitation": dict(Exploitation.choices),
+        "needs": dict(Need.choices),
+        "sector": dict(Sector.choices),
+    }
+    age = case.get_age_group_display() if case.age_group != AgeGroup.UNKNOWN else ""
+    rows = [
+        (_("Alias"), case.alias),
+        (_("Contact details"), case.contact),
+        (_("Year of birth"), "" if case.birth_year is None else str(case.birth_year)),
+        (_("Age group"), str(age)),
+        (_("Gender"), str(case.get_gender_display()) if case.gender != Gender.UNKNOWN else ""),
+        (_("Languages"), ", ".join(languages.get(code, code) for code in case.language_codes)),
+        (_("Country of origin"), case.country_of_origin),
+        (_("Province or territory"), str(case.get_province_display()) if case.province else ""),
+        (
+            _("Forms of exploitation"),
+            "; ".join(str(labels["exploitation"].get(code, code)) for code in case.exploitation_codes),
+        ),
+        (_("Sector"), str(labels["sector"].get(case.sector, case.sector))),
+        (_("Needs"), "; ".join(str(labels["needs"].get(code, code)) for code in case.need_codes)),
+        (_("Safety plan"), case.safety_plan),
+    ]
+    return [(label, value) for label, value in rows if value]
 
 
 @access.person_data(*roles.CASE_WRITERS)
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case's profile and summary; a refused form keeps everything typed and says why."""
     case = person_record_or_404(request, Case, reference=reference)
-    form = CaseForm(request.POST or None, initial={"summary": case.summary})
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = CaseForm(request.POST if posted else None, initial=_profile_initial(case))
+    if posted and form.is_valid():
         member = access.signed_in_member(request)
-        actions.case_update(by=member, case=case, summary=form.cleaned_data["summary"])
+        actions.case_update(
+            by=member, case=case, summary=form.cleaned_data["summary"], details=_profile_details(form.cleaned_data)
+        )
         messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
         return redirect("cases:case_detail", reference=case.reference)
     return render(
         request,
         "core/form.html",
         {"form": form, "title": _("Change case %(reference)s") % {"reference": case.reference}, "submit": _("Save")},
+        status=400 if posted else 200,
     )
 
 
