@@ -258,7 +258,16 @@ class Service(HSDSRecord):
     hsds_links = {"organization_id": "organization_id", "program_id": "program_id"}
 
     class Meta:
-        indexes: ClassVar[list[models.Index]] = _links_indexed("service", "organization", "program")
+        indexes: ClassVar[list[models.Index]] = [
+            *_links_indexed("service", "organization", "program"),
+            # The pages list active services only (search.py): these answer from the index alone, without
+            # reading the table's wide rows: how many carry a term ("key IN the term's keys"), and a page in
+            # name order, the terms checked on the index's keys (migration 0027, docs/performance.md).
+            models.Index(fields=["status", "key"], name="dir_service_status_key"),
+            models.Index(fields=["status", "name", "id", "key"], name="dir_service_status_name"),
+            # Near a place, a term is checked on each row's service's key: read with the id, not the row.
+            models.Index(fields=["id", "key"], name="dir_service_id_key"),
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["key"], name="directory_service_key_unique")
         ]
@@ -411,7 +420,9 @@ class ServiceAtLocation(HSDSRecord):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["cell", "latitude", "longitude", "id"])
+            # With the service and location: a search by place counts and orders the rows within reach
+            # from the index alone, without reading each row (migration 0027).
+            models.Index(fields=["cell", "latitude", "longitude", "service", "location", "id"], name="dir_sal_near")
         ] + _links_indexed("sal", "service")  # by location: directory_sal_location_service (0004)
 
 

@@ -30,14 +30,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
+    Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from harbour.directory import confidential, places, vocabulary
@@ -79,6 +83,12 @@ ZONES_BY_OFFSET = {
     -8.0: "America/Vancouver",
 }
 # Schedules without a time zone are read in their place's (see `_open_at_schedules`).
+# A page in name order walks the name index when that reads fewer than this many services per match
+# (`walks_name_order`): a step of the walk (an index entry and a probe of the terms' index) was measured
+# at about half the cost of reading and sorting one match (docs/performance.md).
+NAME_WALK_READS_PER_MATCH = 2
+# On SQLite, at least the number of services (rows are numbered from 1; a deleted row's number may stay used).
+_LARGEST_SERVICE_ROWID = 'SELECT MAX(rowid) FROM "directory_service"'
 
 
 @dataclass(frozen=True)
@@ -297,11 +307,27 @@ def _text_filter(text: str, prefix: str) -> Q:
     return condition
 
 
-def _service_filters(query: SearchQuery, ref: str, prefix: str, location_ref: str | None) -> Q:
-    """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched."""
-    by_place = location_ref is not None
+def _service_active(ref: str) -> Q:
+    """The service `ref` names is active: it is none of the services that are not (a short list, read once from
+    the `(status, ...)` index), so each row within reach of a place is checked without reading its service."""
+    active = Service.Status.ACTIVE
+    others = Service.objects.filter(Q(status__lt=active) | Q(status__gt=active)).values("id")
+    return ~Q(**{f"{ref}__in": others})
+
+
+def _service_filters(
+    query: SearchQuery, ref: str, prefix: str, location_ref: str | None, *, terms_per_row: bool = False
+) -> Q:
+    """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched.
+
+    Near a place, or with `terms_per_row`, each row's terms are checked on its key (EXISTS); otherwise the
+    terms' keys drive (IN).
+    """
+    by_place = location_ref is not None or terms_per_row
     key = f"{prefix}key"
-    condition = Q(**{f"{prefix}status": Service.Status.ACTIVE})
+    # Near a place, without joining the service for its status (see `_service_active`).
+    active = _service_active(ref) if location_ref is not None else Q(**{f"{prefix}status": Service.Status.ACTIVE})
+    condition = active
     if query.text.strip():
         condition &= _text_filter(query.text, prefix)
     if query.needs:
@@ -409,6 +435,59 @@ def _nearby_distances(query: SearchQuery, origin: Point) -> Iterable[tuple[str, 
             yield service_id, measured
 
 
+def _matching_services(query: SearchQuery, *, terms_per_row: bool = False) -> QuerySet[Service]:
+    """The services matching a query without a place, in name order."""
+    services = Service.objects.filter(_service_filters(query, "id", "", None, terms_per_row=terms_per_row))
+    if query.has_place_now:
+        places_now, updated_at = latest_beds("location_id")
+        fresh = (
+            ServiceAtLocation.objects.filter(service_id=OuterRef("id"))
+            .annotate(places_now=places_now, beds_updated_at=updated_at)
+            .filter(places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR)
+        )
+        services = services.filter(Exists(fresh))
+    return services.order_by("name", "id")
+
+
+def walks_name_order(matches: int, services: int, wanted: int) -> bool:
+    """Whether a page in name order is cheaper read by walking the name index, checking each service, than by
+    sorting every match: the walk reads about `wanted * services / matches` services (the matches spread
+    through the names), the sort reads each match (each costing about twice as much as a step of the walk)."""
+    return matches > 0 and wanted * services <= NAME_WALK_READS_PER_MATCH * matches * matches
+
+
+def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str]]:
+    """The number of services matching a query without a place and the ids of the page's, in name order.
+
+    Without text, the count comes first, from the `(status, key)` index (migration 0027). On SQLite it also reads how
+    many services there are at most (the table's largest rowid, at the end of its b-tree); where the matches
+    are dense enough, the page walks the `(status, name, id, key)` index in order and checks each service's
+    terms (EXISTS), stopping after the page; a sparse term's keys drive instead (IN) and its few matches are
+    sorted (walking the names for them would read most of the index). PostgreSQL's statistics let its
+    planner make the same choice for the page's query.
+    """
+    if query.text.strip():
+        # The text index gives every match before any is ordered: the count comes with the sorted page (the
+        # query layer's one pass, as the API's text searches); counting first would read the matches twice.
+        # The text's matches drive, each one's terms checked on its key (measured: 62 instead of 75 ms for
+        # "counselling" with a need, 2,000 matches).
+        text_first = _matching_services(query, terms_per_row=True)
+        return query_layer.count_and_page(text_first, offset, limit, one_pass=True)
+    services = _matching_services(query)
+    if connection.vendor != "sqlite":
+        return query_layer.count_and_page(services, offset, limit)
+    figures = services.order_by().aggregate(
+        matches=Count("*"),
+        services=Max(RawSQL(_LARGEST_SERVICE_ROWID, [])),  # noqa: S611 - a constant query
+    )
+    total, upper_bound = int(figures["matches"]), int(figures["services"] or 0)
+    if offset >= total:
+        return total, []
+    if walks_name_order(total, upper_bound, offset + limit):
+        services = _matching_services(query, terms_per_row=True)
+    return total, list(services.values_list("id", flat=True)[offset : offset + limit])
+
+
 def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchResults:
     """Services matching `query`, nearest first (by name without a place), one result per service."""
     limit = max(1, min(limit, 100))
@@ -424,19 +503,7 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
         nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
         page_ids = [service_id for service_id, _d2 in nearest[offset:]]
     else:
-        services = Service.objects.filter(_service_filters(query, "id", "", None))
-        if query.has_place_now:
-            places_now, updated_at = latest_beds("location_id")
-            fresh = (
-                ServiceAtLocation.objects.filter(service_id=OuterRef("id"))
-                .annotate(places_now=places_now, beds_updated_at=updated_at)
-                .filter(places_now__gt=0, beds_updated_at__gte=timezone.now() - BEDS_FRESH_FOR)
-            )
-            services = services.filter(Exists(fresh))
-        # In name order the database sorts every match whatever the page: the count comes with the
-        # page (the query layer's one pass, as the API's text searches) instead of a second pass.
-        services = services.order_by("name", "id")
-        total, page_ids = query_layer.count_and_page(services, offset, limit, one_pass=True)
+        total, page_ids = _by_name(query, offset, limit)
     return SearchResults(
         results=results_for(page_ids, query),
         total=total,
@@ -528,9 +595,13 @@ class _Details:
     results that costs more than the queries themselves.)
     """
 
-    def __init__(self, service_ids: Sequence[str], query: SearchQuery) -> None:
+    def __init__(self, service_ids: Sequence[str], query: SearchQuery, known: Sequence[Service] = ()) -> None:
         sal_related = ["location", "location__organization"]
-        self.services = {s.id: s for s in Service.objects.filter(id__in=service_ids).select_related("organization")}
+        self.services = {s.id: s for s in known if s.id in service_ids}
+        unknown = [service_id for service_id in service_ids if service_id not in self.services]
+        if unknown:
+            found = Service.objects.filter(id__in=unknown).select_related("organization")
+            self.services.update((s.id, s) for s in found)
         sals = (
             ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
             .select_related(*sal_related)
@@ -621,14 +692,21 @@ class _Details:
         return found
 
 
-def results_for(service_ids: Sequence[str], query: SearchQuery, *, every_location: bool = False) -> list[Result]:
+def results_for(
+    service_ids: Sequence[str],
+    query: SearchQuery,
+    *,
+    every_location: bool = False,
+    known: Sequence[Service] = (),
+) -> list[Result]:
     """The full results for these services, in this order, each at its location nearest to the query's place.
 
     With `every_location`, one result per location of each service instead (for a service's own page).
+    `known` are services the caller has already read (with their organisation), not read again.
     """
     if not service_ids:
         return []
-    details = _Details(service_ids, query)
+    details = _Details(service_ids, query, known)
     now = timezone.now()
     results = []
     for service_id in service_ids:

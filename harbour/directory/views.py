@@ -165,7 +165,7 @@ def _service_page(request: HttpRequest, service_id: str, *, members: bool) -> Ht
     if not members and service.status != Service.Status.ACTIVE:
         raise Http404
     query = search.SearchQuery(include_confidential=members)
-    every_location = search.results_for([service.id], query, every_location=True)
+    every_location = search.results_for([service.id], query, every_location=True, known=[service])
     if members:
         _audit_confidential(request, every_location)
     context = {

@@ -81,3 +81,35 @@ def test_the_endpoint_list_asks_every_api_endpoint_and_public_page_and_each_answ
     labels = {e.label for e in bench.endpoints(count=3)}
     for endpoint in bench.endpoints(count=3):
         assert not endpoint.same_as or endpoint.same_as in labels
+
+
+@pytest.mark.django_db
+def test_the_service_page_and_its_api_record_are_timed_on_active_services_only(tmp_path):
+    path = tmp_path / "bench.ndjson"
+    with path.open("w") as out:
+        bench.generate(out, 40, 60, seed=3)
+    import_path(path)
+    Service.objects.filter(id__in=list(Service.objects.order_by("key").values_list("id", flat=True)[::2])).update(
+        status=Service.Status.INACTIVE
+    )
+    by_label = {e.label: e for e in bench.endpoints(count=5)}
+    shown = {url.rstrip("/").rsplit("/", 1)[-1] for url in by_label["page: service"].urls}
+    asked = {url.rsplit("/", 1)[-1] for url in by_label["API: service by id"].urls}
+    assert shown == asked and len(shown) == 5
+    assert set(Service.objects.filter(id__in=shown).values_list("status", flat=True)) == {Service.Status.ACTIVE}
+
+
+def test_a_page_is_compared_with_the_api_by_cpu_time():
+    def row(label: str, wall: float, cpu: float, same_as: str = "") -> dict[str, object]:
+        return {
+            "endpoint": label,
+            "queries": 3,
+            "in_process_ms": {"p50": wall, "p95": wall},
+            "in_process_cpu_ms": {"p50": cpu, "p95": cpu},
+            "load": 2.0,
+            **({"same_as": same_as} if same_as else {}),
+        }
+
+    lines = bench.endpoints_markdown([row("API: need", 50.0, 10.0), row("page: need", 300.0, 14.0, "API: need")])
+    assert lines[-1].startswith("| page: need | 3 | 300.0 / 300.0 | 14.0 |")
+    assert lines[-1].endswith("| 1.40 | 2.0 |")

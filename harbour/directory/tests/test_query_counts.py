@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from harbour.directory import places
 from harbour.directory.tests.factories import service_make
-from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
+from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, queries_of_page, signed_in
 
 
 def shelters(count: int, **extra: Any) -> None:
@@ -262,3 +263,32 @@ def test_every_nested_read_uses_an_index_after_analyze_when_most_links_are_empty
                 cursor.execute(f"EXPLAIN {sql}", [param])
                 plan = " ".join(row[0] for row in cursor.fetchall())
                 assert "Index" in plan and "Seq Scan" not in plan, (model, column, plan)
+
+
+# One query for the count, one for the page (on SQLite the count also reads how many services there are at
+# most: search._by_name); with text, or near a place, one pass; then the page's details, eight
+# reads (services, their locations, phones, hours, addresses, languages, costs, terms).
+FIXED_QUERIES = {
+    "?need=shelter": 10,
+    "?need=shelter&offset=20": 10,
+    "?postcode=M5V%202T6&radius=25": 9,
+    "?q=shelter": 9,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", sorted(FIXED_QUERIES))
+def test_the_public_search_makes_a_fixed_number_of_queries(query: str) -> None:
+    url = reverse("directory:search") + query
+    client = Client()
+    for count in (21, 23):  # a result past the first page, then more than two pages
+        shelters(count)
+        assert queries_of_page(client, url) == FIXED_QUERIES[query]
+
+
+@pytest.mark.django_db
+def test_a_service_page_reads_the_service_once() -> None:
+    service = service_make(name="Shelter", points=[places.Point(43.65, -79.38), places.Point(43.76, -79.41)])
+    url = reverse("directory:service", kwargs={"service_id": service.id})
+    # The service (with its organisation), then its locations, phones, hours, addresses, languages, costs, terms.
+    assert queries_of_page(Client(), url) == 8

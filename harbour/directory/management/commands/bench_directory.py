@@ -202,6 +202,8 @@ class Command(BaseCommand):
                     row["same_as"] = endpoint.same_as
                 in_process = partial(bench.run_endpoint_in_process, client)
                 row["in_process_ms"] = bench.summary(bench.time_turns(in_process, endpoint.urls, runs))
+                cpu = bench.time_turns(in_process, endpoint.urls, runs, clock=time.thread_time)
+                row["in_process_cpu_ms"] = bench.summary(cpu)
                 if server is not None:
                     row["http_ms"] = bench.summary(bench.time_turns(server.get, endpoint.urls, runs))
                 row["load_after"] = os.getloadavg()[0]
@@ -235,13 +237,16 @@ class Command(BaseCommand):
                 f"{cell('http_ms'):>15} {cell('sql_records_ms'):>15}{flag}"
             )
         if report.get("endpoints"):
-            self.stdout.write(f"{'endpoint':52} {'queries':>7} {'proc p50/p95':>15} {'http p50/p95':>15} {'load':>5}")
+            self.stdout.write(
+                f"{'endpoint':52} {'queries':>7} {'proc p50/p95':>15} {'cpu p50/p95':>15} {'http p50/p95':>15} "
+                f"{'load':>5}"
+            )
             for row in report["endpoints"]:
-                proc, http = row["in_process_ms"], row.get("http_ms")
+                proc, cpu, http = row["in_process_ms"], row["in_process_cpu_ms"], row.get("http_ms")
                 over_http = f"{http['p50']:.1f}/{http['p95']:.1f}" if http else "-"
                 self.stdout.write(
                     f"{row['endpoint']:52} {row['queries']:>7} {proc['p50']:>7.1f}/{proc['p95']:<7.1f}"
-                    f" {over_http:>15} {row['load']:>5.1f}"
+                    f" {cpu['p50']:>7.1f}/{cpu['p95']:<7.1f} {over_http:>15} {row['load']:>5.1f}"
                 )
 
 
