@@ -14,6 +14,7 @@ urlpatterns = [
     path("emergency/granted/", views.emergency_granted, name="emergency_granted"),
     path("emergency/<int:grant_id>/", views.emergency_case, name="emergency_case"),
     path("emergency/<int:grant_id>/end/", views.emergency_end, name="emergency_end"),
+    path("retention/", views.retention_settings, name="retention_settings"),
     path("<str:reference>/", views.case_detail, name="case_detail"),
     path("<str:reference>/edit/", views.case_edit, name="case_edit"),
     path("<str:reference>/consent/<str:purpose>/", views.consent_new, name="consent_new"),

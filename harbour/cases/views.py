@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from harbour.cases import actions, export
+from harbour.cases import actions, export, retention_period
 from harbour.cases.consent import ConsentRefused
 from harbour.cases.forms import (
     CaseForm,
@@ -660,3 +660,34 @@ def emergency_granted(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [(grant, grant.in_force_at(now)) for grant in grants]
     return render(request, "cases/emergency_granted.html", {"rows": rows})
+
+
+# --- the organisation's retention period ----------------------------------------------------
+
+
+@access.person_data(*roles.ADMINISTRATORS)
+def retention_settings(request: HttpRequest) -> HttpResponse:
+    """How long the administrator's organisation keeps closed cases, and how many are past it now (a count)."""
+    member = access.signed_in_member(request)
+    organisation_id = member.organisation_id
+    days = retention_period.current_days(organisation_id)
+    data = request.POST if request.method == "POST" else None
+    form = retention_period.RetentionForm(data, initial=retention_period.initial_for(days))
+    if form.is_valid():
+        days = form.cleaned_data["days"]
+        retention_period.retention_set(by=member, days=days)
+        messages.success(
+            request, _("Closed cases are now kept for %(period)s.") % {"period": retention_period.period_text(days)}
+        )
+        return redirect("cases:retention_settings")
+    context = {
+        "form": form,
+        "period": retention_period.period_text(days),
+        "days": days,
+        "is_default": days == retention_period.DEFAULT_DAYS,
+        "due": retention_period.due_count(organisation_id, timezone.now()),
+        "last_change": retention_period.last_change(organisation_id),
+        "min_days": retention_period.MIN_DAYS,
+        "max_years": retention_period.MAX_YEARS,
+    }
+    return render(request, "cases/retention_period.html", context, status=400 if data is not None else 200)

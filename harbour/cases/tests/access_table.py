@@ -45,6 +45,8 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     # Ended by its holder or by the case organisation's administrator.
     "cases:emergency_end": frozenset({"carol", "alice"}),
     "cases:emergency_granted": frozenset({"alice", "omar"}),
+    # Each administrator sets their own organisation's period (omar his clinic's); no one else, not case workers.
+    "cases:retention_settings": frozenset({"alice", "omar"}),
 }
 
 
