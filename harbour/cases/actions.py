@@ -328,31 +328,19 @@ def milestone_add(*, by: Member, case: Case, kind: str, happened_on: date, expir
 # --- referrals --------------------------------------------------------------------------
 
 
+# The fields kept as comma-separated codes in a case, sent as lists.
+_CODE_LISTS = {"languages": "language_codes", "exploitation": "exploitation_codes", "needs": "need_codes"}
+
+
 def case_values(case: Case, categories: Iterable[str]) -> dict[str, Any]:
-    """Only the fields the named categories cover: the rest never leaves the case."""
+    """Only the fields the named categories cover (`consent.CATEGORY_FIELDS`): the rest never leaves the case."""
     wanted = set(categories)
     values: dict[str, Any] = {"categories": sorted(wanted)}
-    if Category.CASE in wanted:
-        values["reference"] = case.reference
-    if Category.CONTACT in wanted:
-        values.update(alias=case.alias, contact=case.contact)
-    if Category.PROFILE in wanted:
-        values.update(
-            birth_year=case.birth_year,
-            age_group=case.age_group,
-            gender=case.gender,
-            languages=case.language_codes,
-            country_of_origin=case.country_of_origin,
-            province=case.province,
-        )
-    if Category.EXPLOITATION in wanted:
-        values.update(exploitation=case.exploitation_codes, sector=case.sector)
-    if Category.NEEDS in wanted:
-        values.update(needs=case.need_codes, summary=case.summary)
-    if Category.SAFETY_PLAN in wanted:
-        values["safety_plan"] = case.safety_plan
-    if Category.SCREENING in wanted and case.screening:
-        values["screening"] = case.screening
+    for category in sorted(wanted):
+        for name in consent_rules.CATEGORY_FIELDS[category]:
+            values[name] = getattr(case, _CODE_LISTS.get(name, name))
+    if not case.screening:
+        values.pop("screening", None)
     if Category.PROTECTION in wanted:
         values["protection"] = [
             {

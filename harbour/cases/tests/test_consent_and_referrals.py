@@ -226,7 +226,9 @@ def test_open_case_from_report_needs_consent_given_in_the_thread(cast: Cast) -> 
 def test_statistics_read_only_consented_cases_and_count_a_referred_person_once(cast: Cast) -> None:
     consented = _case(cast)
     _case(cast)  # no consent to statistics: never counted
-    actions.record_consent(by=cast.bob, case=consented, given=actions.ConsentGiven("statistics", ("profile",)))
+    actions.record_consent(
+        by=cast.bob, case=consented, given=actions.ConsentGiven("statistics", ("profile", "exploitation"))
+    )
     _refer_consent(cast, consented, "case", "profile")
     referral = actions.refer_case(
         by=cast.bob, case=consented, recipient=cast.prairie_clinic, need="legal", categories=["case", "profile"]
@@ -236,6 +238,8 @@ def test_statistics_read_only_consented_cases_and_count_a_referred_person_once(c
     facts = list(consented_case_facts())
     assert len(facts) == 2 and len({fact.dedup_key for fact in facts}) == 1
     assert facts[0].gender == "woman" and facts[0].citizenship == "MX" and facts[0].exploitation == ("labour",)
+    # The second organisation's statistics consent covers the profile only: no exploitation, no sector.
+    assert facts[1].gender == "woman" and facts[1].exploitation == () and facts[1].sector == ""
     assert consented.person_key not in {fact.dedup_key for fact in facts}
     statistics = Consent.system_objects.get(case=received, purpose="statistics")
     actions.withdraw_consent(by=cast.carol, consent=statistics)
