@@ -72,14 +72,13 @@ def test_consent_keeps_the_wording_shown_in_the_persons_language_with_its_versio
     assert consent.recorded_by_id == cast.bob.pk and consent.categories == {"case", "needs", "profile"}
 
 
-def test_a_draft_language_without_the_wording_records_the_english_it_showed(cast: Cast) -> None:
+def test_a_draft_language_records_its_own_wording(cast: Cast) -> None:
     case = _case(cast)
     consent = actions.record_consent(
         by=cast.bob, case=case, given=actions.ConsentGiven("statistics", ("profile",), language="th")
     )
-    assert consent.language in {"th", "en"}
-    if consent.language == "en":
-        assert consent.wording.startswith("You can choose")
+    assert consent.language == "th" and consent.wording_version == "statistics-2026-1"
+    assert consent.wording.startswith("คุณเลือกได้ว่า") and "Canada" not in consent.wording
 
 
 def test_sharing_is_refused_without_any_referral_consent(cast: Cast) -> None:
