@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.cases import consent as consent_rules
-from harbour.cases.mail import emergency_access_used, referral_waiting
+from harbour.cases.mail import emergency_access_used, referral_changed, referral_waiting
 from harbour.cases.models import (
     Case,
     Category,
@@ -265,6 +265,13 @@ def withdraw_consent(*, by: Member, consent: Consent) -> Consent:
         consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=consent)
         Referral.system_objects.filter(consent=consent, state=Referral.State.SENT).update(shared=None)
+        told = Referral.system_objects.filter(
+            consent=consent, state__in=(Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.COMPLETED)
+        )
+        if consent.recipient_id is not None and told.exists():
+            # The recipient sees the withdrawal on the referral and on its linked case; the email says only
+            # that something changed.
+            referral_changed(consent.recipient_id)
         purpose, case_id, person_key = consent.purpose, consent.case_id, consent.case.person_key
         transaction.on_commit(
             lambda: consent_withdrawn.send(
@@ -454,7 +461,9 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
         raise ReferralRefused("only a referral waiting for an answer can be accepted")
     with transaction.atomic():
         # Checked again at the moment the data enters the recipient's case.
-        consent_rules.check(referral.case, Consent.Purpose.REFER, referral.recipient_id, referral.category_codes)
+        allowing = consent_rules.check(
+            referral.case, Consent.Purpose.REFER, referral.recipient_id, referral.category_codes
+        )
         values: dict[str, Any] = json.loads(referral.shared or "{}")
         details = CaseDetails(
             alias=values.get("alias", ""),
@@ -477,6 +486,23 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
             screening=values.get("screening"),
             person_key=referral.case.person_key,
         )
+        # No case without a consent record: the recipient's case holds the consent it came under, as the
+        # person gave it (same data, words, language, version, day, means and end), recorded by who accepted.
+        derived: Consent = Consent.objects.create(
+            organisation_id=received.organisation_id,
+            case=received,
+            purpose=Consent.Purpose.OPEN_CASE,
+            scope=allowing.scope,
+            means=allowing.means,
+            language=allowing.language,
+            wording_version=allowing.wording_version,
+            wording=allowing.wording,
+            recorded_by=by,
+            given_at=allowing.given_at,
+            expires_at=allowing.expires_at,
+            came_through=referral,
+        )
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=derived)
         referral.state = Referral.State.ACCEPTED
         referral.answered_at = timezone.now()
         referral.received_case = received

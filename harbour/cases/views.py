@@ -170,6 +170,11 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "milestones": Milestone.objects.visible_to(member).filter(case=case),
         "today": timezone.localdate(),
         "may_write": access.may_use(member, "cases:case_edit"),
+        # A case this organisation received by referral: the person may have withdrawn that consent since.
+        "referred_from": Referral.objects.received_by(member)
+        .filter(received_case=case)
+        .select_related("consent", "organisation")
+        .first(),
     }
     with crypto.keys_read_once():
         return render(request, "cases/case_detail.html", context)
