@@ -376,7 +376,7 @@ def refer_case(*, by: Member, case: Case, recipient: Organisation, need: str, ca
     if need not in Need.values:
         raise ValueError(f"unknown need {need!r}")
     if recipient.pk == case.organisation_id:
-        raise ReferralRefused("a case is referred to another organisation")
+        raise ReferralRefused(_("A case is referred to another organisation, not to its own."))
     if not _may_receive(recipient):
         raise ReferralRefused(_("This organisation is not, or no longer, a vetted member of the network."))
     with transaction.atomic():
@@ -458,7 +458,7 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
     """The recipient takes the referral on: its own linked case, under its own keys, with what travelled."""
     _require_recipient(by, referral)
     if referral.state != Referral.State.SENT:
-        raise ReferralRefused("only a referral waiting for an answer can be accepted")
+        raise ReferralRefused(_("This referral is no longer waiting for an answer, so it cannot be accepted."))
     with transaction.atomic():
         # Checked again at the moment the data enters the recipient's case.
         allowing = consent_rules.check(
@@ -514,7 +514,7 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
 def referral_decline(*, by: Member, referral: Referral, reason: str) -> Referral:
     _require_recipient(by, referral)
     if referral.state != Referral.State.SENT:
-        raise ReferralRefused("only a referral waiting for an answer can be declined")
+        raise ReferralRefused(_("This referral is no longer waiting for an answer, so it cannot be declined."))
     if not reason.strip():
         raise ValueError("a declined referral says why")
     with transaction.atomic():
@@ -530,7 +530,7 @@ def referral_decline(*, by: Member, referral: Referral, reason: str) -> Referral
 def referral_complete(*, by: Member, referral: Referral) -> Referral:
     _require_recipient(by, referral)
     if referral.state != Referral.State.ACCEPTED:
-        raise ReferralRefused("only an accepted referral can be completed")
+        raise ReferralRefused(_("Only an accepted referral can be marked complete."))
     with transaction.atomic():
         referral.state = Referral.State.COMPLETED
         referral.completed_at = timezone.now()
@@ -543,7 +543,7 @@ def referral_withdraw(*, by: Member, referral: Referral) -> Referral:
     if not by.may_see_person_data or by.organisation_id != referral.organisation_id:
         raise PermissionError("only the sending organisation withdraws a referral")
     if referral.state not in (Referral.State.SENT, Referral.State.ACCEPTED):
-        raise ReferralRefused("only a referral still open can be withdrawn")
+        raise ReferralRefused(_("This referral is no longer open, so it cannot be withdrawn."))
     with transaction.atomic():
         referral.state = Referral.State.WITHDRAWN
         referral.withdrawn_at = timezone.now()

@@ -164,14 +164,31 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recipients = recipients_for(organisation_id)
-        self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+        offered = recipients
+        posted = self.data.get("recipient") if self.is_bound else None
+        if isinstance(posted, str) and posted.isdigit() and not recipients.filter(pk=posted).exists():
+            # Chosen when the page was loaded, no longer a recipient now (suspended, left the network):
+            # kept as chosen, so the page can say why it cannot go rather than "select a valid choice".
+            once_a_member = Organisation.objects.filter(
+                pk=posted, vetting_status__in=(Organisation.Vetting.VETTED, Organisation.Vetting.SUSPENDED)
+            ).exclude(kind__in=Organisation.STATE_KINDS)
+            offered = (recipients | once_a_member).order_by("name")
+        self.fields["recipient"].queryset = offered  # type: ignore[attr-defined]
         listing: forms.ChoiceField = self.fields["listing"]  # type: ignore[assignment]
         listing.choices = [("", "---------"), *directory_listings(organisation_id)]
         self._recipients = recipients
+        self._organisation_id = organisation_id
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         chosen: Organisation | None = cleaned.get("recipient")
+        if chosen is not None and not self._recipients.filter(pk=chosen.pk).exists():
+            if chosen.pk == self._organisation_id:
+                message = _("A case is referred to another organisation, not to its own.")
+            else:
+                message = _("This organisation is not, or no longer, a vetted member of the network.")
+            self.add_error("recipient", message)
+            return cleaned
         service_id = cleaned.get("listing")
         if service_id:
             listed = self._recipients.filter(directory_organizations__services__id=service_id).first()
