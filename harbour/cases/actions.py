@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.cases import consent as consent_rules
-from harbour.cases.mail import emergency_access_used, referral_waiting
+from harbour.cases.mail import emergency_access_used, referral_changed, referral_waiting
 from harbour.cases.models import (
     Case,
     Category,
@@ -265,6 +265,13 @@ def withdraw_consent(*, by: Member, consent: Consent) -> Consent:
         consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=consent)
         Referral.system_objects.filter(consent=consent, state=Referral.State.SENT).update(shared=None)
+        told = Referral.system_objects.filter(
+            consent=consent, state__in=(Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.COMPLETED)
+        )
+        if consent.recipient_id is not None and told.exists():
+            # The recipient sees the withdrawal on the referral and on its linked case; the email says only
+            # that something changed.
+            referral_changed(consent.recipient_id)
         purpose, case_id, person_key = consent.purpose, consent.case_id, consent.case.person_key
         transaction.on_commit(
             lambda: consent_withdrawn.send(
@@ -328,31 +335,19 @@ def milestone_add(*, by: Member, case: Case, kind: str, happened_on: date, expir
 # --- referrals --------------------------------------------------------------------------
 
 
+# The fields kept as comma-separated codes in a case, sent as lists.
+_CODE_LISTS = {"languages": "language_codes", "exploitation": "exploitation_codes", "needs": "need_codes"}
+
+
 def case_values(case: Case, categories: Iterable[str]) -> dict[str, Any]:
-    """Only the fields the named categories cover: the rest never leaves the case."""
+    """Only the fields the named categories cover (`consent.CATEGORY_FIELDS`): the rest never leaves the case."""
     wanted = set(categories)
     values: dict[str, Any] = {"categories": sorted(wanted)}
-    if Category.CASE in wanted:
-        values["reference"] = case.reference
-    if Category.CONTACT in wanted:
-        values.update(alias=case.alias, contact=case.contact)
-    if Category.PROFILE in wanted:
-        values.update(
-            birth_year=case.birth_year,
-            age_group=case.age_group,
-            gender=case.gender,
-            languages=case.language_codes,
-            country_of_origin=case.country_of_origin,
-            province=case.province,
-        )
-    if Category.EXPLOITATION in wanted:
-        values.update(exploitation=case.exploitation_codes, sector=case.sector)
-    if Category.NEEDS in wanted:
-        values.update(needs=case.need_codes, summary=case.summary)
-    if Category.SAFETY_PLAN in wanted:
-        values["safety_plan"] = case.safety_plan
-    if Category.SCREENING in wanted and case.screening:
-        values["screening"] = case.screening
+    for category in sorted(wanted):
+        for name in consent_rules.CATEGORY_FIELDS[category]:
+            values[name] = getattr(case, _CODE_LISTS.get(name, name))
+    if not case.screening:
+        values.pop("screening", None)
     if Category.PROTECTION in wanted:
         values["protection"] = [
             {
@@ -381,7 +376,7 @@ def refer_case(*, by: Member, case: Case, recipient: Organisation, need: str, ca
     if need not in Need.values:
         raise ValueError(f"unknown need {need!r}")
     if recipient.pk == case.organisation_id:
-        raise ReferralRefused("a case is referred to another organisation")
+        raise ReferralRefused(_("A case is referred to another organisation, not to its own."))
     if not _may_receive(recipient):
         raise ReferralRefused(_("This organisation is not, or no longer, a vetted member of the network."))
     with transaction.atomic():
@@ -463,10 +458,12 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
     """The recipient takes the referral on: its own linked case, under its own keys, with what travelled."""
     _require_recipient(by, referral)
     if referral.state != Referral.State.SENT:
-        raise ReferralRefused("only a referral waiting for an answer can be accepted")
+        raise ReferralRefused(_("This referral is no longer waiting for an answer, so it cannot be accepted."))
     with transaction.atomic():
         # Checked again at the moment the data enters the recipient's case.
-        consent_rules.check(referral.case, Consent.Purpose.REFER, referral.recipient_id, referral.category_codes)
+        allowing = consent_rules.check(
+            referral.case, Consent.Purpose.REFER, referral.recipient_id, referral.category_codes
+        )
         values: dict[str, Any] = json.loads(referral.shared or "{}")
         details = CaseDetails(
             alias=values.get("alias", ""),
@@ -489,6 +486,23 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
             screening=values.get("screening"),
             person_key=referral.case.person_key,
         )
+        # No case without a consent record: the recipient's case holds the consent it came under, as the
+        # person gave it (same data, words, language, version, day, means and end), recorded by who accepted.
+        derived: Consent = Consent.objects.create(
+            organisation_id=received.organisation_id,
+            case=received,
+            purpose=Consent.Purpose.OPEN_CASE,
+            scope=allowing.scope,
+            means=allowing.means,
+            language=allowing.language,
+            wording_version=allowing.wording_version,
+            wording=allowing.wording,
+            recorded_by=by,
+            given_at=allowing.given_at,
+            expires_at=allowing.expires_at,
+            came_through=referral,
+        )
+        audit_record(actor=by, action=AuditEntry.Action.CREATE, record=derived)
         referral.state = Referral.State.ACCEPTED
         referral.answered_at = timezone.now()
         referral.received_case = received
@@ -500,7 +514,7 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
 def referral_decline(*, by: Member, referral: Referral, reason: str) -> Referral:
     _require_recipient(by, referral)
     if referral.state != Referral.State.SENT:
-        raise ReferralRefused("only a referral waiting for an answer can be declined")
+        raise ReferralRefused(_("This referral is no longer waiting for an answer, so it cannot be declined."))
     if not reason.strip():
         raise ValueError("a declined referral says why")
     with transaction.atomic():
@@ -516,7 +530,7 @@ def referral_decline(*, by: Member, referral: Referral, reason: str) -> Referral
 def referral_complete(*, by: Member, referral: Referral) -> Referral:
     _require_recipient(by, referral)
     if referral.state != Referral.State.ACCEPTED:
-        raise ReferralRefused("only an accepted referral can be completed")
+        raise ReferralRefused(_("Only an accepted referral can be marked complete."))
     with transaction.atomic():
         referral.state = Referral.State.COMPLETED
         referral.completed_at = timezone.now()
@@ -529,7 +543,7 @@ def referral_withdraw(*, by: Member, referral: Referral) -> Referral:
     if not by.may_see_person_data or by.organisation_id != referral.organisation_id:
         raise PermissionError("only the sending organisation withdraws a referral")
     if referral.state not in (Referral.State.SENT, Referral.State.ACCEPTED):
-        raise ReferralRefused("only a referral still open can be withdrawn")
+        raise ReferralRefused(_("This referral is no longer open, so it cannot be withdrawn."))
     with transaction.atomic():
         referral.state = Referral.State.WITHDRAWN
         referral.withdrawn_at = timezone.now()

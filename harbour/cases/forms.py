@@ -6,10 +6,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harbour.cases.models import AgeGroup, Case, Category, Consent, Exploitation, Gender, Milestone, Need, Sector
+from harbour.cases.wording import public_languages, shown_fields, wording_in
 from harbour.core.reference import LANGUAGES, Province
 from harbour.core.roles import PERSON_DATA_ROLES
 from harbour.directory.models import Service
@@ -138,10 +140,28 @@ class CaseForm(forms.Form):
         return cleaned
 
 
-class ConsentForm(forms.Form):
-    """The consent a person gives, as the worker records it with them. Nothing starts ticked."""
+def language_to_show(value: object, default: str) -> str:
+    """The public language asked for to show the wording in (the page's "show in this language"), else `default`."""
+    return value if isinstance(value, str) and value in public_languages() else default
 
-    language = forms.ChoiceField(label=_("Language the wording was read in"), choices=settings.LANGUAGES)
+
+class ConsentForm(forms.Form):
+    """The consent a person gives, as the worker records it with them. Nothing starts ticked.
+
+    The page shows the wording in one language (`shown`: chosen with "show in this
+    language", never in this form) and the form carries that language, version and the
+    text's digest back. A post whose wording is not the one shown now (another language,
+    an old version, a changed text) is refused: the page then shows the wording of the
+    language posted, unticks "agreed", and keeps everything else that was typed.
+    """
+
+    purpose: str = Consent.Purpose.OPEN_CASE
+
+    language = forms.ChoiceField(
+        label=_("Language the wording was read in"), choices=settings.LANGUAGES, widget=forms.HiddenInput
+    )
+    wording_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    wording_shown = forms.CharField(widget=forms.HiddenInput, required=False)
     means = forms.ChoiceField(label=_("How the person gave it"), choices=Consent.Means.choices)
     categories = forms.MultipleChoiceField(
         label=_("What the person agreed may be kept or shared"),
@@ -154,13 +174,41 @@ class ConsentForm(forms.Form):
     )
     agreed = forms.BooleanField(label=_("The person agreed, having heard the wording"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, purpose: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.purpose = purpose or self.purpose
         means: forms.ChoiceField = self.fields["means"]  # type: ignore[assignment]
         means.choices = [choice for choice in Consent.Means.choices if choice[0] != Consent.Means.REPORT_THREAD]
+        self.wording_not_shown = False
+        if self.is_bound:
+            asked = language_to_show(self.data.get("language"), "en")
+            self.shown, self.shown_in = wording_in(self.purpose, asked)
+            posted = (self.data.get("language"), self.data.get("wording_version"), self.data.get("wording_shown"))
+            if posted != (self.shown_in, self.shown.version, self.shown.digest):
+                # Not what the page showed: show this wording now, and ask again.
+                self.wording_not_shown = True
+                data = QueryDict(mutable=True)
+                for name in self.data:
+                    values = self.data.getlist(name) if isinstance(self.data, QueryDict) else self.data[name]
+                    data.setlist(name, values if isinstance(values, list) else [values])
+                for name, value in shown_fields(self.purpose, asked).items():
+                    data[name] = value
+                data.pop("agreed", None)
+                self.data = data
+        else:
+            asked = language_to_show(self.initial.get("language"), "en")
+            self.shown, self.shown_in = wording_in(self.purpose, asked)
+            self.initial = {**self.initial, **shown_fields(self.purpose, asked)}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.wording_not_shown:
+            raise forms.ValidationError(
+                _(
+                    "The person had not been shown the wording in this language, or it has changed. "
+                    "Read them the wording below, then tick that they agreed and record it again."
+                )
+            )
         if not cleaned.get("agreed"):
             self.add_error(
                 "agreed", _("Record a consent only when the person has agreed. Tick the box once they have.")
@@ -238,14 +286,31 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recipients = recipients_for(organisation_id)
-        self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+        offered = recipients
+        posted = self.data.get("recipient") if self.is_bound else None
+        if isinstance(posted, str) and posted.isdigit() and not recipients.filter(pk=posted).exists():
+            # Chosen when the page was loaded, no longer a recipient now (suspended, left the network):
+            # kept as chosen, so the page can say why it cannot go rather than "select a valid choice".
+            once_a_member = Organisation.objects.filter(
+                pk=posted, vetting_status__in=(Organisation.Vetting.VETTED, Organisation.Vetting.SUSPENDED)
+            ).exclude(kind__in=Organisation.STATE_KINDS)
+            offered = (recipients | once_a_member).order_by("name")
+        self.fields["recipient"].queryset = offered  # type: ignore[attr-defined]
         listing: forms.ChoiceField = self.fields["listing"]  # type: ignore[assignment]
         listing.choices = [("", "---------"), *directory_listings(organisation_id)]
         self._recipients = recipients
+        self._organisation_id = organisation_id
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         chosen: Organisation | None = cleaned.get("recipient")
+        if chosen is not None and not self._recipients.filter(pk=chosen.pk).exists():
+            if chosen.pk == self._organisation_id:
+                message = _("A case is referred to another organisation, not to its own.")
+            else:
+                message = _("This organisation is not, or no longer, a vetted member of the network.")
+            self.add_error("recipient", message)
+            return cleaned
         service_id = cleaned.get("listing")
         if service_id:
             listed = self._recipients.filter(directory_organizations__services__id=service_id).first()
@@ -263,6 +328,8 @@ class ReferralForm(forms.Form):
 
 
 class ReferralConsentForm(ConsentForm):
+    purpose: str = Consent.Purpose.REFER
+
     recipient: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Organisation it names"), queryset=Organisation.objects.none()
     )

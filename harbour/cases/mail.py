@@ -1,4 +1,4 @@
-"""The only email cases send: something is waiting. It never says anything about the person."""
+"""The only emails cases send: something is waiting or changed. They never say anything about the person."""
 
 from __future__ import annotations
 
@@ -19,6 +19,21 @@ def referral_waiting(organisation_id: int) -> None:
                 to=member.email,
                 subject=_("Harbour: a referral is waiting"),
                 body=_("A referral is waiting for your organisation in Harbour. Sign in to read it."),
+            )
+
+
+def referral_changed(organisation_id: int) -> None:
+    """Tells the receiving organisation's case workers and administrators that a referral changed.
+
+    Sent when the person withdraws the consent a referral went under; what changed, and
+    for which case, is shown only behind the sign-in.
+    """
+    for member in Member.objects.filter(organisation_id=organisation_id, is_active=True, role__in=CASE_WRITERS):
+        with translation.override(member.preferred_language or "en"):
+            email_send(
+                to=member.email,
+                subject=_("Harbour: something changed on a referral"),
+                body=_("Something changed on a referral your organisation received in Harbour. Sign in to see it."),
             )
 
 

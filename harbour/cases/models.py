@@ -279,6 +279,11 @@ class Consent(PersonRecord):
     withdrawn_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # On a recipient's linked case: the referral this consent came through (the person gave it to the
+    # sender, in these words; the recipient's member who accepted recorded it here).
+    came_through = models.ForeignKey(
+        "Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("came through")
+    )
 
     objects: ConsentManager = ConsentManager()
 

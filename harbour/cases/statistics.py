@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
+from harbour.cases.consent import CATEGORY_FIELDS, categories_in_force
 from harbour.cases.models import Case, Consent, split_codes
 
 
@@ -40,44 +39,46 @@ def dedup_key(person_key: str) -> str:
     ).hexdigest()
 
 
+# Each fact's case field; a fact is released only when the statistics consent covers its field's category.
+_FACT_FIELDS = {
+    "gender": "gender",
+    "age_band": "age_group",
+    "citizenship": "country_of_origin",
+    "province": "province",
+    "exploitation": "exploitation",
+    "sector": "sector",
+    "needs": "needs",
+}
+_CATEGORY_OF = {name: category for category, names in CATEGORY_FIELDS.items() for name in names}
+_BATCH = 2000
+
+
 def consented_case_facts(*, at: datetime | None = None) -> Iterator[CaseFacts]:
-    """Facts of every case whose person's consent to anonymous statistics is in force at `at` (now)."""
-    moment = at or timezone.now()
-    in_force = Consent.system_objects.filter(
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=moment),
-        Q(expires_at__isnull=True) | Q(expires_at__gt=moment),
-        case_id=OuterRef("pk"),
-        purpose=Consent.Purpose.STATISTICS,
-        given_at__lte=moment,
-    )
-    rows = (
-        Case.system_objects.filter(Exists(in_force))
-        .order_by("pk")
-        .values_list(
-            "person_key",
-            "organisation_id",
-            "created_at",
-            "gender",
-            "age_group",
-            "country_of_origin",
-            "province",
-            "exploitation",
-            "sector",
-            "needs",
+    """Facts of every case whose person's consent to anonymous statistics is in force at `at` (now).
+
+    Which cases, and which of their facts, is decided by `consent.categories_in_force`, the
+    same rules as every other share: a fact whose category the consent does not name is blank.
+    """
+    allowed = categories_in_force(Consent.Purpose.STATISTICS, at=at)
+    case_ids = sorted(allowed)
+    for start in range(0, len(case_ids), _BATCH):
+        rows = (
+            Case.system_objects.filter(pk__in=case_ids[start : start + _BATCH])
+            .order_by("pk")
+            .values("pk", "person_key", "organisation_id", "created_at", *_FACT_FIELDS.values())
         )
-    )
-    for person_key, organisation_id, created, gender, age, origin, province, forms, sector, needs in rows.iterator(
-        chunk_size=2000
-    ):
-        yield CaseFacts(
-            dedup_key=dedup_key(person_key),
-            organisation_id=organisation_id,
-            year=created.year,
-            gender=gender,
-            age_band=age,
-            citizenship=origin,
-            province=province,
-            exploitation=tuple(split_codes(forms)),
-            sector=sector,
-            needs=tuple(split_codes(needs)),
-        )
+        for row in rows:
+            covered = allowed[row["pk"]]
+            fact = {name: row[field] if _CATEGORY_OF[field] in covered else "" for name, field in _FACT_FIELDS.items()}
+            yield CaseFacts(
+                dedup_key=dedup_key(row["person_key"]),
+                organisation_id=row["organisation_id"],
+                year=row["created_at"].year,
+                gender=fact["gender"],
+                age_band=fact["age_band"],
+                citizenship=fact["citizenship"],
+                province=fact["province"],
+                exploitation=tuple(split_codes(fact["exploitation"])),
+                sector=fact["sector"],
+                needs=tuple(split_codes(fact["needs"])),
+            )

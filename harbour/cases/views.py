@@ -34,6 +34,7 @@ from harbour.cases.forms import (
     ReferralConsentForm,
     ReferralForm,
     TaskForm,
+    language_to_show,
 )
 from harbour.cases.models import (
     AgeGroup,
@@ -50,7 +51,6 @@ from harbour.cases.models import (
     Sector,
     Task,
 )
-from harbour.cases.wording import wording_in
 from harbour.core import access, crypto, roles
 from harbour.core.audit import audit_write, person_record_or_404, person_records_listed
 from harbour.core.models import AuditEntry
@@ -87,18 +87,31 @@ def _consent_given(form: ConsentForm, purpose: str) -> actions.ConsentGiven:
     )
 
 
+def _language_to_show(request: HttpRequest) -> dict[str, str]:
+    """The form's initial language: the one asked for with "show in this language", else the page's."""
+    asked = request.GET.get("language") if request.method == "GET" else request.POST.get("language")
+    return {"language": language_to_show(asked, request.LANGUAGE_CODE)}
+
+
 def _consent_page(
-    request: HttpRequest, form: OpenCaseForm, *, action: str, answers: dict[str, str], problems: list[str], status: int
+    request: HttpRequest,
+    form: OpenCaseForm,
+    *,
+    action: str,
+    answers: dict[str, str],
+    problems: list[str],
+    status: int,
+    switch_by_post: bool = False,
 ) -> HttpResponse:
-    language = form["language"].value() or request.LANGUAGE_CODE
-    wording, shown_in = wording_in(Consent.Purpose.OPEN_CASE, str(language))
+    # The wording the form carries the language, version and digest of: the one the person hears.
     context: dict[str, Any] = {
         "form": form,
         "action": action,
         "answers": answers,
         "problems": problems,
-        "wording": wording.text,
-        "wording_language": shown_in,
+        "wording": form.shown.text,
+        "wording_language": form.shown_in,
+        "switch_by_post": switch_by_post,
     }
     return render(request, "cases/consent_screening.html", context, status=status)
 
@@ -107,7 +120,7 @@ def _consent_page(
 def case_new(request: HttpRequest) -> HttpResponse:
     """Opens a case only with the person's consent recorded in the same step."""
     confirming = request.method == "POST" and request.POST.get("stage") == "confirm"
-    form = OpenCaseForm(request.POST if confirming else None, initial={"language": request.LANGUAGE_CODE})
+    form = OpenCaseForm(request.POST if confirming else None, initial=_language_to_show(request))
     if confirming and form.is_valid():
         member = access.signed_in_member(request)
         case = actions.open_case(
@@ -130,13 +143,18 @@ def case_from_screening(request: HttpRequest) -> HttpResponse:
     """A worker's screening hands its answers over; the case opens once the person's consent is recorded."""
     handed = handover(request.POST)
     confirming = request.POST.get("stage") == "confirm" and not handed.problems
-    initial = {"language": request.LANGUAGE_CODE}
-    form = OpenCaseForm(request.POST if confirming else None, initial=initial)
+    form = OpenCaseForm(request.POST if confirming else None, initial=_language_to_show(request))
     action = reverse("cases:case_from_screening")
     if not confirming or not form.is_valid():
         status = 400 if confirming or handed.problems else 200
         return _consent_page(
-            request, form, action=action, answers=handed.answers, problems=handed.problems, status=status
+            request,
+            form,
+            action=action,
+            answers=handed.answers,
+            problems=handed.problems,
+            status=status,
+            switch_by_post=True,
         )
     keep_answers = Category.SCREENING in form.cleaned_data["categories"]
     case = actions.open_case_from_screening(
@@ -169,6 +187,11 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "milestones": Milestone.objects.visible_to(member).filter(case=case),
         "today": timezone.localdate(),
         "may_write": access.may_use(member, "cases:case_edit"),
+        # A case this organisation received by referral: the person may have withdrawn that consent since.
+        "referred_from": Referral.objects.received_by(member)
+        .filter(received_case=case)
+        .select_related("consent", "organisation")
+        .first(),
     }
     with crypto.keys_read_once():
         context["profile"] = _profile_rows(case)
@@ -275,11 +298,11 @@ def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpRespo
     if purpose not in (Consent.Purpose.REFER, Consent.Purpose.CONTACT, Consent.Purpose.STATISTICS):
         raise Http404
     data = request.POST if request.method == "POST" else None
-    initial = {"language": request.LANGUAGE_CODE}
+    initial = _language_to_show(request)
     form: ConsentForm = (
         ReferralConsentForm(data, initial=initial, organisation_id=case.organisation_id)
         if purpose == Consent.Purpose.REFER
-        else ConsentForm(data, initial=initial)
+        else ConsentForm(data, initial=initial, purpose=purpose)
     )
     if data is not None and form.is_valid():
         given = _consent_given(form, purpose)
@@ -292,8 +315,7 @@ def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpRespo
         else:
             messages.success(request, _("The person's consent is recorded."))
             return redirect("cases:case_detail", reference=case.reference)
-    wording, shown_in = wording_in(purpose, str(form["language"].value() or request.LANGUAGE_CODE))
-    context = {"form": form, "case": case, "wording": wording.text, "wording_language": shown_in}
+    context = {"form": form, "case": case, "wording": form.shown.text, "wording_language": form.shown_in}
     return render(request, "cases/consent_new.html", context, status=400 if data is not None else 200)
 
 

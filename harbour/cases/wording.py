@@ -7,6 +7,7 @@ wording gets a new version string; old records keep theirs.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +19,11 @@ from django.utils.translation import gettext, gettext_noop
 class Wording:
     version: str
     text: str
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the text: the consent form posts it back to prove which text it showed."""
+        return hashlib.sha256(self.text.encode()).hexdigest()[:16]
 
 
 WORDINGS: dict[str, Wording] = {
@@ -74,3 +80,9 @@ def wording_in(purpose: str, language: str) -> tuple[Wording, str]:
         text = gettext(source.text)
     shown_in = language if (text != source.text or language == "en") else "en"
     return Wording(source.version, text), shown_in
+
+
+def shown_fields(purpose: str, language: str) -> dict[str, str]:
+    """What a consent form carries back for the wording it shows: language, version and the text's digest."""
+    wording, shown_in = wording_in(purpose, language)
+    return {"language": shown_in, "wording_version": wording.version, "wording_shown": wording.digest}

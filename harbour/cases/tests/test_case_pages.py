@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from harbour.cases import actions
 from harbour.cases.models import Case, Referral
+from harbour.cases.wording import shown_fields
 from harbour.testing import AssertNumQueries, Cast, assert_queries_do_not_grow, signed_in
 
 pytestmark = pytest.mark.django_db
-AGREED = {"agreed": "on", "language": "en", "means": "in_person"}
+AGREED = {"agreed": "on", "means": "in_person", **shown_fields("refer", "en")}
 
 
 def _case(cast: Cast) -> Case:

@@ -72,14 +72,13 @@ def test_consent_keeps_the_wording_shown_in_the_persons_language_with_its_versio
     assert consent.recorded_by_id == cast.bob.pk and consent.categories == {"case", "needs", "profile"}
 
 
-def test_a_draft_language_without_the_wording_records_the_english_it_showed(cast: Cast) -> None:
+def test_a_draft_language_records_its_own_wording(cast: Cast) -> None:
     case = _case(cast)
     consent = actions.record_consent(
         by=cast.bob, case=case, given=actions.ConsentGiven("statistics", ("profile",), language="th")
     )
-    assert consent.language in {"th", "en"}
-    if consent.language == "en":
-        assert consent.wording.startswith("You can choose")
+    assert consent.language == "th" and consent.wording_version == "statistics-2026-1"
+    assert consent.wording.startswith("คุณเลือกได้ว่า") and "Canada" not in consent.wording
 
 
 def test_sharing_is_refused_without_any_referral_consent(cast: Cast) -> None:
@@ -226,7 +225,9 @@ def test_open_case_from_report_needs_consent_given_in_the_thread(cast: Cast) -> 
 def test_statistics_read_only_consented_cases_and_count_a_referred_person_once(cast: Cast) -> None:
     consented = _case(cast)
     _case(cast)  # no consent to statistics: never counted
-    actions.record_consent(by=cast.bob, case=consented, given=actions.ConsentGiven("statistics", ("profile",)))
+    actions.record_consent(
+        by=cast.bob, case=consented, given=actions.ConsentGiven("statistics", ("profile", "exploitation"))
+    )
     _refer_consent(cast, consented, "case", "profile")
     referral = actions.refer_case(
         by=cast.bob, case=consented, recipient=cast.prairie_clinic, need="legal", categories=["case", "profile"]
@@ -236,6 +237,8 @@ def test_statistics_read_only_consented_cases_and_count_a_referred_person_once(c
     facts = list(consented_case_facts())
     assert len(facts) == 2 and len({fact.dedup_key for fact in facts}) == 1
     assert facts[0].gender == "woman" and facts[0].citizenship == "MX" and facts[0].exploitation == ("labour",)
+    # The second organisation's statistics consent covers the profile only: no exploitation, no sector.
+    assert facts[1].gender == "woman" and facts[1].exploitation == () and facts[1].sector == ""
     assert consented.person_key not in {fact.dedup_key for fact in facts}
     statistics = Consent.system_objects.get(case=received, purpose="statistics")
     actions.withdraw_consent(by=cast.carol, consent=statistics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -10,13 +11,14 @@ from django.urls import reverse
 
 from harbour.cases.actions import ConsentGiven, ConsentMissing, case_open, open_case_from_screening
 from harbour.cases.models import Case, Consent
+from harbour.cases.wording import WORDINGS, shown_fields, wording_in
 from harbour.core.models import AuditEntry
 from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
 
 ANSWERS = {"q_recruited": "yes", "q_job_different": "yes", "q_violence": "yes", "q_from_abroad": "no"}
-AGREED = {"stage": "confirm", "agreed": "on", "language": "en", "means": "in_person"}
+AGREED = {"stage": "confirm", "agreed": "on", "means": "in_person", **shown_fields("open_case", "en")}
 
 
 def test_a_case_opens_from_a_screening_only_with_consent_and_keeps_the_answers_encrypted(cast: Cast) -> None:
@@ -75,10 +77,66 @@ def test_the_cases_page_opens_no_case_without_a_consent_record(cast: Cast) -> No
     assert client.post(url, {"stage": "confirm", "summary": "typed", "categories": ["case"]}).status_code == 400
     assert client.post(url, {**AGREED, "summary": "typed", "categories": ["needs"]}).status_code == 400
     assert Case.system_objects.count() == 0
-    response = client.post(url, {**AGREED, "language": "fr", "summary": "typed", "categories": ["case", "needs"]})
+    response = client.post(url, {**AGREED, **shown_fields("open_case", "fr"), "summary": "typed", "categories": "case"})
     assert response.status_code == 302
     consent = Consent.objects.visible_to(cast.bob).get()
     assert consent.language == "fr" and "Vous pouvez" in consent.wording
+
+
+def _hidden(page: str, name: str) -> str:
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', page)
+    assert found is not None, name
+    return found.group(1)
+
+
+def test_a_wording_not_shown_is_not_recorded_and_the_page_shows_it_to_confirm(cast: Cast) -> None:
+    client = signed_in(cast.bob)
+    url = reverse("cases:case_new")
+    english = client.get(url).content.decode()
+    assert WORDINGS["open_case"].text in english and _hidden(english, "language") == "en"
+    # Shown in English, posted as French: the person never heard the French text.
+    posted = {**AGREED, "language": "fr", "summary": "Needs a bed", "categories": ["case", "needs"]}
+    refused = client.post(url, posted)
+    assert refused.status_code == 400 and Consent.system_objects.count() == 0 == Case.system_objects.count()
+    page = refused.content.decode()
+    french, _ = wording_in("open_case", "fr")
+    assert french.text.replace("'", "&#x27;") in page and WORDINGS["open_case"].text not in page
+    assert "had not been shown the wording in this language" in page
+    assert "Needs a bed" in page and page.count(" checked") == 2  # the two categories; "agreed" is not kept
+    assert (_hidden(page, "language"), _hidden(page, "wording_shown")) == ("fr", french.digest)
+    # Read to the person in French, agreed, recorded: the record holds the French text and its version.
+    carried = {name: _hidden(page, name) for name in ("language", "wording_version", "wording_shown")}
+    recorded = client.post(url, {**posted, **carried})
+    assert recorded.status_code == 302
+    consent = Consent.system_objects.get()
+    assert (consent.language, consent.wording_version, consent.wording) == ("fr", french.version, french.text)
+
+
+def test_show_in_this_language_renders_the_wording_the_form_then_carries(cast: Cast) -> None:
+    client = signed_in(cast.bob)
+    page = client.get(reverse("cases:case_new"), {"language": "uk"}).content.decode()
+    ukrainian, _ = wording_in("open_case", "uk")
+    assert ukrainian.text.replace("'", "&#x27;") in page and '<form method="get" class="wording-language"' in page
+    assert {name: _hidden(page, name) for name in ("language", "wording_version", "wording_shown")} == shown_fields(
+        "open_case", "uk"
+    )
+    assert '<option value="uk" lang="uk" selected>' in page
+    # An old version, or a text changed since the page was shown, is refused the same way.
+    stale = {**AGREED, **shown_fields("open_case", "uk"), "categories": "case", "wording_version": "open_case-2025-1"}
+    assert signed_in(cast.bob).post(reverse("cases:case_new"), stale).status_code == 400
+    assert Consent.system_objects.count() == 0
+
+
+def test_the_screening_page_changes_the_wording_language_by_post_keeping_the_answers(cast: Cast) -> None:
+    url = reverse("cases:case_from_screening")
+    response = signed_in(cast.bob).post(url, {**ANSWERS, "stage": "language", "language": "es"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    spanish, _ = wording_in("open_case", "es")
+    assert spanish.text in page and _hidden(page, "language") == "es"
+    switch = page.split('class="wording-language"')[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in switch and "?" not in switch  # the answers never go into a URL
+    assert page.count('name="q_recruited" value="yes"') == 2  # in the switch and in the consent form
 
 
 def test_screening_answers_never_reach_a_case_without_consent(cast: Cast) -> None:

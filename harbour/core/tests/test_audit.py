@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from harbour.cases.actions import CASE_CONSENT, case_open
 from harbour.cases.models import Consent
+from harbour.cases.wording import shown_fields
 from harbour.core.audit import audit_purge_window_set, audit_write
 from harbour.core.models import AuditEntry
 from harbour.network.models import Member
@@ -30,7 +31,8 @@ def test_reading_a_case_writes_who_what_and_when(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_creating_and_changing_a_case_are_audited(cast: Cast) -> None:
     client = signed_in(cast.bob)
-    consent = {"stage": "confirm", "agreed": "on", "language": "en", "means": "in_person", "categories": "case"}
+    consent = {"stage": "confirm", "agreed": "on", "means": "in_person", "categories": "case"}
+    consent |= shown_fields("open_case", "en")
     response = client.post(reverse("cases:case_new"), {"summary": SECRET_TEXT, **consent})
     assert response.status_code == 302
     reference = response["Location"].rstrip("/").split("/")[-1]

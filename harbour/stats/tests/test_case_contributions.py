@@ -41,7 +41,7 @@ def _gender_counts(year: int) -> dict[str, int]:
 
 def test_a_case_with_statistics_consent_counts_in_the_next_release_in_the_public_vocabulary(cast: Cast) -> None:
     case = _case(cast)
-    cases.record_consent(by=cast.bob, case=case, given=STATISTICS)
+    cases.record_consent(by=cast.bob, case=case, given=cases.ConsentGiven("statistics", ("profile", "exploitation")))
     assert not StatisticsRecord.objects.exists()
     year = case.created_at.year
     published(cast.cora, ["gender"], years=(year, year))
@@ -54,6 +54,15 @@ def test_a_case_with_statistics_consent_counts_in_the_next_release_in_the_public
     assert record.is_forced_labour and not record.is_sexual_exploitation
     assert record.person_key != case.person_key
     assert _gender_counts(year)["female"] == 1
+
+
+def test_only_the_categories_the_statistics_consent_names_reach_the_record(cast: Cast) -> None:
+    case = _case(cast)
+    cases.record_consent(by=cast.bob, case=case, given=STATISTICS)  # the profile, not the exploitation
+    published(cast.cora, ["gender"], years=(case.created_at.year, case.created_at.year))
+    record = StatisticsRecord.objects.get()
+    assert (record.gender, record.citizenship, record.province) == ("female", "MX", "ON")
+    assert record.sector == v.UNKNOWN and not record.is_forced_labour
 
 
 def test_a_person_referred_to_a_second_organisation_counts_once(cast: Cast) -> None:
