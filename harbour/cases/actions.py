@@ -47,6 +47,9 @@ class ConsentMissing(ValueError):
     """A case is opened, and screening answers kept, only with the person's consent."""
 
 
+WITHDRAWN_AT_THE_SENDER = "consent withdrawn at the referring organisation"
+
+
 class ReferralRefused(ValueError):
     """A referral cannot go, or change state, this way; `message` says why in words."""
 
@@ -265,6 +268,14 @@ def withdraw_consent(*, by: Member, consent: Consent) -> Consent:
         consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=consent)
         Referral.system_objects.filter(consent=consent, state=Referral.State.SENT).update(shared=None)
+        # What a recipient already took in stays in its case, but no longer under the person's consent:
+        # the consent its case came under is withdrawn with this one, so its own page says so too.
+        for derived in Consent.system_objects.filter(came_through__consent=consent, withdrawn_at__isnull=True):
+            derived.withdrawn_at = consent.withdrawn_at
+            derived.save(update_fields=["withdrawn_at"])
+            audit_record(
+                actor=None, system_actor=WITHDRAWN_AT_THE_SENDER, action=AuditEntry.Action.UPDATE, record=derived
+            )
         told = Referral.system_objects.filter(
             consent=consent, state__in=(Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.COMPLETED)
         )
@@ -457,13 +468,21 @@ def _require_recipient(by: Member, referral: Referral) -> None:
 def referral_accept(*, by: Member, referral: Referral) -> Case:
     """The recipient takes the referral on: its own linked case, under its own keys, with what travelled."""
     _require_recipient(by, referral)
-    if referral.state != Referral.State.SENT:
-        raise ReferralRefused(_("This referral is no longer waiting for an answer, so it cannot be accepted."))
     with transaction.atomic():
+        # Read again, locked, so a withdrawal or another answer a moment ago is seen.
+        current = Referral.system_objects.select_for_update().filter(pk=referral.pk)
+        referral.state = current.values_list("state", flat=True).get()
+        if referral.state != Referral.State.SENT:
+            raise ReferralRefused(_("This referral is no longer waiting for an answer, so it cannot be accepted."))
         # Checked again at the moment the data enters the recipient's case.
         allowing = consent_rules.check(
             referral.case, Consent.Purpose.REFER, referral.recipient_id, referral.category_codes
         )
+        if not current.filter(shared__isnull=False).exists():
+            # The consent it was sent under was withdrawn: what it carried is gone, whatever else is in force.
+            raise ReferralRefused(
+                _("The person withdrew the consent this referral was sent under, so it cannot be accepted.")
+            )
         values: dict[str, Any] = json.loads(referral.shared or "{}")
         details = CaseDetails(
             alias=values.get("alias", ""),
@@ -492,7 +511,8 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
             organisation_id=received.organisation_id,
             case=received,
             purpose=Consent.Purpose.OPEN_CASE,
-            scope=allowing.scope,
+            # What travelled, not everything the consent would have let travel.
+            scope=referral.categories,
             means=allowing.means,
             language=allowing.language,
             wording_version=allowing.wording_version,
@@ -506,7 +526,9 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
         referral.state = Referral.State.ACCEPTED
         referral.answered_at = timezone.now()
         referral.received_case = received
-        referral.save(update_fields=["state", "answered_at", "received_case"])
+        # The consent that allowed it now, so a later withdrawal of that one reaches the recipient.
+        referral.consent = allowing
+        referral.save(update_fields=["state", "answered_at", "received_case", "consent"])
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=referral)
     return received
 

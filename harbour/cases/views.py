@@ -267,6 +267,8 @@ def _profile_rows(case: Case) -> list[tuple[str, str]]:
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     """The case's profile and summary; a refused form keeps everything typed and says why."""
     case = person_record_or_404(request, Case, reference=reference)
+    if (refused := _closed(request, case)) is not None:
+        return refused
     posted = request.method == "POST"
     form = CaseForm(request.POST if posted else None, initial=_profile_initial(case))
     if posted and form.is_valid():

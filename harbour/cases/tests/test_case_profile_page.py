@@ -204,3 +204,15 @@ def test_the_case_page_makes_as_many_queries_with_a_full_profile_as_with_none(
     with django_assert_num_queries(empty):
         page = bob.get(_detail(case)).content.decode()
     assert TYPED["alias"] in page
+
+
+def test_a_closed_case_keeps_its_profile_as_it_was(cast: Cast) -> None:
+    case = _case(cast)
+    bob = signed_in(cast.bob)
+    bob.post(_edit(case), PROFILE)
+    actions.case_close(by=cast.bob, case=case, reason="goals_met")
+    for response in (bob.get(_edit(case)), bob.post(_edit(case), {**PROFILE, "alias": "Changed after closing"})):
+        assert response.status_code == 302 and response["Location"] == _detail(case)
+    page = html.unescape(bob.get(_detail(case)).content.decode())
+    assert "is closed: nothing more can be added" in page
+    assert TYPED["alias"] in page and "Changed after closing" not in page

@@ -98,3 +98,61 @@ def test_the_recipients_case_workers_are_emailed_that_something_changed_and_noth
     with django_capture_on_commit_callbacks(execute=True):
         actions.withdraw_consent(by=cast.bob, consent=unused)
     assert mail.outbox == []
+
+
+def test_the_consent_the_linked_case_came_under_is_withdrawn_with_the_senders(cast: Cast) -> None:
+    _case, given, received = _received(cast)
+    (derived,) = Consent.system_objects.filter(case=received)
+    actions.withdraw_consent(by=cast.bob, consent=given)
+    derived.refresh_from_db()
+    given.refresh_from_db()
+    assert derived.withdrawn_at == given.withdrawn_at is not None
+    assert AuditEntry.objects.filter(
+        system_actor=actions.WITHDRAWN_AT_THE_SENDER, action="update", record_id=str(derived.pk),
+        organisation_id=cast.prairie_clinic.pk,
+    ).exists()  # fmt: skip
+
+
+def test_the_linked_case_claims_only_what_travelled_and_follows_the_consent_that_allowed_it(cast: Cast) -> None:
+    case = actions.open_case(by=cast.bob, consent=actions.ConsentGiven("open_case", ("case", "needs")), summary="x")
+    first = actions.record_consent(
+        by=cast.bob,
+        case=case,
+        given=actions.ConsentGiven("refer", ("case", "needs"), recipient_id=cast.prairie_clinic.pk),
+    )
+    referral = actions.refer_case(
+        by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"]
+    )
+    # A second consent for the same recipient, recorded before the answer; the first one then withdrawn
+    # would empty the referral, so it is the second's turn only if the first is still standing.
+    second = actions.record_consent(
+        by=cast.bob,
+        case=case,
+        given=actions.ConsentGiven("refer", ("case", "needs"), recipient_id=cast.prairie_clinic.pk),
+    )
+    received = actions.referral_accept(by=cast.carol, referral=referral)
+    (derived,) = Consent.system_objects.filter(case=received)
+    assert derived.categories == {"case"}, "the linked case's consent names more than the referral carried"
+    referral.refresh_from_db()
+    assert referral.consent_id in {first.pk, second.pk}
+    allowing = Consent.system_objects.get(pk=referral.consent_id)
+    actions.withdraw_consent(by=cast.bob, consent=allowing)
+    derived.refresh_from_db()
+    assert derived.withdrawn_at is not None, "withdrawing the consent that allowed the referral missed the recipient"
+
+
+def test_a_referral_whose_consent_was_withdrawn_cannot_be_accepted_under_another(cast: Cast) -> None:
+    case = actions.open_case(by=cast.bob, consent=actions.ConsentGiven("open_case", ("case", "needs")), summary="x")
+    first = actions.record_consent(
+        by=cast.bob, case=case, given=actions.ConsentGiven("refer", ("case",), recipient_id=cast.prairie_clinic.pk)
+    )
+    referral = actions.refer_case(
+        by=cast.bob, case=case, recipient=cast.prairie_clinic, need="legal", categories=["case"]
+    )
+    actions.record_consent(
+        by=cast.bob, case=case, given=actions.ConsentGiven("refer", ("case",), recipient_id=cast.prairie_clinic.pk)
+    )
+    actions.withdraw_consent(by=cast.bob, consent=first)
+    with pytest.raises(actions.ReferralRefused, match="withdrew the consent this referral was sent under"):
+        actions.referral_accept(by=cast.carol, referral=referral)
+    assert not Case.system_objects.filter(organisation=cast.prairie_clinic).exists()

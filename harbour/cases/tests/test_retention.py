@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from harbour.cases import actions
 from harbour.cases.models import Case, CaseRetention, Consent
-from harbour.cases.retention import RULE
+from harbour.cases.retention import DRY_RUN, RULE
 from harbour.core import retention
 from harbour.core.models import AuditEntry
 from harbour.testing import Cast
@@ -55,4 +55,7 @@ def test_the_dry_run_lists_each_case_due_by_reference_and_the_command_prints_it(
     call_command("run_retention", "--dry-run", stdout=printed)
     assert f"{RULE}: 1 due\n  {listed[0]}\n" in printed.getvalue()
     assert "Leamington" not in printed.getvalue() and recent.reference not in printed.getvalue()
+    listings = AuditEntry.objects.filter(action="list", system_actor=DRY_RUN)
+    assert {(e.organisation_id, e.record_id) for e in listings} == {(due.organisation_id, str(due.pk))}
+    assert listings.count() == 2, "each dry run that lists the case leaves its entry"
     assert Case.system_objects.filter(pk=due.pk).exists()
