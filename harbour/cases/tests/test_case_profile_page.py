@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from harbour.cases import actions
 from harbour.cases.models import Case
+from harbour.cases.wording import shown_fields
 from harbour.core.models import AuditEntry
 from harbour.testing import AssertNumQueries, Cast, queries_of_page, raw_column, signed_in
 
@@ -178,7 +179,10 @@ def test_another_organisation_sees_nothing_of_the_profile(cast: Cast) -> None:
 
 def test_a_case_opens_with_an_alias(cast: Cast) -> None:
     client = signed_in(cast.bob)
-    agreed = {"stage": "confirm", "agreed": "on", "language": "en", "means": "in_person", "categories": ["case"]}
+    agreed = {
+        "stage": "confirm", "agreed": "on", "means": "in_person", "categories": ["case"],
+        **shown_fields("open_case", "en"),
+    }  # fmt: skip
     response = client.post(reverse("cases:case_new"), {**agreed, "alias": " Quorvantha ", "summary": "x"})
     assert response.status_code == 302
     case = Case.objects.visible_to(cast.bob).get()
