@@ -32,15 +32,20 @@ def _age_bounds(age_group: str) -> tuple[int, int] | None:
     return int(low), int(high) if high.isdigit() else 200
 
 
-class CaseForm(forms.Form):
-    """The case's profile as a worker changes it: no legal name; what could identify the person is encrypted."""
-
-    alias = forms.CharField(
-        label=_("Alias"),
+def alias_field(label: Any) -> forms.CharField:
+    """The person's alias, on the profile and when a case opens: never a legal name."""
+    return forms.CharField(
+        label=label,
         max_length=200,
         required=False,
         help_text=_("The name the person chooses to be called by here, never their legal name."),
     )
+
+
+class CaseForm(forms.Form):
+    """The case's profile as a worker changes it: no legal name; what could identify the person is encrypted."""
+
+    alias = alias_field(_("Alias"))
     contact = forms.CharField(
         label=_("Contact details"),
         max_length=2000,
@@ -219,12 +224,7 @@ class ConsentForm(forms.Form):
 
 
 class OpenCaseForm(ConsentForm):
-    alias = forms.CharField(
-        label=_("Alias (optional)"),
-        max_length=200,
-        required=False,
-        help_text=_("The name the person chooses to be called by here, never their legal name."),
-    )
+    alias = alias_field(_("Alias (optional)"))
     summary = forms.CharField(
         label=_("Situation and needs (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
