@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -153,11 +153,12 @@ def language_to_show(value: object, default: str) -> str:
 class ConsentForm(forms.Form):
     """The consent a person gives, as the worker records it with them. Nothing starts ticked.
 
-    The page shows the wording in one language (`shown`: chosen with "show in this
-    language", never in this form) and the form carries that language, version and the
-    text's digest back. A post whose wording is not the one shown now (another language,
-    an old version, a changed text) is refused: the page then shows the wording of the
-    language posted, unticks "agreed", and keeps everything else that was typed.
+    The page shows the wording in one language (`shown`: chosen with the form's own
+    "show the wording in this language" button, `in_another_language`) and the form
+    carries that language, version and the text's digest back. A post whose wording
+    is not the one shown now (another language, an old version, a changed text) is
+    refused: the page then shows the wording of the language posted, unticks
+    "agreed", and keeps everything else that was typed.
     """
 
     purpose: str = Consent.Purpose.OPEN_CASE
@@ -221,6 +222,36 @@ class ConsentForm(forms.Form):
         if not cleaned.get("categories"):
             self.add_error("categories", _("Tick at least one kind of information the person agreed to."))
         return cleaned
+
+
+ConsentFormT = TypeVar("ConsentFormT", bound=ConsentForm)
+
+# What a consent form carries for the wording shown, and the person's "agreed": never kept across a change of language.
+_NOT_KEPT_ACROSS_LANGUAGES = frozenset({"agreed", "language", "wording_version", "wording_shown"})
+
+
+def in_another_language(form_class: type[ConsentFormT], data: QueryDict, **kwargs: Any) -> ConsentFormT:
+    """The consent form shown again with the wording in the language picked, keeping what was typed.
+
+    "Show the wording in this language" is a second button of the consent form
+    itself (`stage=language`, the language in `show_language`), so nothing typed is
+    lost. The form comes back unbound, with no error, and "agreed" unticked when the
+    wording changes: the person has not heard this text yet. The same wording asked
+    for again (the Enter key in a field presses this first button) keeps "agreed".
+    """
+    blank = form_class(**kwargs)
+    kept: dict[str, Any] = {
+        name: field.widget.value_from_datadict(data, {}, blank.add_prefix(name))
+        for name, field in blank.fields.items()
+        if name not in _NOT_KEPT_ACROSS_LANGUAGES
+    }
+    shown_before = language_to_show(data.get("language"), "en")
+    asked = language_to_show(data.get("show_language"), shown_before)
+    carried = {name: data.get(name) for name in ("language", "wording_version", "wording_shown")}
+    if carried == shown_fields(blank.purpose, asked):
+        kept["agreed"] = blank.fields["agreed"].widget.value_from_datadict(data, {}, blank.add_prefix("agreed"))
+    kept["language"] = asked
+    return form_class(initial=kept, **kwargs)
 
 
 class OpenCaseForm(ConsentForm):

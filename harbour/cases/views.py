@@ -25,6 +25,7 @@ from harbour.cases.forms import (
     CaseForm,
     CloseForm,
     ConsentForm,
+    ConsentFormT,
     DeclineForm,
     EmergencyAccessForm,
     EraseForm,
@@ -34,6 +35,7 @@ from harbour.cases.forms import (
     ReferralConsentForm,
     ReferralForm,
     TaskForm,
+    in_another_language,
     language_to_show,
 )
 from harbour.cases.models import (
@@ -88,20 +90,31 @@ def _consent_given(form: ConsentForm, purpose: str) -> actions.ConsentGiven:
 
 
 def _language_to_show(request: HttpRequest) -> dict[str, str]:
-    """The form's initial language: the one asked for with "show in this language", else the page's."""
-    asked = request.GET.get("language") if request.method == "GET" else request.POST.get("language")
-    return {"language": language_to_show(asked, request.LANGUAGE_CODE)}
+    """The form's initial language: the one a link asked for (`?language=`), else the page's."""
+    return {"language": language_to_show(request.GET.get("language"), request.LANGUAGE_CODE)}
+
+
+def _consent_form(
+    request: HttpRequest, form_class: type[ConsentFormT], *, handed_over: bool = False, **kwargs: Any
+) -> tuple[ConsentFormT, bool]:
+    """The consent form of a page and whether it is being sent to record the consent.
+
+    A post with `stage=language` is the form's "show the wording in this language"
+    button: the same form comes back, everything typed kept, the wording in the
+    language picked. A page reached by a post from another (`handed_over`: the
+    screening's answers) records only a post with `stage=confirm`; on the others,
+    any other post records.
+    """
+    stage = request.POST.get("stage") if request.method == "POST" else None
+    if stage == "language":
+        return in_another_language(form_class, request.POST, **kwargs), False
+    if request.method == "POST" and (stage == "confirm" or not handed_over):
+        return form_class(request.POST, **kwargs), True
+    return form_class(initial=_language_to_show(request), **kwargs), False
 
 
 def _consent_page(
-    request: HttpRequest,
-    form: OpenCaseForm,
-    *,
-    action: str,
-    answers: dict[str, str],
-    problems: list[str],
-    status: int,
-    switch_by_post: bool = False,
+    request: HttpRequest, form: OpenCaseForm, *, action: str, answers: dict[str, str], problems: list[str], status: int
 ) -> HttpResponse:
     # The wording the form carries the language, version and digest of: the one the person hears.
     context: dict[str, Any] = {
@@ -111,7 +124,6 @@ def _consent_page(
         "problems": problems,
         "wording": form.shown.text,
         "wording_language": form.shown_in,
-        "switch_by_post": switch_by_post,
     }
     return render(request, "cases/consent_screening.html", context, status=status)
 
@@ -119,8 +131,7 @@ def _consent_page(
 @access.person_data(*roles.CASE_WRITERS)
 def case_new(request: HttpRequest) -> HttpResponse:
     """Opens a case only with the person's consent recorded in the same step."""
-    confirming = request.method == "POST" and request.POST.get("stage") == "confirm"
-    form = OpenCaseForm(request.POST if confirming else None, initial=_language_to_show(request))
+    form, confirming = _consent_form(request, OpenCaseForm)
     if confirming and form.is_valid():
         member = access.signed_in_member(request)
         case = actions.open_case(
@@ -142,19 +153,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def case_from_screening(request: HttpRequest) -> HttpResponse:
     """A worker's screening hands its answers over; the case opens once the person's consent is recorded."""
     handed = handover(request.POST)
-    confirming = request.POST.get("stage") == "confirm" and not handed.problems
-    form = OpenCaseForm(request.POST if confirming else None, initial=_language_to_show(request))
+    form, confirming = _consent_form(request, OpenCaseForm, handed_over=True)
     action = reverse("cases:case_from_screening")
-    if not confirming or not form.is_valid():
+    if not confirming or handed.problems or not form.is_valid():
         status = 400 if confirming or handed.problems else 200
         return _consent_page(
-            request,
-            form,
-            action=action,
-            answers=handed.answers,
-            problems=handed.problems,
-            status=status,
-            switch_by_post=True,
+            request, form, action=action, answers=handed.answers, problems=handed.problems, status=status
         )
     keep_answers = Category.SCREENING in form.cleaned_data["categories"]
     case = actions.open_case_from_screening(
@@ -299,14 +303,12 @@ def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpRespo
     case = _writer_case(request, reference)
     if purpose not in (Consent.Purpose.REFER, Consent.Purpose.CONTACT, Consent.Purpose.STATISTICS):
         raise Http404
-    data = request.POST if request.method == "POST" else None
-    initial = _language_to_show(request)
-    form: ConsentForm = (
-        ReferralConsentForm(data, initial=initial, organisation_id=case.organisation_id)
-        if purpose == Consent.Purpose.REFER
-        else ConsentForm(data, initial=initial, purpose=purpose)
-    )
-    if data is not None and form.is_valid():
+    form: ConsentForm
+    if purpose == Consent.Purpose.REFER:
+        form, confirming = _consent_form(request, ReferralConsentForm, organisation_id=case.organisation_id)
+    else:
+        form, confirming = _consent_form(request, ConsentForm, purpose=purpose)
+    if confirming and form.is_valid():
         given = _consent_given(form, purpose)
         if isinstance(form, ReferralConsentForm):
             given = replace(given, recipient_id=form.cleaned_data["recipient"].pk)
@@ -318,7 +320,7 @@ def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpRespo
             messages.success(request, _("The person's consent is recorded."))
             return redirect("cases:case_detail", reference=case.reference)
     context = {"form": form, "case": case, "wording": form.shown.text, "wording_language": form.shown_in}
-    return render(request, "cases/consent_new.html", context, status=400 if data is not None else 200)
+    return render(request, "cases/consent_new.html", context, status=400 if confirming else 200)
 
 
 @access.person_data(*roles.CASE_WRITERS)

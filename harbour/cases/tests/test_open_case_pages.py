@@ -9,7 +9,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from harbour.cases.actions import ConsentGiven, ConsentMissing, case_open, open_case_from_screening
+from harbour.cases.actions import (
+    CaseDetails,
+    ConsentGiven,
+    ConsentMissing,
+    case_open,
+    open_case,
+    open_case_from_screening,
+)
 from harbour.cases.models import Case, Consent
 from harbour.cases.wording import WORDINGS, shown_fields, wording_in
 from harbour.core.models import AuditEntry
@@ -112,11 +119,11 @@ def test_a_wording_not_shown_is_not_recorded_and_the_page_shows_it_to_confirm(ca
     assert (consent.language, consent.wording_version, consent.wording) == ("fr", french.version, french.text)
 
 
-def test_show_in_this_language_renders_the_wording_the_form_then_carries(cast: Cast) -> None:
+def test_a_link_asking_for_a_language_renders_the_wording_the_form_then_carries(cast: Cast) -> None:
     client = signed_in(cast.bob)
     page = client.get(reverse("cases:case_new"), {"language": "uk"}).content.decode()
     ukrainian, _ = wording_in("open_case", "uk")
-    assert ukrainian.text.replace("'", "&#x27;") in page and '<form method="get" class="wording-language"' in page
+    assert ukrainian.text.replace("'", "&#x27;") in page
     assert {name: _hidden(page, name) for name in ("language", "wording_version", "wording_shown")} == shown_fields(
         "open_case", "uk"
     )
@@ -127,16 +134,95 @@ def test_show_in_this_language_renders_the_wording_the_form_then_carries(cast: C
     assert Consent.system_objects.count() == 0
 
 
-def test_the_screening_page_changes_the_wording_language_by_post_keeping_the_answers(cast: Cast) -> None:
+def _the_one_form(page: str) -> str:
+    """The page's only form in its content (the language switch is a button of the consent form itself)."""
+    content = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert content.count("<form") == 1, "the wording's language is chosen inside the consent form"
+    return content.split("<form", 1)[1].split("</form>", 1)[0]
+
+
+TYPED = {
+    "alias": "Quill",
+    "summary": "Needs a bed tonight",
+    "categories": ["case", "needs"],
+    "means": "interpreter",
+    "expires_on": "2031-05-04",
+}
+
+
+def test_show_the_wording_in_another_language_keeps_everything_typed_and_unticks_agreed(cast: Cast) -> None:
+    client = signed_in(cast.bob)
+    url = reverse("cases:case_new")
+    first = _the_one_form(client.get(url).content.decode())
+    assert 'name="stage" value="language"' in first and 'name="show_language"' in first
+    switched = client.post(url, {**AGREED, **TYPED, "stage": "language", "show_language": "es"})
+    assert switched.status_code == 200 and Case.system_objects.count() == 0 == Consent.system_objects.count()
+    page = switched.content.decode()
+    form = _the_one_form(page)
+    spanish, _ = wording_in("open_case", "es")
+    assert spanish.text in page and WORDINGS["open_case"].text not in page
+    assert {name: _hidden(form, name) for name in ("language", "wording_version", "wording_shown")} == shown_fields(
+        "open_case", "es"
+    )
+    assert 'value="Quill"' in form and "Needs a bed tonight</textarea>" in form and 'value="2031-05-04"' in form
+    assert '<option value="interpreter" selected>' in form and '<option value="es" lang="es" selected>' in form
+    assert form.count(" checked") == 2  # the two categories; the person has not agreed to the Spanish text yet
+    assert 'class="errorlist' not in form  # nothing was sent to be recorded
+    carried = {name: _hidden(form, name) for name in ("language", "wording_version", "wording_shown")}
+    recorded = client.post(url, {**TYPED, **carried, "stage": "confirm", "agreed": "on"})
+    assert recorded.status_code == 302
+    consent = Consent.system_objects.get()
+    assert (consent.language, consent.wording, consent.means) == ("es", spanish.text, "interpreter")
+    assert Case.objects.visible_to(cast.bob).get().alias == "Quill"
+
+
+def test_asking_again_for_the_wording_already_shown_keeps_agreed(cast: Cast) -> None:
+    # The Enter key in a field presses the form's first button, the language switch: nothing is lost.
+    url = reverse("cases:case_new")
+    again = signed_in(cast.bob).post(url, {**AGREED, **TYPED, "stage": "language", "show_language": "en"})
+    form = _the_one_form(again.content.decode())
+    assert again.status_code == 200 and form.count(" checked") == 3  # two categories and "agreed"
+    for strange in ("xx", "", "../en"):
+        page = signed_in(cast.bob).post(url, {**AGREED, "stage": "language", "show_language": strange})
+        assert page.status_code == 200 and _hidden(page.content.decode(), "language") == "en"
+
+
+def test_the_screening_page_changes_the_wording_language_in_its_form_keeping_the_answers(cast: Cast) -> None:
     url = reverse("cases:case_from_screening")
-    response = signed_in(cast.bob).post(url, {**ANSWERS, "stage": "language", "language": "es"})
+    response = signed_in(cast.bob).post(url, {**ANSWERS, **TYPED, "stage": "language", "show_language": "es"})
     assert response.status_code == 200
     page = response.content.decode()
     spanish, _ = wording_in("open_case", "es")
-    assert spanish.text in page and _hidden(page, "language") == "es"
-    switch = page.split('class="wording-language"')[0].rsplit("<form", 1)[1]
-    assert 'method="post"' in switch and "?" not in switch  # the answers never go into a URL
-    assert page.count('name="q_recruited" value="yes"') == 2  # in the switch and in the consent form
+    form = _the_one_form(page)
+    assert spanish.text in page and _hidden(form, "language") == "es" and 'value="Quill"' in form
+    assert 'method="post"' in page.split("<main", 1)[1].split("<form", 1)[1].split(">", 1)[0]
+    assert form.count('name="q_recruited" value="yes"') == 1  # the answers travel in the post, never in a URL
+    carried = {name: _hidden(form, name) for name in ("language", "wording_version", "wording_shown")}
+    opened = signed_in(cast.bob).post(
+        url, {**ANSWERS, **TYPED, **carried, "categories": ["case", "screening"], "stage": "confirm", "agreed": "on"}
+    )
+    assert opened.status_code == 302
+    assert json.loads(Case.objects.visible_to(cast.bob).get().screening)["answers"]["recruited"] == "yes"
+
+
+def test_a_referral_consent_keeps_the_organisation_chosen_across_languages(cast: Cast) -> None:
+    case = open_case(
+        by=cast.bob, consent=ConsentGiven("open_case", ("case", "needs")), summary="s", details=CaseDetails()
+    )
+    url = reverse("cases:consent_new", args=[case.reference, "refer"])
+    posted = {
+        **shown_fields("refer", "en"),
+        "recipient": cast.prairie_clinic.pk,
+        "categories": ["needs"],
+        "means": "phone",
+        "stage": "language",
+        "show_language": "fr",
+    }
+    form = _the_one_form(signed_in(cast.bob).post(url, posted).content.decode())
+    french, _ = wording_in("refer", "fr")
+    assert _hidden(form, "wording_shown") == french.digest
+    assert f'<option value="{cast.prairie_clinic.pk}" selected>' in form and form.count(" checked") == 1
+    assert Consent.system_objects.filter(purpose="refer").count() == 0
 
 
 def test_screening_answers_never_reach_a_case_without_consent(cast: Cast) -> None:
