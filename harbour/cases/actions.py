@@ -117,6 +117,45 @@ def _apply_details(case: Case, details: CaseDetails) -> None:
     case.safety_plan = details.safety_plan
 
 
+def details_of(case: Case) -> CaseDetails:
+    """The case's own fields as `CaseDetails` (decrypted with the case's key)."""
+    return CaseDetails(
+        alias=case.alias,
+        contact=case.contact,
+        birth_year=case.birth_year,
+        age_group=case.age_group,
+        gender=case.gender,
+        languages=tuple(case.language_codes),
+        country_of_origin=case.country_of_origin,
+        province=case.province,
+        exploitation=tuple(case.exploitation_codes),
+        sector=case.sector,
+        needs=tuple(case.need_codes),
+        safety_plan=case.safety_plan,
+    )
+
+
+def _as_kept(details: CaseDetails) -> dict[str, Any]:
+    """The fields as the case stores them (lists as sets, the country in capitals), to compare two versions."""
+    kept = {name: getattr(details, name) for name in _CASE_FIELDS}
+    for name in ("languages", "exploitation", "needs"):
+        kept[name] = frozenset(kept[name])
+    kept["country_of_origin"] = details.country_of_origin.upper()
+    return kept
+
+
+_CASE_FIELDS = tuple(name for name in CaseDetails.__dataclass_fields__ if name != "extra")
+
+
+def _refuse_unconsented(new: CaseDetails, old: CaseDetails, categories: Iterable[str]) -> None:
+    """`ConsentMissing` when `new` writes a field, differently from `old`, that no category in `categories` covers."""
+    before, after = _as_kept(old), _as_kept(new)
+    written = {name for name in _CASE_FIELDS if after[name] != before[name]}
+    uncovered = written - consent_rules.fields_covered(categories)
+    if uncovered:
+        raise ConsentMissing(f"the person's consent does not cover keeping {sorted(uncovered)}")
+
+
 def _create_case(
     *, by: Member, summary: str, details: CaseDetails, screening: str | None, person_key: str = ""
 ) -> Case:
@@ -154,6 +193,7 @@ def open_case(
         raise ConsentMissing("a case is opened only with the person's consent to open it")
     if screening is not None and Category.SCREENING not in consent.categories:
         raise ConsentMissing("screening answers are kept only with the person's consent")
+    _refuse_unconsented(details or CaseDetails(), CaseDetails(), consent.categories)
     with transaction.atomic():
         case = _create_case(by=by, summary=summary, details=details or CaseDetails(), screening=screening)
         record_consent(by=by, case=case, given=consent)
@@ -192,6 +232,8 @@ def case_update(*, by: Member, case: Case, summary: str | None = None, details: 
         if summary is not None:
             case.summary = summary
         if details is not None:
+            # The case keeps only what a consent in force to keep it covers; what it held stays as it was.
+            _refuse_unconsented(details, details_of(case), consent_rules.kept_with_consent(case))
             _apply_details(case, details)
         case.save()
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=case)
@@ -436,7 +478,8 @@ def warm_referral(
                 means=means,
             ),
             summary=summary,
-            details=CaseDetails(needs=(need,) if need in Need.values else ()),
+            # The need is kept on the case only when the person agreed to share their needs.
+            details=CaseDetails(needs=(need,) if need in Need.values and Category.NEEDS in categories else ()),
             _writer_roles=PERSON_DATA_ROLES,
         )
         record_consent(

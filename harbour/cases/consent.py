@@ -112,6 +112,29 @@ def categories_in_force(purpose: str, *, at: datetime | None = None) -> dict[int
     return allowed
 
 
+def kept_with_consent(case: Case, *, at: datetime | None = None) -> frozenset[str]:
+    """The categories the case may keep: those of its `open_case` consents in force (none once all have ended).
+
+    The case's own fields are written only within them (`fields_covered`): the profile
+    page offers no other field, and `actions.case_update` refuses any other change.
+    """
+    try:
+        live = _in_force(
+            Consent.system_objects.filter(case_id=case.pk, purpose=Consent.Purpose.OPEN_CASE),
+            Consent.Purpose.OPEN_CASE,
+            None,
+            at or timezone.now(),
+        )
+    except ConsentRefused:
+        return frozenset()
+    return frozenset().union(*(c.categories for c in live))
+
+
+def fields_covered(categories: Iterable[str]) -> frozenset[str]:
+    """The case's fields that `categories` cover (`CATEGORY_FIELDS`)."""
+    return frozenset(name for category in categories for name in CATEGORY_FIELDS.get(category, ()))
+
+
 def _check_purpose(purpose: str, recipient_id: int | None) -> None:
     if purpose not in Consent.Purpose.values:
         raise ValueError(f"unknown consent purpose {purpose!r}")

@@ -102,12 +102,19 @@ class CaseForm(forms.Form):
         label=_("Situation and needs"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_NO_NAME
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # The case's own text, written by the worker under the consent that opened the case: always offered.
+    ALWAYS_OFFERED = frozenset({"summary"})
+
+    def __init__(self, *args: Any, offered: frozenset[str] | None = None, **kwargs: Any) -> None:
+        """`offered`: the fields a consent in force to keep them covers (`consent.fields_covered`); None: all."""
         super().__init__(*args, **kwargs)
+        if offered is not None:
+            for name in set(self.fields) - offered - self.ALWAYS_OFFERED:
+                del self.fields[name]
         # A sector recorded before the list (by a referral or an import) stays a choice, so saving keeps it.
         current = str(self.initial.get("sector") or "")
-        sector: forms.ChoiceField = self.fields["sector"]  # type: ignore[assignment]
-        if current and current not in Sector.values:
+        if current and current not in Sector.values and "sector" in self.fields:
+            sector: forms.ChoiceField = self.fields["sector"]  # type: ignore[assignment]
             sector.choices = [("", _("Not said")), *Sector.choices, (current, current)]
 
     def clean_birth_year(self) -> int | None:
@@ -129,6 +136,12 @@ class CaseForm(forms.Form):
                 _("Write the country as its two-letter code, for example MX, or leave it empty.")
             )
         return typed
+
+    def clean_age_group(self) -> str:
+        return str(self.cleaned_data.get("age_group") or AgeGroup.UNKNOWN)
+
+    def clean_gender(self) -> str:
+        return str(self.cleaned_data.get("gender") or Gender.UNKNOWN)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -265,8 +278,17 @@ class OpenCaseForm(ConsentForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if Category.CASE not in cleaned.get("categories", []):
+        categories = cleaned.get("categories", [])
+        if Category.CASE not in categories:
             self.add_error("categories", _("A case is opened only when the person agrees to a case record."))
+        if str(cleaned.get("alias") or "").strip() and Category.CONTACT not in categories:
+            self.add_error(
+                "alias",
+                _(
+                    "An alias is kept only when the person agrees to keep their alias: "
+                    "tick it above, or leave this empty."
+                ),
+            )
         return cleaned
 
 
@@ -280,11 +302,16 @@ def recipients_for(organisation_id: int) -> QuerySet[Organisation]:
     )
 
 
-def directory_listings(organisation_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The directory's active services of organisations a case can be referred to, grouped by listing."""
+def directory_listings(
+    organisation_id: int, *, also: QuerySet[Organisation] | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The directory's active services of organisations a case can be referred to (or in `also`), by listing."""
+    organisations = recipients_for(organisation_id)
+    if also is not None:
+        organisations = organisations | also
     services = (
         Service.objects.active()
-        .filter(organization__network_organisation__in=recipients_for(organisation_id))
+        .filter(organization__network_organisation__in=organisations)
         .select_related("organization")
         .only("id", "name", "organization__name", "organization__network_organisation_id")
         .order_by("organization__name", "name", "id")
@@ -317,18 +344,23 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recipients = recipients_for(organisation_id)
+        # Chosen when the page was loaded, no longer a recipient now (suspended, left the network): kept as
+        # chosen, from the member list or the directory, so the page can say why it cannot go rather than
+        # "select a valid choice".
+        once_members = Organisation.objects.filter(
+            vetting_status__in=(Organisation.Vetting.VETTED, Organisation.Vetting.SUSPENDED)
+        ).exclude(kind__in=Organisation.STATE_KINDS)
         offered = recipients
         posted = self.data.get("recipient") if self.is_bound else None
         if isinstance(posted, str) and posted.isdigit() and not recipients.filter(pk=posted).exists():
-            # Chosen when the page was loaded, no longer a recipient now (suspended, left the network):
-            # kept as chosen, so the page can say why it cannot go rather than "select a valid choice".
-            once_a_member = Organisation.objects.filter(
-                pk=posted, vetting_status__in=(Organisation.Vetting.VETTED, Organisation.Vetting.SUSPENDED)
-            ).exclude(kind__in=Organisation.STATE_KINDS)
-            offered = (recipients | once_a_member).order_by("name")
+            offered = (recipients | once_members.filter(pk=posted)).order_by("name")
         self.fields["recipient"].queryset = offered  # type: ignore[attr-defined]
+        also = None
+        posted_listing = self.data.get("listing") if self.is_bound else None
+        if isinstance(posted_listing, str) and posted_listing:
+            also = once_members.filter(directory_organizations__services__id=posted_listing)
         listing: forms.ChoiceField = self.fields["listing"]  # type: ignore[assignment]
-        listing.choices = [("", "---------"), *directory_listings(organisation_id)]
+        listing.choices = [("", "---------"), *directory_listings(organisation_id, also=also)]
         self._recipients = recipients
         self._organisation_id = organisation_id
 
@@ -346,7 +378,7 @@ class ReferralForm(forms.Form):
         if service_id:
             listed = self._recipients.filter(directory_organizations__services__id=service_id).first()
             if listed is None:
-                self.add_error("listing", _("This service's organisation cannot receive referrals."))
+                self.add_error("listing", _("This organisation is not, or no longer, a vetted member of the network."))
             elif chosen is not None and chosen.pk != listed.pk:
                 self.add_error("listing", _("The organisation and the directory's service differ: choose one of them."))
             else:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harbour.cases import actions, export, retention_period
+from harbour.cases import consent as consent_rules
 from harbour.cases.consent import ConsentRefused
 from harbour.cases.forms import (
     CaseForm,
@@ -221,21 +222,20 @@ def _profile_initial(case: Case) -> dict[str, Any]:
     }
 
 
-def _profile_details(cleaned: dict[str, Any]) -> actions.CaseDetails:
-    return actions.CaseDetails(
-        alias=cleaned["alias"].strip(),
-        contact=cleaned["contact"].strip(),
-        birth_year=cleaned["birth_year"],
-        age_group=cleaned["age_group"] or AgeGroup.UNKNOWN,
-        gender=cleaned["gender"] or Gender.UNKNOWN,
-        languages=tuple(cleaned["languages"]),
-        country_of_origin=cleaned["country_of_origin"],
-        province=cleaned["province"],
-        exploitation=tuple(cleaned["exploitation"]),
-        sector=cleaned["sector"],
-        needs=tuple(cleaned["needs"]),
-        safety_plan=cleaned["safety_plan"].strip(),
-    )
+def _profile_details(case: Case, cleaned: dict[str, Any]) -> actions.CaseDetails:
+    """The case's fields with those the form offered as typed; the others stay as the case holds them."""
+    typed: dict[str, Any] = {name: value for name, value in cleaned.items() if name != "summary"}
+    for name in ("alias", "contact", "safety_plan"):
+        if name in typed:
+            typed[name] = typed[name].strip()
+    for name in ("languages", "exploitation", "needs"):
+        if name in typed:
+            typed[name] = tuple(typed[name])
+    return replace(actions.details_of(case), **typed)
+
+
+# The categories a worker may ask the person to widen a consent to keep with (the others have no field here).
+_PROFILE_CATEGORIES = (Category.CONTACT, Category.PROFILE, Category.EXPLOITATION, Category.NEEDS, Category.SAFETY_PLAN)
 
 
 def _profile_rows(case: Case) -> list[tuple[str, str]]:
@@ -274,20 +274,23 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if (refused := _closed(request, case)) is not None:
         return refused
     posted = request.method == "POST"
-    form = CaseForm(request.POST if posted else None, initial=_profile_initial(case))
+    kept = consent_rules.kept_with_consent(case)
+    offered = consent_rules.fields_covered(kept)
+    form = CaseForm(request.POST if posted else None, initial=_profile_initial(case), offered=offered)
     if posted and form.is_valid():
         member = access.signed_in_member(request)
-        actions.case_update(
-            by=member, case=case, summary=form.cleaned_data["summary"], details=_profile_details(form.cleaned_data)
-        )
+        details = _profile_details(case, form.cleaned_data)
+        actions.case_update(by=member, case=case, summary=form.cleaned_data["summary"], details=details)
         messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
         return redirect("cases:case_detail", reference=case.reference)
-    return render(
-        request,
-        "core/form.html",
-        {"form": form, "title": _("Change case %(reference)s") % {"reference": case.reference}, "submit": _("Save")},
-        status=400 if posted else 200,
-    )
+    labels = dict(Category.choices)
+    context = {
+        "form": form,
+        "case": case,
+        "not_covered": [labels[category] for category in _PROFILE_CATEGORIES if category not in kept],
+        "title": _("Change case %(reference)s") % {"reference": case.reference},
+    }
+    return render(request, "cases/case_edit.html", context, status=400 if posted else 200)
 
 
 # --- consent, referrals and export from the case page ----------------------------------
@@ -301,7 +304,7 @@ def _writer_case(request: HttpRequest, reference: str) -> Case:
 def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpResponse:
     """Records a consent the person gives now: referral (naming the organisation), contact or statistics."""
     case = _writer_case(request, reference)
-    if purpose not in (Consent.Purpose.REFER, Consent.Purpose.CONTACT, Consent.Purpose.STATISTICS):
+    if purpose not in Consent.Purpose.values:
         raise Http404
     form: ConsentForm
     if purpose == Consent.Purpose.REFER:

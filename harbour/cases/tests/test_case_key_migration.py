@@ -20,7 +20,7 @@ BEFORE = [("cases", "0006_record_keys")]
 def test_existing_cases_move_under_their_own_key_and_back(cast: Cast) -> None:
     case = actions.open_case(
         by=cast.bob,
-        consent=actions.CASE_CONSENT,
+        consent=actions.ConsentGiven("open_case", ("case", "contact")),
         summary="Needs a safe bed",
         details=actions.CaseDetails(alias="Rosa", contact="+1 555 0142"),
     )

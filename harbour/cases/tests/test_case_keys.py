@@ -25,7 +25,7 @@ NOTE = "Her passport is held by the farm manager"
 def _case(cast: Cast) -> Case:
     case = actions.open_case(
         by=cast.bob,
-        consent=actions.CASE_CONSENT,
+        consent=actions.ConsentGiven("open_case", ("case", "contact", "safety_plan")),
         summary="Needs a safe bed tonight",
         details=actions.CaseDetails(alias="Rosa", contact=CONTACT, safety_plan="Meet only at the library"),
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from harbour.cases import actions
-from harbour.cases.models import Case
+from harbour.cases.models import Case, Category, Consent
 from harbour.cases.wording import shown_fields
 from harbour.core.models import AuditEntry
 from harbour.testing import AssertNumQueries, Cast, queries_of_page, raw_column, signed_in
@@ -44,7 +45,7 @@ def _ticked(page: str, name: str, value: str) -> bool:
 
 def _case(cast: Cast) -> Case:
     return actions.open_case(
-        by=cast.bob, consent=actions.ConsentGiven("open_case", ("case", "contact", "profile")), summary="First words"
+        by=cast.bob, consent=actions.ConsentGiven("open_case", tuple(Category.values)), summary="First words"
     )
 
 
@@ -183,6 +184,11 @@ def test_a_case_opens_with_an_alias(cast: Cast) -> None:
         "stage": "confirm", "agreed": "on", "means": "in_person", "categories": ["case"],
         **shown_fields("open_case", "en"),
     }  # fmt: skip
+    # An alias without the person's consent to keep it is refused, and what was typed stays.
+    refused = client.post(reverse("cases:case_new"), {**agreed, "alias": " Quorvantha ", "summary": "x"})
+    assert refused.status_code == 400 and Case.system_objects.count() == 0
+    assert "agrees to keep their alias" in refused.content.decode() and "Quorvantha" in refused.content.decode()
+    agreed["categories"] = ["case", "contact"]
     response = client.post(reverse("cases:case_new"), {**agreed, "alias": " Quorvantha ", "summary": "x"})
     assert response.status_code == 302
     case = Case.objects.visible_to(cast.bob).get()
@@ -220,3 +226,69 @@ def test_a_closed_case_keeps_its_profile_as_it_was(cast: Cast) -> None:
     page = html.unescape(bob.get(_detail(case)).content.decode())
     assert "is closed: nothing more can be added" in page
     assert TYPED["alias"] in page and "Changed after closing" not in page
+
+
+def _narrow_case(cast: Cast, categories: tuple[str, ...] = ("case", "contact")) -> Case:
+    return actions.open_case(by=cast.bob, consent=actions.ConsentGiven("open_case", categories), summary="First words")
+
+
+def _fields(page: str) -> set[str]:
+    form = page.split("<main", 1)[1].split('<form method="post"', 1)[1].split("</form>", 1)[0]
+    return set(re.findall(r'name="([a-z_]+)"', form)) - {"csrfmiddlewaretoken"}
+
+
+def test_the_profile_offers_only_what_the_persons_consent_to_keep_covers(cast: Cast) -> None:
+    case = _narrow_case(cast)
+    bob = signed_in(cast.bob)
+    page = html.unescape(bob.get(_edit(case)).content.decode())
+    assert _fields(page) == {"alias", "contact", "summary"}
+    assert "Their consent in force does not cover:" in page and "The safety plan" in page
+    assert "Alias and contact details" not in page  # covered, so not listed as missing
+    wider = reverse("cases:consent_new", args=[case.reference, "open_case"])
+    assert wider in page
+    # A post with fields the consent does not cover keeps none of them.
+    assert bob.post(_edit(case), PROFILE).status_code == 302
+    case.refresh_from_db()
+    assert case.alias == TYPED["alias"] and case.contact == TYPED["contact"] and case.summary == TYPED["summary"]
+    assert (case.safety_plan, case.gender, case.need_codes, case.birth_year) == ("", "unknown", [], None)
+    # The person agrees to keep more: the page then offers it.
+    recorded = bob.post(
+        wider, {**shown_fields("open_case", "en"), "agreed": "on", "means": "in_person", "categories": ["safety_plan"]}
+    )
+    assert recorded.status_code == 302
+    offered = _fields(bob.get(_edit(case)).content.decode())
+    assert offered == {"alias", "contact", "summary", "safety_plan"}
+    assert bob.post(_edit(case), PROFILE).status_code == 302
+    case.refresh_from_db()
+    assert case.safety_plan == TYPED["safety_plan"] and case.gender == "unknown"
+
+
+def test_a_consent_to_keep_that_ended_offers_nothing_but_the_summary_and_keeps_what_was_held(cast: Cast) -> None:
+    case = _narrow_case(cast, ("case", "contact", "profile"))
+    bob = signed_in(cast.bob)
+    bob.post(_edit(case), {**PROFILE, "gender": "man"})
+    actions.withdraw_consent(by=cast.bob, consent=Consent.objects.visible_to(cast.bob).get(case=case))
+    page = html.unescape(bob.get(_edit(case)).content.decode())
+    assert _fields(page) == {"summary"} and "Alias and contact details" in page
+    later = {**PROFILE, "alias": "Other", "gender": "woman", "summary": "Later"}
+    assert bob.post(_edit(case), later).status_code == 302
+    case.refresh_from_db()
+    assert (case.alias, case.gender, case.summary) == (TYPED["alias"], "man", "Later")
+
+
+def test_the_actions_refuse_to_keep_what_no_consent_covers(cast: Cast) -> None:
+    with pytest.raises(actions.ConsentMissing):
+        actions.open_case(
+            by=cast.bob,
+            consent=actions.CASE_CONSENT,
+            summary="s",
+            details=actions.CaseDetails(safety_plan="Meet at the library"),
+        )
+    assert Case.system_objects.count() == 0
+    case = _narrow_case(cast)
+    kept = actions.CaseDetails(alias="Sun", contact="+1 555 0100")
+    actions.case_update(by=cast.bob, case=case, details=kept)
+    with pytest.raises(actions.ConsentMissing):
+        actions.case_update(by=cast.bob, case=case, details=replace(kept, needs=("housing",)))
+    case.refresh_from_db()
+    assert case.need_codes == [] and case.alias == "Sun"

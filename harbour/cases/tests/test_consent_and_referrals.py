@@ -20,7 +20,9 @@ from harbour.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
-OPEN = actions.ConsentGiven(purpose="open_case", categories=("case", "needs", "profile"), language="fr")
+# The case keeps what the person agreed to keep; the referral consents below decide what travels.
+KEPT = ("case", "contact", "needs", "profile", "exploitation", "safety_plan")
+OPEN = actions.ConsentGiven(purpose="open_case", categories=KEPT, language="fr")
 
 
 def _case(cast: Cast, **details: Any) -> Case:
@@ -69,7 +71,7 @@ def test_consent_keeps_the_wording_shown_in_the_persons_language_with_its_versio
     consent = Consent.objects.visible_to(cast.bob).get(case=case)
     assert consent.language == "fr" and consent.wording_version == "open_case-2026-1"
     assert "Vous pouvez" in consent.wording
-    assert consent.recorded_by_id == cast.bob.pk and consent.categories == {"case", "needs", "profile"}
+    assert consent.recorded_by_id == cast.bob.pk and consent.categories == set(KEPT)
 
 
 def test_a_draft_language_records_its_own_wording(cast: Cast) -> None:

@@ -24,7 +24,7 @@ REASON = "She is at our clinic tonight, afraid to go back, and needs her safety 
 def _case(cast: Cast) -> Case:
     return actions.open_case(
         by=cast.bob,
-        consent=actions.CASE_CONSENT,
+        consent=actions.ConsentGiven("open_case", ("case", "contact", "safety_plan")),
         summary="Needs a safe bed tonight",
         details=actions.CaseDetails(alias="Rosa", contact="+1 555 0142", safety_plan="Meet only at the library"),
     )

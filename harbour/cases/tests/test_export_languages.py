@@ -91,9 +91,7 @@ def _full_case(cast: Cast) -> tuple[Case, Referral]:
     later = timezone.now() + timedelta(days=90)
     case = actions.open_case(
         by=cast.bob,
-        consent=actions.ConsentGiven(
-            "open_case", ("case", "screening", "contact", "profile", "needs"), means="interpreter"
-        ),
+        consent=actions.ConsentGiven("open_case", tuple(Category.values), means="interpreter"),
         summary="42",
         screening=json.dumps({"answers": {"under_18": "yes"}}),
         details=actions.CaseDetails(

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def _full_case(cast: Cast, languages: tuple[str, ...] = ("fr",)) -> Case:
     case = actions.open_case(
         by=cast.bob,
-        consent=actions.ConsentGiven("open_case", ("case", "contact", "needs", "profile"), language="fr"),
+        consent=actions.ConsentGiven(
+            "open_case", ("case", "contact", "needs", "profile", "safety_plan"), language="fr"
+        ),
         summary="Cherche un avocat",
         details=actions.CaseDetails(
             alias="Soleil", contact="+1 555 0100", languages=languages, needs=("legal",), safety_plan="Appeler Ana"

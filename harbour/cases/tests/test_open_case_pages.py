@@ -144,7 +144,7 @@ def _the_one_form(page: str) -> str:
 TYPED = {
     "alias": "Quill",
     "summary": "Needs a bed tonight",
-    "categories": ["case", "needs"],
+    "categories": ["case", "contact"],
     "means": "interpreter",
     "expires_on": "2031-05-04",
 }
@@ -198,9 +198,8 @@ def test_the_screening_page_changes_the_wording_language_in_its_form_keeping_the
     assert 'method="post"' in page.split("<main", 1)[1].split("<form", 1)[1].split(">", 1)[0]
     assert form.count('name="q_recruited" value="yes"') == 1  # the answers travel in the post, never in a URL
     carried = {name: _hidden(form, name) for name in ("language", "wording_version", "wording_shown")}
-    opened = signed_in(cast.bob).post(
-        url, {**ANSWERS, **TYPED, **carried, "categories": ["case", "screening"], "stage": "confirm", "agreed": "on"}
-    )
+    confirmed = {"categories": ["case", "contact", "screening"], "stage": "confirm", "agreed": "on"}
+    opened = signed_in(cast.bob).post(url, {**ANSWERS, **TYPED, **carried, **confirmed})
     assert opened.status_code == 302
     assert json.loads(Case.objects.visible_to(cast.bob).get().screening)["answers"]["recruited"] == "yes"
 

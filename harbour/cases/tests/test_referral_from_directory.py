@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.urls import reverse
 from harbour.cases import actions
 from harbour.cases.models import Case, Referral
 from harbour.directory.tests.factories import service_make
+from harbour.network.models import Organisation
 from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,20 @@ def test_the_organisation_and_the_service_must_agree_and_one_is_needed(cast: Cas
     agree = bob.post(url, {**both, "recipient": cast.prairie_clinic.pk})
     assert agree.status_code == 302
     assert Referral.system_objects.get().recipient == cast.prairie_clinic
+
+
+def test_a_service_whose_organisation_was_suspended_after_the_page_loaded_gets_a_clear_reason(cast: Cast) -> None:
+    case = _case_with_referral_consent(cast)
+    clinic = service_make(name="Immigration law drop-in", organisation=cast.prairie_clinic)
+    bob = signed_in(cast.bob)
+    url = reverse("cases:referral_new", args=[case.reference])
+    assert f'<option value="{clinic.id}">Immigration law drop-in</option>' in bob.get(url).content.decode()
+    Organisation.objects.filter(pk=cast.prairie_clinic.pk).update(vetting_status=Organisation.Vetting.SUSPENDED)
+    refused = bob.post(url, {"listing": clinic.id, "need": "legal", "categories": ["case", "needs"]})
+    assert refused.status_code == 400 and Referral.system_objects.count() == 0
+    page = unescape(refused.content.decode())
+    assert "This organisation is not, or no longer, a vetted member of the network." in page
+    assert "Select a valid choice" not in page
+    assert f'<option value="{clinic.id}" selected>Immigration law drop-in</option>' in page
+    # Not offered while suspended, when the page is loaded again.
+    assert "Immigration law drop-in" not in bob.get(url).content.decode()

@@ -17,7 +17,9 @@ from harbour.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
-OPEN = cases.ConsentGiven(purpose="open_case", categories=("case", "profile"), language="fr")
+OPEN = cases.ConsentGiven(
+    purpose="open_case", categories=("case", "contact", "profile", "exploitation", "needs"), language="fr"
+)
 STATISTICS = cases.ConsentGiven("statistics", ("profile",))
 
 
