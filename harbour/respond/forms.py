@@ -206,6 +206,8 @@ class WarmReferralForm(forms.Form):
         validators=[refuse_contact_details],
     )
     language = forms.ChoiceField(label=_("Caller's language"), choices=())
+    # Which words the console showed (`read_out_fingerprint`): the consent records only the wording read out.
+    wording_shown = forms.CharField(widget=forms.HiddenInput, required=False)
     agreed = forms.BooleanField(
         label=_("The caller agreed, having heard the wording read to them"),
         required=True,
@@ -222,3 +224,40 @@ class WarmReferralForm(forms.Form):
         self.fields["recipient"].queryset = recipients_for(organisation_id)  # type: ignore[attr-defined]
         self.fields["need"].choices = Need.choices  # type: ignore[attr-defined]
         self.fields["language"].choices = settings.LANGUAGES  # type: ignore[attr-defined]
+        self.wording_not_shown = False
+        if self.is_bound:
+            language = str(self.data.get(self.add_prefix("language")) or "")
+            expected = read_out_fingerprint(language)
+            if self.data.get(self.add_prefix("wording_shown")) != expected:
+                # Another language chosen than the one whose words were on the page, or the words changed:
+                # show those words now, untick "agreed", keep everything else typed.
+                self.wording_not_shown = True
+                data = self.data.copy()
+                data[self.add_prefix("wording_shown")] = expected
+                data.pop(self.add_prefix("agreed"), None)
+                self.data = data
+        else:
+            self.initial = {**self.initial, "wording_shown": read_out_fingerprint(str(self.initial.get("language")))}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.wording_not_shown:
+            raise ValidationError(
+                _(
+                    "The caller had not heard the wording in this language, or it has changed. "
+                    "Read them the wording above, then tick that they agreed and send again."
+                )
+            )
+        return cleaned
+
+
+def read_out_fingerprint(language: str) -> str:
+    """The language, versions and digests of the two wordings a warm referral reads out in `language`."""
+    from harbour.cases.models import Consent
+    from harbour.cases.wording import wording_in
+
+    parts = []
+    for purpose in (Consent.Purpose.OPEN_CASE, Consent.Purpose.REFER):
+        wording, shown_in = wording_in(purpose, language)
+        parts.append(f"{shown_in}:{wording.version}:{wording.digest}")
+    return "|".join(parts)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 
 import pytest
 from django.db import connection
@@ -14,7 +16,7 @@ from harbour.core.models import AuditEntry
 from harbour.directory import places
 from harbour.directory.tests.factories import service_make
 from harbour.respond import actions
-from harbour.respond.forms import refuse_contact_details
+from harbour.respond.forms import read_out_fingerprint, refuse_contact_details
 from harbour.respond.models import Call, Plan
 from harbour.respond.stats import call_counts
 from harbour.respond.tests.factories import group_make, plan_make
@@ -289,9 +291,36 @@ def _referral(cast: Cast, **overrides: str) -> dict[str, str]:
         "ref-summary": "Needs a safe place tonight",
         "ref-language": "fr",
         "ref-agreed": "on",
+        "ref-wording_shown": read_out_fingerprint("fr"),
     }
     data.update({f"ref-{key}": value for key, value in overrides.items()})
     return data
+
+
+def test_a_warm_referral_in_a_language_whose_words_were_not_read_out_is_refused(cast: Cast):
+    from harbour.cases.models import Case, Consent, Referral
+    from harbour.cases.wording import wording_in
+
+    client = signed_in(cast.hana)
+    page = client.get(reverse("respond:console")).content.decode()
+    shown = re.search(r'name="ref-wording_shown" value="([^"]*)"', page)
+    assert shown is not None and shown.group(1) == read_out_fingerprint("en")
+    # The console showed the English words; the operator picked French before sending.
+    response = client.post(reverse("respond:referral_new"), _referral(cast, wording_shown=shown.group(1)))
+    assert response.status_code == 400
+    assert not Referral.system_objects.exists() and not Consent.system_objects.exists()
+    assert not Case.system_objects.exists()
+    refused = html.unescape(response.content.decode())
+    assert "The caller had not heard the wording in this language" in refused
+    assert wording_in("refer", "fr")[0].text in refused and "Needs a safe place tonight" in refused
+    agreed = re.search(r'<input type="checkbox" name="ref-agreed"[^>]*>', refused)
+    assert agreed is not None and "checked" not in agreed.group(0)  # the caller has not heard the French words yet
+    carried = re.search(r'name="ref-wording_shown" value="([^"]*)"', refused)
+    assert carried is not None and carried.group(1) == read_out_fingerprint("fr")
+    # Read out in French, agreed, sent: recorded with the French words.
+    sent = client.post(reverse("respond:referral_new"), _referral(cast, wording_shown=carried.group(1)))
+    assert sent.status_code == 302
+    assert Consent.objects.visible_to(cast.hana).get(purpose=Consent.Purpose.REFER).language == "fr"
 
 
 def test_a_warm_referral_records_the_callers_consent_and_reaches_the_recipient(cast: Cast):
