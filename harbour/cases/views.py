@@ -289,6 +289,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "not_covered": [labels[category] for category in _PROFILE_CATEGORIES if category not in kept],
         "title": _("Change case %(reference)s") % {"reference": case.reference},
+        "submit": _("Save"),
     }
     return render(request, "cases/case_edit.html", context, status=400 if posted else 200)
 
