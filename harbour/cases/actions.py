@@ -137,20 +137,23 @@ def details_of(case: Case) -> CaseDetails:
 
 def _as_kept(details: CaseDetails) -> dict[str, Any]:
     """The fields as the case stores them (lists as sets, the country in capitals), to compare two versions."""
-    kept = {name: getattr(details, name) for name in _CASE_FIELDS}
+    kept = {name: getattr(details, name) for name in DETAIL_FIELDS}
     for name in ("languages", "exploitation", "needs"):
         kept[name] = frozenset(kept[name])
     kept["country_of_origin"] = details.country_of_origin.upper()
     return kept
 
 
-_CASE_FIELDS = tuple(name for name in CaseDetails.__dataclass_fields__ if name != "extra")
+DETAIL_FIELDS = tuple(name for name in CaseDetails.__dataclass_fields__ if name != "extra")
 
 
 def _refuse_unconsented(new: CaseDetails, old: CaseDetails, categories: Iterable[str]) -> None:
-    """`ConsentMissing` when `new` writes a field, differently from `old`, that no category in `categories` covers."""
-    before, after = _as_kept(old), _as_kept(new)
-    written = {name for name in _CASE_FIELDS if after[name] != before[name]}
+    """`ConsentMissing` when `new` writes a field, differently from `old`, that no category in `categories` covers.
+
+    Emptying a field needs no consent: what the person no longer agrees to keep can always be removed.
+    """
+    before, after, empty = _as_kept(old), _as_kept(new), _as_kept(CaseDetails())
+    written = {name for name in DETAIL_FIELDS if after[name] != before[name] and after[name] != empty[name]}
     uncovered = written - consent_rules.fields_covered(categories)
     if uncovered:
         raise ConsentMissing(f"the person's consent does not cover keeping {sorted(uncovered)}")
@@ -229,11 +232,14 @@ def case_open(*, by: Member, summary: str, screening: str | None = None, consent
 def case_update(*, by: Member, case: Case, summary: str | None = None, details: CaseDetails | None = None) -> Case:
     _require_writer(by)
     with transaction.atomic():
-        if summary is not None:
+        # The case keeps only what a consent in force to keep it covers; what it held may always be emptied.
+        kept = consent_rules.kept_with_consent(case)
+        if summary is not None and summary != case.summary:
+            if "summary" not in consent_rules.fields_covered(kept):
+                raise ConsentMissing("the person's consent to keep the case has ended")
             case.summary = summary
         if details is not None:
-            # The case keeps only what a consent in force to keep it covers; what it held stays as it was.
-            _refuse_unconsented(details, details_of(case), consent_rules.kept_with_consent(case))
+            _refuse_unconsented(details, details_of(case), kept)
             _apply_details(case, details)
         case.save()
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, record=case)
@@ -541,6 +547,8 @@ def referral_accept(*, by: Member, referral: Referral) -> Case:
             needs=tuple(values.get("needs", ())),
             safety_plan=values.get("safety_plan", ""),
         )
+        # What travelled is what the referral's categories cover, and the received case's consent names them.
+        _refuse_unconsented(details, CaseDetails(), referral.category_codes)
         received = _create_case(
             by=by,
             summary=values.get("summary", "") or "-",

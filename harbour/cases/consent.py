@@ -130,9 +130,19 @@ def kept_with_consent(case: Case, *, at: datetime | None = None) -> frozenset[st
     return frozenset().union(*(c.categories for c in live))
 
 
+# What a case may keep is what its consent to keep covers (`CATEGORY_FIELDS`), with one addition: the
+# summary, the case's own working text, is part of the case record (`case`) for the organisation that keeps
+# it. It travels to another organisation, or reaches a statistic, only under `needs`.
+KEPT_WITH_THE_CASE_RECORD = ("summary",)
+
+
 def fields_covered(categories: Iterable[str]) -> frozenset[str]:
-    """The case's fields that `categories` cover (`CATEGORY_FIELDS`)."""
-    return frozenset(name for category in categories for name in CATEGORY_FIELDS.get(category, ()))
+    """The case's fields a consent to keep `categories` covers (`CATEGORY_FIELDS`, the summary with `case`)."""
+    chosen = frozenset(categories)
+    covered = {name for category in chosen for name in CATEGORY_FIELDS.get(category, ())}
+    if Category.CASE in chosen:
+        covered.update(KEPT_WITH_THE_CASE_RECORD)
+    return frozenset(covered)
 
 
 def _check_purpose(purpose: str, recipient_id: int | None) -> None:

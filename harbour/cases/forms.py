@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -102,15 +103,34 @@ class CaseForm(forms.Form):
         label=_("Situation and needs"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_NO_NAME
     )
 
-    # The case's own text, written by the worker under the consent that opened the case: always offered.
-    ALWAYS_OFFERED = frozenset({"summary"})
+    remove = forms.MultipleChoiceField(
+        label=_("Remove from the case what the person's consent no longer covers"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args: Any, offered: frozenset[str] | None = None, **kwargs: Any) -> None:
-        """`offered`: the fields a consent in force to keep them covers (`consent.fields_covered`); None: all."""
+    def __init__(
+        self,
+        *args: Any,
+        offered: frozenset[str] | None = None,
+        removable: Sequence[tuple[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`offered`: the fields a consent in force to keep them covers (`consent.fields_covered`); None: all.
+
+        `removable`: the categories (code, label) the case holds something of that no consent covers now;
+        the worker can empty them, never change them.
+        """
         super().__init__(*args, **kwargs)
         if offered is not None:
-            for name in set(self.fields) - offered - self.ALWAYS_OFFERED:
+            for name in set(self.fields) - offered - {"remove"}:
                 del self.fields[name]
+        remove: forms.MultipleChoiceField = self.fields["remove"]  # type: ignore[assignment]
+        if removable:
+            remove.choices = removable
+        else:
+            del self.fields["remove"]
         # A sector recorded before the list (by a referral or an import) stays a choice, so saving keeps it.
         current = str(self.initial.get("sector") or "")
         if current and current not in Sector.values and "sector" in self.fields:
@@ -322,6 +342,13 @@ def directory_listings(
     return list(groups.items())
 
 
+def _an_id(value: object, *, digits: bool) -> TypeGuard[str]:
+    """Whether a posted value can be a record's id (numbers: ASCII digits; a service: printable, not too long)."""
+    if not isinstance(value, str) or not value or len(value) > 100 or not value.isprintable():
+        return False
+    return value.isascii() and value.isdigit() if digits else True
+
+
 class ReferralForm(forms.Form):
     """The receiving organisation comes from the member list or from a service in the directory."""
 
@@ -352,13 +379,17 @@ class ReferralForm(forms.Form):
         ).exclude(kind__in=Organisation.STATE_KINDS)
         offered = recipients
         posted = self.data.get("recipient") if self.is_bound else None
-        if isinstance(posted, str) and posted.isdigit() and not recipients.filter(pk=posted).exists():
+        if _an_id(posted, digits=True) and not recipients.filter(pk=posted).exists():
+            # Its own organisation too, so clean() can say a case is not referred to its own.
             offered = (recipients | once_members.filter(pk=posted)).order_by("name")
         self.fields["recipient"].queryset = offered  # type: ignore[attr-defined]
         also = None
         posted_listing = self.data.get("listing") if self.is_bound else None
-        if isinstance(posted_listing, str) and posted_listing:
-            also = once_members.filter(directory_organizations__services__id=posted_listing)
+        if _an_id(posted_listing, digits=False):
+            # Its own organisation's too (not a state body), so clean() can say a case is not referred to its own.
+            also = (once_members | Organisation.objects.filter(pk=organisation_id)).filter(
+                directory_organizations__services__id=posted_listing
+            )
         listing: forms.ChoiceField = self.fields["listing"]  # type: ignore[assignment]
         listing.choices = [("", "---------"), *directory_listings(organisation_id, also=also)]
         self._recipients = recipients
@@ -377,7 +408,12 @@ class ReferralForm(forms.Form):
         service_id = cleaned.get("listing")
         if service_id:
             listed = self._recipients.filter(directory_organizations__services__id=service_id).first()
-            if listed is None:
+            own = Organisation.objects.filter(
+                pk=self._organisation_id, directory_organizations__services__id=service_id
+            )
+            if listed is None and own.exists():
+                self.add_error("listing", _("A case is referred to another organisation, not to its own."))
+            elif listed is None:
                 self.add_error("listing", _("This organisation is not, or no longer, a vetted member of the network."))
             elif chosen is not None and chosen.pk != listed.pk:
                 self.add_error("listing", _("The organisation and the directory's service differ: choose one of them."))

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from harbour.cases import actions, export, retention_period
 from harbour.cases import consent as consent_rules
-from harbour.cases.consent import ConsentRefused
+from harbour.cases.consent import CATEGORY_FIELDS, ConsentRefused
 from harbour.cases.forms import (
     CaseForm,
     CloseForm,
@@ -223,15 +223,51 @@ def _profile_initial(case: Case) -> dict[str, Any]:
 
 
 def _profile_details(case: Case, cleaned: dict[str, Any]) -> actions.CaseDetails:
-    """The case's fields with those the form offered as typed; the others stay as the case holds them."""
-    typed: dict[str, Any] = {name: value for name, value in cleaned.items() if name != "summary"}
+    """The case's fields with those the form offered as typed, those asked to be removed emptied, the rest kept."""
+    typed: dict[str, Any] = {name: value for name, value in cleaned.items() if name not in ("summary", "remove")}
     for name in ("alias", "contact", "safety_plan"):
         if name in typed:
             typed[name] = typed[name].strip()
     for name in ("languages", "exploitation", "needs"):
         if name in typed:
             typed[name] = tuple(typed[name])
+    empty = actions.CaseDetails()
+    for category in cleaned.get("remove", ()):
+        for name in set(consent_rules.CATEGORY_FIELDS[category]).intersection(actions.DETAIL_FIELDS):
+            typed[name] = getattr(empty, name)
     return replace(actions.details_of(case), **typed)
+
+
+def _typed_without_consent(data: Any, case: Case, offered: frozenset[str]) -> list[str]:
+    """The categories of fields posted with a change the consent no longer covers (it ended while the page was open)."""
+    held = _profile_initial(case)
+    changed = set()
+    for name, field in CaseForm.base_fields.items():
+        if name in offered or name == "remove" or name not in data:
+            continue
+        posted = field.widget.value_from_datadict(data, {}, name)
+        before = held.get(name, "")
+        if isinstance(posted, list):
+            differs = sorted(posted) != sorted(before)
+        else:
+            differs = str(posted).replace("\r\n", "\n").strip() != str(before).strip()
+        if differs and str(posted) not in ("", "unknown"):
+            changed.add(name)
+    labels = dict(Category.choices)
+    return [
+        str(labels[category])
+        for category, names in consent_rules.CATEGORY_FIELDS.items()
+        if changed.intersection(names) or (category == Category.CASE and "summary" in changed)
+    ]
+
+
+def _consent_ended_message(categories: list[str]) -> str:
+    if not categories:
+        return _("The person's consent to keep some of this has just ended. Nothing was saved: check and save again.")
+    return _(
+        "The person's consent no longer covers: %(categories)s. What was written there is not kept, and nothing "
+        "was saved: check the rest and save again."
+    ) % {"categories": "; ".join(categories)}
 
 
 # The categories a worker may ask the person to widen a consent to keep with (the others have no field here).
@@ -276,14 +312,37 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     posted = request.method == "POST"
     kept = consent_rules.kept_with_consent(case)
     offered = consent_rules.fields_covered(kept)
-    form = CaseForm(request.POST if posted else None, initial=_profile_initial(case), offered=offered)
-    if posted and form.is_valid():
-        member = access.signed_in_member(request)
-        details = _profile_details(case, form.cleaned_data)
-        actions.case_update(by=member, case=case, summary=form.cleaned_data["summary"], details=details)
-        messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
-        return redirect("cases:case_detail", reference=case.reference)
     labels = dict(Category.choices)
+    held = actions.details_of(case)
+    removable = [
+        (category, labels[category])
+        for category in _PROFILE_CATEGORIES
+        if category not in kept
+        and any(
+            getattr(held, name) != getattr(actions.CaseDetails(), name)
+            for name in set(CATEGORY_FIELDS[category]).intersection(actions.DETAIL_FIELDS)
+        )
+    ]
+    data = request.POST if posted else None
+    form = CaseForm(data, initial=_profile_initial(case), offered=offered, removable=removable)
+    if data is not None and form.is_valid():
+        ended = _typed_without_consent(data, case, offered)
+        if ended:
+            form.add_error(None, _consent_ended_message(ended))
+        else:
+            try:
+                actions.case_update(
+                    by=access.signed_in_member(request),
+                    case=case,
+                    summary=form.cleaned_data.get("summary"),
+                    details=_profile_details(case, form.cleaned_data),
+                )
+            except actions.ConsentMissing:
+                # Its consent ended between this page's check and the save.
+                form.add_error(None, _consent_ended_message([]))
+            else:
+                messages.success(request, _("Case %(reference)s is saved.") % {"reference": case.reference})
+                return redirect("cases:case_detail", reference=case.reference)
     context = {
         "form": form,
         "case": case,
@@ -303,7 +362,8 @@ def _writer_case(request: HttpRequest, reference: str) -> Case:
 
 @access.person_data(*roles.CASE_WRITERS)
 def consent_new(request: HttpRequest, reference: str, purpose: str) -> HttpResponse:
-    """Records a consent the person gives now: referral (naming the organisation), contact or statistics."""
+    """Records a consent the person gives now: to keep more in the case, a referral (naming the organisation),
+    contact or statistics."""
     case = _writer_case(request, reference)
     if purpose not in Consent.Purpose.values:
         raise Http404

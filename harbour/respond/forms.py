@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.reference import Province
@@ -232,7 +233,9 @@ class WarmReferralForm(forms.Form):
                 # Another language chosen than the one whose words were on the page, or the words changed:
                 # show those words now, untick "agreed", keep everything else typed.
                 self.wording_not_shown = True
-                data = self.data.copy()
+                data: QueryDict | dict[str, Any] = (
+                    self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+                )
                 data[self.add_prefix("wording_shown")] = expected
                 data.pop(self.add_prefix("agreed"), None)
                 self.data = data
@@ -240,7 +243,7 @@ class WarmReferralForm(forms.Form):
             self.initial = {**self.initial, "wording_shown": read_out_fingerprint(str(self.initial.get("language")))}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.wording_not_shown:
             raise ValidationError(
                 _(

@@ -246,11 +246,16 @@ def test_the_profile_offers_only_what_the_persons_consent_to_keep_covers(cast: C
     assert "Alias and contact details" not in page  # covered, so not listed as missing
     wider = reverse("cases:consent_new", args=[case.reference, "open_case"])
     assert wider in page
-    # A post with fields the consent does not cover keeps none of them.
-    assert bob.post(_edit(case), PROFILE).status_code == 302
+    # A post with fields the consent does not cover (a page from before, a forged post) is refused, saving nothing.
+    forged = bob.post(_edit(case), PROFILE)
+    assert forged.status_code == 400 and "nothing was saved" in html.unescape(forged.content.decode())
+    case.refresh_from_db()
+    nothing_kept: tuple[object, ...] = ("", "", "unknown", [], None)
+    assert (case.alias, case.safety_plan, case.gender, case.need_codes, case.birth_year) == nothing_kept
+    offered_only = {name: TYPED[name] for name in ("alias", "contact", "summary")}
+    assert bob.post(_edit(case), offered_only).status_code == 302
     case.refresh_from_db()
     assert case.alias == TYPED["alias"] and case.contact == TYPED["contact"] and case.summary == TYPED["summary"]
-    assert (case.safety_plan, case.gender, case.need_codes, case.birth_year) == ("", "unknown", [], None)
     # The person agrees to keep more: the page then offers it.
     recorded = bob.post(
         wider, {**shown_fields("open_case", "en"), "agreed": "on", "means": "in_person", "categories": ["safety_plan"]}
@@ -258,22 +263,56 @@ def test_the_profile_offers_only_what_the_persons_consent_to_keep_covers(cast: C
     assert recorded.status_code == 302
     offered = _fields(bob.get(_edit(case)).content.decode())
     assert offered == {"alias", "contact", "summary", "safety_plan"}
-    assert bob.post(_edit(case), PROFILE).status_code == 302
+    assert bob.post(_edit(case), {**offered_only, "safety_plan": TYPED["safety_plan"]}).status_code == 302
     case.refresh_from_db()
     assert case.safety_plan == TYPED["safety_plan"] and case.gender == "unknown"
 
 
-def test_a_consent_to_keep_that_ended_offers_nothing_but_the_summary_and_keeps_what_was_held(cast: Cast) -> None:
+def test_once_the_consent_to_keep_has_ended_what_the_case_holds_can_only_be_removed(cast: Cast) -> None:
     case = _narrow_case(cast, ("case", "contact", "profile"))
     bob = signed_in(cast.bob)
-    bob.post(_edit(case), {**PROFILE, "gender": "man"})
+    held = actions.CaseDetails(alias=TYPED["alias"], contact=TYPED["contact"], gender="man", languages=("tl",))
+    actions.case_update(by=cast.bob, case=case, summary=TYPED["summary"], details=held)
     actions.withdraw_consent(by=cast.bob, consent=Consent.objects.visible_to(cast.bob).get(case=case))
     page = html.unescape(bob.get(_edit(case)).content.decode())
-    assert _fields(page) == {"summary"} and "Alias and contact details" in page
+    assert _fields(page) == {"remove"} and "Alias and contact details" in page
+    assert 'value="contact"' in page and 'value="profile"' in page and 'value="safety_plan"' not in page  # held only
+    # A page opened before the withdrawal posts the old fields: refused with the reason, nothing saved.
     later = {**PROFILE, "alias": "Other", "gender": "woman", "summary": "Later"}
-    assert bob.post(_edit(case), later).status_code == 302
+    refused = bob.post(_edit(case), later)
+    assert refused.status_code == 400
+    said = html.unescape(refused.content.decode())
+    assert "The person's consent no longer covers: A case record with a reference, not a name;" in said
+    assert "Alias and contact details" in said and "nothing was saved" in said
     case.refresh_from_db()
-    assert (case.alias, case.gender, case.summary) == (TYPED["alias"], "man", "Later")
+    assert (case.alias, case.gender, case.summary) == (TYPED["alias"], "man", TYPED["summary"])
+    # Removing needs no consent: the worker empties what the person no longer agrees to keep.
+    assert bob.post(_edit(case), {"remove": ["contact", "profile"]}).status_code == 302
+    case.refresh_from_db()
+    removed = (case.alias, case.contact, case.gender, case.birth_year, case.language_codes)
+    assert removed == ("", "", "unknown", None, [])
+    assert case.summary == TYPED["summary"]  # not asked to be removed, not changed
+    assert _fields(bob.get(_edit(case)).content.decode()) == set()
+
+
+def test_a_consent_that_ends_while_the_page_is_open_loses_nothing_silently(cast: Cast) -> None:
+    case = _narrow_case(cast, ("case", "contact", "safety_plan"))
+    bob = signed_in(cast.bob)
+    assert "safety_plan" in _fields(bob.get(_edit(case)).content.decode())
+    narrower = actions.record_consent(
+        by=cast.bob, case=case, given=actions.ConsentGiven("open_case", ("case", "contact"))
+    )
+    assert narrower.pk
+    old = Consent.objects.visible_to(cast.bob).filter(case=case).exclude(pk=narrower.pk).get()
+    actions.withdraw_consent(by=cast.bob, consent=old)
+    typed = {"alias": "Sun", "contact": "", "summary": "Still needs a bed", "safety_plan": "Side door"}
+    refused = bob.post(_edit(case), typed)
+    assert refused.status_code == 400
+    page = html.unescape(refused.content.decode())
+    assert "The person's consent no longer covers: The safety plan." in page
+    assert 'value="Sun"' in page and "Still needs a bed" in page and "Side door" not in page
+    case.refresh_from_db()
+    assert (case.alias, case.safety_plan, case.summary) == ("", "", "First words")
 
 
 def test_the_actions_refuse_to_keep_what_no_consent_covers(cast: Cast) -> None:
@@ -292,3 +331,10 @@ def test_the_actions_refuse_to_keep_what_no_consent_covers(cast: Cast) -> None:
         actions.case_update(by=cast.bob, case=case, details=replace(kept, needs=("housing",)))
     case.refresh_from_db()
     assert case.need_codes == [] and case.alias == "Sun"
+    # Emptying a field needs no consent; a summary needs the consent to keep the case.
+    actions.withdraw_consent(by=cast.bob, consent=Consent.objects.visible_to(cast.bob).get(case=case))
+    actions.case_update(by=cast.bob, case=case, details=replace(kept, alias=""))
+    with pytest.raises(actions.ConsentMissing):
+        actions.case_update(by=cast.bob, case=case, summary="Something new")
+    case.refresh_from_db()
+    assert (case.alias, case.contact, case.summary) == ("", "+1 555 0100", "First words")

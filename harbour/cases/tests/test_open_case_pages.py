@@ -182,9 +182,21 @@ def test_asking_again_for_the_wording_already_shown_keeps_agreed(cast: Cast) -> 
     again = signed_in(cast.bob).post(url, {**AGREED, **TYPED, "stage": "language", "show_language": "en"})
     form = _the_one_form(again.content.decode())
     assert again.status_code == 200 and form.count(" checked") == 3  # two categories and "agreed"
-    for strange in ("xx", "", "../en"):
-        page = signed_in(cast.bob).post(url, {**AGREED, "stage": "language", "show_language": strange})
-        assert page.status_code == 200 and _hidden(page.content.decode(), "language") == "en"
+    # A strange language asked for keeps the wording that was shown (French here), not the page's language.
+    for strange in ("xx", "", "../en", "fr\x00"):
+        shown_in_french = {**AGREED, **shown_fields("open_case", "fr"), "stage": "language", "show_language": strange}
+        page = signed_in(cast.bob).post(url, shown_in_french)
+        assert page.status_code == 200 and _hidden(page.content.decode(), "language") == "fr"
+
+
+def test_the_screening_page_refuses_an_alias_without_consent_to_keep_it_and_keeps_it(cast: Cast) -> None:
+    url = reverse("cases:case_from_screening")
+    posted = {**ANSWERS, **AGREED, "alias": "Quill", "categories": ["case", "screening"]}
+    refused = signed_in(cast.bob).post(url, posted)
+    assert refused.status_code == 400 and Case.system_objects.count() == 0
+    page = refused.content.decode()
+    assert "agrees to keep their alias" in page and 'value="Quill"' in page
+    assert _the_one_form(page).count('name="q_recruited" value="yes"') == 1
 
 
 def test_the_screening_page_changes_the_wording_language_in_its_form_keeping_the_answers(cast: Cast) -> None:

@@ -87,3 +87,23 @@ def test_a_service_whose_organisation_was_suspended_after_the_page_loaded_gets_a
     assert f'<option value="{clinic.id}" selected>Immigration law drop-in</option>' in page
     # Not offered while suspended, when the page is loaded again.
     assert "Immigration law drop-in" not in bob.get(url).content.decode()
+
+
+@pytest.mark.parametrize("posted", ["a\x00b", "x" * 5000, "²", "../1", "does-not-exist"])
+def test_a_strange_listing_or_recipient_is_refused_in_words_never_a_server_error(cast: Cast, posted: str) -> None:
+    case = _case_with_referral_consent(cast)
+    url = reverse("cases:referral_new", args=[case.reference])
+    for field in ("listing", "recipient"):
+        response = signed_in(cast.bob).post(url, {field: posted, "need": "legal", "categories": ["case"]})
+        assert response.status_code == 400, field
+        assert 'class="errorlist' in response.content.decode()
+    assert Referral.system_objects.count() == 0
+
+
+def test_a_service_of_ones_own_organisation_is_refused_with_the_reason(cast: Cast) -> None:
+    case = _case_with_referral_consent(cast)
+    own = service_make(name="Our own shelter", organisation=cast.harbour_house)
+    url = reverse("cases:referral_new", args=[case.reference])
+    refused = signed_in(cast.bob).post(url, {"listing": own.id, "need": "legal", "categories": ["case"]})
+    assert refused.status_code == 400
+    assert "A case is referred to another organisation, not to its own." in unescape(refused.content.decode())

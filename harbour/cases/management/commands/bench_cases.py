@@ -130,7 +130,8 @@ class Command(BaseCommand):
                             organisation=organisation,
                             case=case,
                             purpose=Consent.Purpose.OPEN_CASE,
-                            scope="case",
+                            # What the case holds: its consent to keep it covers each field (docs/cases.md).
+                            scope="case,contact,needs,profile,safety_plan",
                             language=language,
                             wording_version=wording.version,
                             wording=wording.text,
