@@ -42,6 +42,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -641,13 +642,41 @@ def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[
     return out
 
 
-def _instance(model: type[Any], values: Sequence[Any]) -> Any:
-    """A model instance of these `_page_columns` values, as a queryset would build it (the rest deferred)."""
-    converted = list(values)
-    for index, functions, col in _converters(model, connection.vendor):
-        for function in functions:
-            converted[index] = function(converted[index], col, connection)
-    return model.from_db(connection.alias, _page_columns(model), converted)
+def _instance(model: type[Any], names: Sequence[str], values: Sequence[Any], alias: str) -> Any:
+    """A model instance of these values (of the fields `names`, converted), as a queryset's read leaves it: its
+    other fields deferred (read from the database on access, which the pages never need), saved, from `alias`.
+
+    Built as `Model.from_db` builds one but without `Model.__init__`, which walks every field of the model
+    through its descriptor: most of a page's details' time went there (about a hundred and fifty instances).
+    """
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, alias
+    instance.__dict__.update(zip(names, values, strict=True))
+    return instance
+
+
+class _Rows:
+    """Instances of rows of `_page_columns`, converted as Django converts them, for one connection."""
+
+    def __init__(self) -> None:
+        self.alias, self.vendor = str(connection.alias), str(connection.vendor)
+
+    def make(self, model: type[Any], values: Sequence[Any]) -> Any:
+        converters = _converters(model, self.vendor)
+        if converters:
+            values = list(values)
+            for index, functions, col in converters:
+                for function in functions:
+                    values[index] = function(values[index], col, connection)
+        return _instance(model, _page_columns(model), values, self.alias)
+
+    def by_id(self, model: type[Any], rows: Iterable[Sequence[Any]]) -> list[Any]:
+        """Instances of these rows, each id once (a row reached through two owners comes twice), in id order."""
+        seen: dict[str, Sequence[Any]] = {}
+        for row in rows:
+            seen.setdefault(row[0], row)
+        return [self.make(model, seen[key]) for key in sorted(seen)]
 
 
 @functools.cache
@@ -738,14 +767,6 @@ def _cache(model: type[models.Model], link: str, instance: models.Model, value: 
     model._meta.get_field(link).set_cached_value(instance, value)  # type: ignore[union-attr]
 
 
-def _by_id(model: type[Any], rows: Iterable[Sequence[Any]]) -> list[Any]:
-    """Instances of these rows, each id once, in id order."""
-    seen: dict[str, Sequence[Any]] = {}
-    for row in rows:
-        seen.setdefault(row[0], row)
-    return [_instance(model, seen[key]) for key in sorted(seen)]
-
-
 class _Details:
     """Everything hanging on a page of services, read with one prepared statement per table (`_details_sql`)
     and grouped by owner.
@@ -758,6 +779,7 @@ class _Details:
         service_rows, sal_rows, phone_rows, schedule_rows, address_rows, language_rows, cost_rows, term_rows = (
             _details_rows(service_ids)
         )
+        rows = _Rows()
         organisations: dict[str, Organization] = {}
 
         def organisation(values: Sequence[Any]) -> Organization | None:
@@ -765,14 +787,14 @@ class _Details:
                 return None
             found = organisations.get(values[0])
             if found is None:
-                found = organisations[values[0]] = _instance(Organization, values)
+                found = organisations[values[0]] = rows.make(Organization, values)
             return found
 
         width, org_width = len(_page_columns(Service)), len(_page_columns(Organization))
         self.services = {s.id: s for s in known if s.id in service_ids}
         for row in service_rows:
             if row[0] not in self.services:
-                service = _instance(Service, row[:width])
+                service = rows.make(Service, row[:width])
                 _cache(Service, "organization", service, organisation(row[width : width + org_width]))
                 self.services[service.id] = service
         location_width = len(_page_columns(Location))
@@ -789,12 +811,10 @@ class _Details:
         self.sals: dict[str, list[ServiceAtLocation]] = {}
         for row in sorted(sal_rows, key=lambda each: each[0]):
             sal_id, service_id, location_id = row[:3]
-            sal = ServiceAtLocation.from_db(
-                connection.alias, ("id", "service_id", "location_id"), [sal_id, service_id, location_id]
-            )
+            sal = _instance(ServiceAtLocation, ("id", "service_id", "location_id"), row[:3], rows.alias)
             location = None
             if row[3] is not None:
-                location = _instance(Location, row[3 : 3 + location_width])
+                location = rows.make(Location, row[3 : 3 + location_width])
                 _cache(Location, "organization", location, organisation(row[3 + location_width :]))
             _cache(ServiceAtLocation, "location", sal, location)
             if query.include_confidential:
@@ -811,10 +831,10 @@ class _Details:
             ]
             self.secrets = confidential.open_addresses(hidden) if hidden else {}
         # A service without a phone of its own (or of its location) is reached through its organisation's.
-        self.phones = self._grouped(_by_id(Phone, phone_rows))
-        self.schedules = self._grouped(_by_id(Schedule, schedule_rows))
+        self.phones = self._grouped(rows.by_id(Phone, phone_rows))
+        self.schedules = self._grouped(rows.by_id(Schedule, schedule_rows))
         self.addresses: dict[str, list[Address]] = {}
-        for address in _by_id(Address, address_rows):
+        for address in rows.by_id(Address, address_rows):
             self.addresses.setdefault(str(address.location_id), []).append(address)
         # Languages of the service and of its locations, by owner, in Harbour's codes.
         self.languages: dict[tuple[str, str], list[str]] = {}
