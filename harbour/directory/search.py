@@ -779,9 +779,9 @@ def _details_sql(vendor: str) -> tuple[tuple[str, int], ...]:
     return services, sals, phones, schedules, addresses, languages, costs, terms
 
 
-def _details_rows(service_ids: Sequence[str]) -> list[list[tuple[Any, ...]]]:
-    """The rows of `_details_sql`'s reads for these services, in order."""
-    reads = _details_sql(connection.vendor)
+def _details_rows(service_ids: Sequence[str], *, services_known: bool) -> list[list[tuple[Any, ...]]]:
+    """The rows of `_details_sql`'s reads for these services, in order (none for the services if they are known)."""
+    reads = _details_sql(connection.vendor)[1:] if services_known else _details_sql(connection.vendor)
     param: Any = json.dumps(list(service_ids)) if connection.vendor == "sqlite" else list(service_ids)
     out = []
     with connection.cursor() as cursor:
@@ -795,7 +795,7 @@ def _details_rows(service_ids: Sequence[str]) -> list[list[tuple[Any, ...]]]:
             for sql, count in reads:
                 cursor.execute(sql, [param] * count)
                 out.append(cursor.fetchall())
-    return out
+    return [[], *out] if services_known else out
 
 
 def _cache(model: type[models.Model], link: str, instance: models.Model, value: models.Model | None) -> None:
@@ -812,8 +812,9 @@ class _Details:
     """
 
     def __init__(self, service_ids: Sequence[str], query: SearchQuery, known: Sequence[Service] = ()) -> None:
+        known_ids = {s.id for s in known}
         service_rows, sal_rows, phone_rows, schedule_rows, address_rows, language_rows, cost_rows, term_rows = (
-            _details_rows(service_ids)
+            _details_rows(service_ids, services_known=all(service_id in known_ids for service_id in service_ids))
         )
         rows = _Rows()
         organisations: dict[str, Organization] = {}
