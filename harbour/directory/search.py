@@ -660,9 +660,14 @@ def _page_columns(model: type[models.Model]) -> tuple[str, ...]:
     return ordered
 
 
+def _column(model: type[models.Model], name: str) -> Any:
+    """The concrete field of a column (typed loosely: the stubs do not know `get_db_converters`)."""
+    return model._meta.get_field(name)
+
+
 def _select(model: type[models.Model], alias: str) -> str:
     qn = connection.ops.quote_name
-    return ", ".join(f"{alias}.{qn(model._meta.get_field(name).column)}" for name in _page_columns(model))
+    return ", ".join(f"{alias}.{qn(_column(model, name).column)}" for name in _page_columns(model))
 
 
 @functools.cache
@@ -670,15 +675,15 @@ def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[
     """What Django's own reads apply to each column of `_page_columns` (booleans on SQLite), found once."""
     out = []
     for index, name in enumerate(_page_columns(model)):
-        field = model._meta.get_field(name)
-        col = field.get_col(model._meta.db_table)  # type: ignore[union-attr]
-        found = [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]  # type: ignore[union-attr]
+        field = _column(model, name)
+        col = field.get_col(model._meta.db_table)
+        found = [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
         if found:
             out.append((index, found, col))
     return out
 
 
-def _instance(model: type[Any], names: Sequence[str], values: Sequence[Any], alias: str) -> Any:
+def _instance(model: type[models.Model], names: Sequence[str], values: Sequence[Any], alias: str) -> Any:
     """A model instance of these values (of the fields `names`, converted), as a queryset's read leaves it: its
     other fields deferred (read from the database on access, which the pages never need), saved, from `alias`.
 
@@ -698,7 +703,7 @@ class _Rows:
     def __init__(self) -> None:
         self.alias, self.vendor = str(connection.alias), str(connection.vendor)
 
-    def make(self, model: type[Any], values: Sequence[Any]) -> Any:
+    def make(self, model: type[models.Model], values: Sequence[Any]) -> Any:
         converters = _converters(model, self.vendor)
         if converters:
             values = list(values)
@@ -707,7 +712,7 @@ class _Rows:
                     values[index] = function(values[index], col, connection)
         return _instance(model, _page_columns(model), values, self.alias)
 
-    def by_id(self, model: type[Any], rows: Iterable[Sequence[Any]]) -> list[Any]:
+    def by_id(self, model: type[models.Model], rows: Iterable[Sequence[Any]]) -> list[Any]:
         """Instances of these rows, each id once (a row reached through two owners comes twice), in id order."""
         seen: dict[str, Sequence[Any]] = {}
         for row in rows:
@@ -855,7 +860,7 @@ class _Details:
                 _cache(Location, "organization", location, organisation(row[3 + location_width :]))
             _cache(ServiceAtLocation, "location", sal, location)
             if query.include_confidential:
-                sal.beds_places, sal.beds_updated_at = beds.get(str(location_id), (None, None))  # type: ignore[attr-defined]
+                sal.beds_places, sal.beds_updated_at = beds.get(str(location_id), (None, None))
             self.sals.setdefault(str(service_id), []).append(sal)
         # Decrypted for this page only, for members: never read for the public.
         self.secrets: dict[str, confidential.OpenAddress] = {}

@@ -80,7 +80,7 @@ def test_the_directory_search_forms_distance_list_is_djangos_html_in_every_langu
         assert form.is_valid(), form.errors
         field = form["radius"]
         assert isinstance(field.field, forms.ChoiceField)
-        django = forms.Select(choices=list(field.field.choices))
+        django = forms.Select(choices=list(field.field.choices))  # type: ignore[arg-type]
         expected = django.render("radius", field.value(), attrs={"id": "id_radius"})
         assert str(field) == expected
         assert f'value="{radius or 50}" selected' in str(field)

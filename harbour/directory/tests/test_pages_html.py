@@ -87,7 +87,7 @@ def _hand_made() -> None:
         return found.id
 
     def service(sid: str, org: Organization, name: str, terms: list[str], **fields: object) -> Service:
-        made = Service.objects.create(id=sid, organization=org, name=name, status="active", **fields)  # type: ignore[misc]
+        made = Service.objects.create(id=sid, organization=org, name=name, status="active", **fields)
         made.search_text = made.compute_search_text()
         made.save(update_fields=["search_text"])
         for code in terms:
@@ -97,7 +97,7 @@ def _hand_made() -> None:
         return made
 
     def location(lid: str, org: Organization, lat: float, lon: float, **fields: object) -> Location:
-        return Location.objects.create(id=lid, organization=org, name=lid, latitude=lat, longitude=lon, **fields)  # type: ignore[misc]
+        return Location.objects.create(id=lid, organization=org, name=lid, latitude=lat, longitude=lon, **fields)
 
     safety = [t.code for t in vocabulary.SAFETY]
     refuge = service(

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from harbour.directory import search
+from harbour.directory import places, search
 from harbour.directory.tests.factories import service_make
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_a_words_search_counts_as_each_database_counts_best():
 def test_near_a_place_the_organisations_stay_a_subquery():
     """Rows within reach are tested one by one: a hash of the organisations, not an array searched per row."""
     _services(3)
-    toronto = search.Point(43.6532, -79.3832)
+    toronto = places.Point(43.6532, -79.3832)
     with CaptureQueriesContext(connection) as captured:
         found = search.search(search.SearchQuery(text="counselling", origin=toronto), limit=20)
     assert found.total == 3
@@ -68,7 +68,7 @@ def test_a_pages_details_are_the_same_statements_whatever_the_number_of_services
         for result in results:
             assert result.service.name.startswith("Counselling") and result.service.organization is not None
             assert result.website and result.phones[0].number
-            assert [(s.byday, s.opens_at[:5], s.closes_at[:5]) for s in result.schedules] == [
+            assert [(s.byday, (s.opens_at or "")[:5], (s.closes_at or "")[:5]) for s in result.schedules] == [
                 ("MO,TU", "09:00", "17:00")
             ]
             assert result.location is not None and result.location.name and result.free
