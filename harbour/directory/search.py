@@ -628,8 +628,8 @@ def beds_from(places_available: int | None, updated_at: datetime.datetime | None
 
 # --- the page's details, read with one prepared statement per table ---------------------------------
 
-# The columns a page of results shows, per model (in the model's field order: `Model.from_db` takes them so);
-# any other field of these instances is deferred (read on access, which the pages never do).
+# The columns a page of results shows, per model (read in the model's field order, `_page_columns`); any other
+# field of these instances is deferred (read on access, which the pages never do: test_pages_queries.py).
 _PAGE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Service: ("id", "organization_id", "name", "name_fr", "description", "description_fr", "url", "status"),
     Organization: ("id", "name", "website", "network_organisation_id"),
