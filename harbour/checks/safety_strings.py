@@ -52,6 +52,7 @@ PUBLIC_SOURCES = SAFETY_SOURCES | {
     "harbour/directory/templates/directory/_hours.html",
     "harbour/directory/templates/directory/_language.html",
     "harbour/directory/templates/directory/_beds.html",
+    "harbour/directory/cards.py",
     "harbour/directory/forms.py",
     "harbour/directory/search.py",
     "harbour/directory/vocabulary.py",

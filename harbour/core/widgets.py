@@ -3,7 +3,8 @@
 Django draws a checkbox list through three templates per choice (the list, the option, the input and
 its attributes): about 0.1 ms a choice, 5 ms for the directory search form's fifty choices, on every
 search. `Checkboxes` writes the same HTML directly (`harbour/core/tests/test_widgets.py` compares it
-with Django's, checked and unchecked, in every language).
+with Django's, checked and unchecked, in every language). `Select` does the same for a drop-down list
+(the search form's distance: 0.4 ms through the templates).
 """
 
 from __future__ import annotations
@@ -56,4 +57,26 @@ class Checkboxes(forms.CheckboxSelectMultiple):
             if group:
                 out.append("\n  </div>")
         out.append("\n</div>")
+        return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def _select_option(option: dict[str, Any]) -> str:
+    """django/forms/widgets/select_option.html (with its last line's newline)."""
+    value = conditional_escape(str(option["value"]))
+    return f'<option value="{value}"{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>\n'
+
+
+class Select(forms.Select):
+    """`forms.Select`, drawn without templates (same HTML, choice groups included)."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: BaseRenderer | None = None) -> SafeString:
+        widget = context["widget"]
+        out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                out.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+            out.extend(f"\n  {_select_option(option)}" for option in options)
+            if group:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
         return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from harbour.core.reference import LANGUAGES
-from harbour.core.widgets import Checkboxes
+from harbour.core.widgets import Checkboxes, Select
 from harbour.directory import places, vocabulary
 from harbour.directory.models import Service
 from harbour.directory.search import DEFAULT_RADIUS_KM, RADIUS_CHOICES_KM, SearchQuery
@@ -70,6 +70,7 @@ class SearchForm(forms.Form):
     radius = forms.TypedChoiceField(
         label=_("Within"),
         choices=[(str(km), _kilometres(km)) for km in RADIUS_CHOICES_KM],
+        widget=Select,
         coerce=float,
         required=False,
         empty_value=None,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import functools
 import heapq
+import json
 import math
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -30,17 +31,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     F,
+    Func,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -295,7 +299,7 @@ def _schedule_exists(condition: Q, service_ref: str, location_ref: str | None) -
     return Q(by_service) | Q(by_location)
 
 
-def _text_filter(text: str, prefix: str) -> Q:
+def _text_filter(text: str, prefix: str, *, near_place: bool) -> Q:
     """Every word is in the service's names or descriptions (either language, as the API matches them),
     or in its organisation's name."""
     condition = Q()
@@ -303,8 +307,30 @@ def _text_filter(text: str, prefix: str) -> Q:
         # The API's text condition, so the pages use the same text index (FTS5 or pg_trgm); the
         # organisations are matched on their own (a few thousand names) and joined by their index.
         by_organisation = Organization.objects.filter(name__icontains=word).values("id")
-        condition &= query_layer.text_condition(word, prefix) | Q(**{f"{prefix}organization_id__in": by_organisation})
+        if connection.vendor == "postgresql" and not near_place:
+            # As an array read once before the scan, the organisations' services come from the link's index and
+            # the text's from the trigram index, together (a bitmap OR), and the planner estimates the matches
+            # from both indexes: with "IN (subquery)" PostgreSQL tested every service against the subquery's
+            # hash (a whole scan of the table to count the matches, and a walk of the whole name index for a
+            # page of a rare word). Near a place the rows within reach are tested one by one, where the hash
+            # is cheaper than an array of a thousand organisations ("harbour") searched per row.
+            of_organisation = Q(_InArray(F(f"{prefix}organization_id"), Subquery(by_organisation)))
+        else:
+            of_organisation = Q(**{f"{prefix}organization_id__in": by_organisation})
+        condition &= query_layer.text_condition(word, prefix) | of_organisation
     return condition
+
+
+class _InArray(Func):
+    """`column = ANY(ARRAY(subquery))` (PostgreSQL): true where the column holds one of the subquery's values."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, subquery = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        subquery_sql, subquery_params = compiler.compile(subquery)
+        return f"{column_sql} = ANY(ARRAY{subquery_sql})", [*column_params, *subquery_params]
 
 
 def _service_active(ref: str) -> Q:
@@ -316,7 +342,12 @@ def _service_active(ref: str) -> Q:
 
 
 def _service_filters(
-    query: SearchQuery, ref: str, prefix: str, location_ref: str | None, *, terms_per_row: bool = False
+    query: SearchQuery,
+    ref: str,
+    prefix: str,
+    location_ref: str | None,
+    *,
+    terms_per_row: bool = False,
 ) -> Q:
     """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched.
 
@@ -329,7 +360,7 @@ def _service_filters(
     active = _service_active(ref) if location_ref is not None else Q(**{f"{prefix}status": Service.Status.ACTIVE})
     condition = active
     if query.text.strip():
-        condition &= _text_filter(query.text, prefix)
+        condition &= _text_filter(query.text, prefix, near_place=location_ref is not None)
     if query.needs:
         condition &= query_layer.carries_any_term(
             _term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, correlated=by_place
@@ -467,11 +498,18 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
     planner make the same choice for the page's query.
     """
     if query.text.strip():
-        # The text index gives every match before any is ordered: the count comes with the sorted page (the
-        # query layer's one pass, as the API's text searches); counting first would read the matches twice.
+        # On SQLite the text index gives every match before any is ordered: the count comes with the sorted page
+        # (the query layer's one pass, as the API's text searches); counting first would read the matches twice.
         # The text's matches drive, each one's terms checked on its key (measured: 62 instead of 75 ms for
         # "counselling" with a need, 2,000 matches).
         text_first = _matching_services(query, terms_per_row=True)
+        if connection.vendor == "postgresql":
+            # PostgreSQL counts the matches from the text's indexes alone (a bitmap, no order) and, where they
+            # are dense, walks the `(status, name, ...)` index for the page, stopping after it (a rare word's
+            # few matches are sorted instead: its planner's choice, on the indexes' estimates). Counting in the
+            # page's query made it read and count every match in name order (16,121 for "counselling" at
+            # 100,000 services: 180 ms of the server's time per page).
+            return query_layer.count_and_page(text_first, offset, limit)
         return query_layer.count_and_page(text_first, offset, limit, one_pass=True)
     services = _matching_services(query)
     if connection.vendor != "sqlite":
@@ -588,66 +626,269 @@ def beds_from(places_available: int | None, updated_at: datetime.datetime | None
     return Beds(places_available, updated_at)
 
 
-class _Details:
-    """Everything hanging on a page of services, read with one query per table and grouped by owner.
+# --- the page's details, read with one prepared statement per table ---------------------------------
 
-    (Django's prefetch_related builds a queryset per object; for a page of
-    results that costs more than the queries themselves.)
+# The columns a page of results shows, per model (read in the model's field order, `_page_columns`); any other
+# field of these instances is deferred (read on access, which the pages never do: test_pages_queries.py).
+_PAGE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Service: ("id", "organization_id", "name", "name_fr", "description", "description_fr", "url", "status"),
+    Organization: ("id", "name", "website", "network_organisation_id"),
+    Location: ("id", "organization_id", "name", "latitude", "longitude", "confidential"),
+    Phone: ("id", "location_id", "service_id", "organization_id", "service_at_location_id", "number", "description"),
+    Schedule: (
+        "id",
+        "service_id",
+        "location_id",
+        "service_at_location_id",
+        "timezone",
+        "byday",
+        "description",
+        "opens_at",
+        "closes_at",
+    ),
+    Address: ("id", "location_id", "address_1", "address_2", "city", "state_province", "postal_code"),
+}
+
+
+@functools.cache
+def _page_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """`_PAGE_FIELDS[model]` in the order of the model's concrete fields (checked: every name is one)."""
+    wanted = _PAGE_FIELDS[model]
+    ordered = tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
+    if set(ordered) != set(wanted):
+        raise ValueError(f"{model.__name__}: no field {sorted(set(wanted) - set(ordered))}")
+    return ordered
+
+
+def _column(model: type[models.Model], name: str) -> Any:
+    """The concrete field of a column (typed loosely: the stubs do not know `get_db_converters`)."""
+    return model._meta.get_field(name)
+
+
+def _select(model: type[models.Model], alias: str) -> str:
+    qn = connection.ops.quote_name
+    return ", ".join(f"{alias}.{qn(_column(model, name).column)}" for name in _page_columns(model))
+
+
+@functools.cache
+def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[Any], Any]]:
+    """What Django's own reads apply to each column of `_page_columns` (booleans on SQLite), found once."""
+    out = []
+    for index, name in enumerate(_page_columns(model)):
+        field = _column(model, name)
+        col = field.get_col(model._meta.db_table)
+        found = [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
+        if found:
+            out.append((index, found, col))
+    return out
+
+
+def _instance(model: type[models.Model], names: Sequence[str], values: Sequence[Any], alias: str) -> Any:
+    """A model instance of these values (of the fields `names`, converted), as a queryset's read leaves it: its
+    other fields deferred (read from the database on access, which the pages never need), saved, from `alias`.
+
+    Built as `Model.from_db` builds one but without `Model.__init__`, which walks every field of the model
+    through its descriptor: most of a page's details' time went there (about a hundred and fifty instances).
+    """
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, alias
+    instance.__dict__.update(zip(names, values, strict=True))
+    return instance
+
+
+class _Rows:
+    """Instances of rows of `_page_columns`, converted as Django converts them, for one connection."""
+
+    def __init__(self) -> None:
+        self.alias, self.vendor = str(connection.alias), str(connection.vendor)
+
+    def make(self, model: type[models.Model], values: Sequence[Any]) -> Any:
+        converters = _converters(model, self.vendor)
+        if converters:
+            values = list(values)
+            for index, functions, col in converters:
+                for function in functions:
+                    values[index] = function(values[index], col, connection)
+        return _instance(model, _page_columns(model), values, self.alias)
+
+    def by_id(self, model: type[models.Model], rows: Iterable[Sequence[Any]]) -> list[Any]:
+        """Instances of these rows, each id once (a row reached through two owners comes twice), in id order."""
+        seen: dict[str, Sequence[Any]] = {}
+        for row in rows:
+            seen.setdefault(row[0], row)
+        return [self.make(model, seen[key]) for key in sorted(seen)]
+
+
+@functools.cache
+def _details_sql(vendor: str) -> tuple[tuple[str, int], ...]:
+    """The page's eight reads, each given the page's service ids as one parameter (a JSON array on SQLite,
+    an array on PostgreSQL) once or more: (statement, number of parameters).
+
+    The same statements whatever the number of services, so each is prepared once per connection (SQLite's
+    statement cache; on PostgreSQL the eight go in one round trip); building and compiling a queryset per
+    table cost more than the queries. No ORDER BY: rows are put in id order in Python (see `hsds.render`,
+    which reads records by id the same way, for why). A row reached through two owners (a phone of the
+    service and of its location) comes twice and is kept once.
+    """
+    qn = connection.ops.quote_name
+    keys = "SELECT value FROM json_each(%s)" if vendor == "sqlite" else "SELECT unnest(%s::text[])"
+
+    def table(model: type[models.Model]) -> str:
+        return qn(model._meta.db_table)
+
+    sal, service = table(ServiceAtLocation), table(Service)
+    sal_ids = f"SELECT id FROM {sal} WHERE service_id IN ({keys})"  # noqa: S608
+    location_ids = f"SELECT location_id FROM {sal} WHERE service_id IN ({keys}) AND location_id IS NOT NULL"  # noqa: S608
+    organisation_ids = f"SELECT organization_id FROM {service} WHERE id IN ({keys}) AND organization_id <> ''"  # noqa: S608
+
+    def owned(model: type[models.Model], owners: list[tuple[str, str]]) -> tuple[str, int]:
+        columns = _select(model, table(model))
+        parts = [f"SELECT {columns} FROM {table(model)} WHERE {column} IN ({inner})" for column, inner in owners]  # noqa: S608
+        return " UNION ALL ".join(parts), len(parts)
+
+    services = (
+        f"SELECT {_select(Service, 's')}, {_select(Organization, 'o')} FROM {service} s"  # noqa: S608
+        f" LEFT JOIN {table(Organization)} o ON o.id = s.organization_id WHERE s.id IN ({keys})",
+        1,
+    )
+    sals = (
+        f"SELECT a.id, a.service_id, a.location_id, {_select(Location, 'l')}, {_select(Organization, 'o')}"  # noqa: S608
+        f" FROM {sal} a LEFT JOIN {table(Location)} l ON l.id = a.location_id"
+        f" LEFT JOIN {table(Organization)} o ON o.id = l.organization_id"
+        f" WHERE a.service_id IN ({keys}) AND a.location_id IS NOT NULL",
+        1,
+    )
+    phones = owned(
+        Phone,
+        [
+            ("service_id", keys),
+            ("service_at_location_id", sal_ids),
+            ("location_id", location_ids),
+            ("organization_id", organisation_ids),
+        ],
+    )
+    schedules = owned(
+        Schedule, [("service_id", keys), ("service_at_location_id", sal_ids), ("location_id", location_ids)]
+    )
+    addresses = owned(Address, [("location_id", location_ids)])
+    language = table(Language)
+    languages = (
+        f"SELECT service_id, location_id, code FROM {language} WHERE service_id IN ({keys}) AND code <> ''"  # noqa: S608
+        f" UNION ALL SELECT service_id, location_id, code FROM {language}"
+        f" WHERE location_id IN ({location_ids}) AND (service_id IS NULL OR service_id = '') AND code <> ''",
+        2,
+    )
+    costs = (f"SELECT service_id, amount FROM {table(CostOption)} WHERE service_id IN ({keys})", 1)  # noqa: S608
+    terms = (f"SELECT link_id, taxonomy_term_id FROM {table(Attribute)} WHERE link_id IN ({keys})", 1)  # noqa: S608
+    return services, sals, phones, schedules, addresses, languages, costs, terms
+
+
+def _details_rows(service_ids: Sequence[str], *, services_known: bool) -> list[list[tuple[Any, ...]]]:
+    """The rows of `_details_sql`'s reads for these services, in order (none for the services if they are known)."""
+    reads = _details_sql(connection.vendor)[1:] if services_known else _details_sql(connection.vendor)
+    param: Any = json.dumps(list(service_ids)) if connection.vendor == "sqlite" else list(service_ids)
+    out = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("; ".join(sql for sql, _count in reads), [param] * sum(count for _sql, count in reads))
+            for index in range(len(reads)):
+                if index:
+                    cursor.nextset()
+                out.append(cursor.fetchall())
+        else:
+            for sql, count in reads:
+                cursor.execute(sql, [param] * count)
+                out.append(cursor.fetchall())
+    return [[], *out] if services_known else out
+
+
+def _cache(model: type[models.Model], link: str, instance: models.Model, value: models.Model | None) -> None:
+    """What `select_related` does: the linked record (None when missing) kept on the instance, its link unchanged."""
+    model._meta.get_field(link).set_cached_value(instance, value)  # type: ignore[union-attr]
+
+
+class _Details:
+    """Everything hanging on a page of services, read with one prepared statement per table (`_details_sql`)
+    and grouped by owner.
+
+    (Django's prefetch_related builds a queryset per object, and a queryset per table cost more to build
+    and compile than its query, and a full model instance per row more than reading it.)
     """
 
     def __init__(self, service_ids: Sequence[str], query: SearchQuery, known: Sequence[Service] = ()) -> None:
-        sal_related = ["location", "location__organization"]
-        self.services = {s.id: s for s in known if s.id in service_ids}
-        unknown = [service_id for service_id in service_ids if service_id not in self.services]
-        if unknown:
-            found = Service.objects.filter(id__in=unknown).select_related("organization")
-            self.services.update((s.id, s) for s in found)
-        sals = (
-            ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
-            .select_related(*sal_related)
-            .order_by("id")
+        known_ids = {s.id for s in known}
+        service_rows, sal_rows, phone_rows, schedule_rows, address_rows, language_rows, cost_rows, term_rows = (
+            _details_rows(service_ids, services_known=all(service_id in known_ids for service_id in service_ids))
         )
+        rows = _Rows()
+        organisations: dict[str, Organization] = {}
+
+        def organisation(values: Sequence[Any]) -> Organization | None:
+            if values[0] is None:
+                return None
+            found = organisations.get(values[0])
+            if found is None:
+                found = organisations[values[0]] = rows.make(Organization, values)
+            return found
+
+        width, org_width = len(_page_columns(Service)), len(_page_columns(Organization))
+        self.services = {s.id: s for s in known if s.id in service_ids}
+        for row in service_rows:
+            if row[0] not in self.services:
+                service = rows.make(Service, row[:width])
+                _cache(Service, "organization", service, organisation(row[width : width + org_width]))
+                self.services[service.id] = service
+        location_width = len(_page_columns(Location))
+        beds: dict[str, tuple[int | None, datetime.datetime | None]] = {}
         if query.include_confidential:
-            places_now, updated_at = latest_beds("location_id")
-            sals = sals.annotate(beds_places=places_now, beds_updated_at=updated_at)
+            location_ids = sorted({row[2] for row in sal_rows})
+            places_now, updated_at = latest_beds("id")
+            beds = {
+                str(location_id): (places, at)
+                for location_id, places, at in Location.objects.filter(id__in=location_ids)
+                .annotate(beds_places=places_now, beds_updated_at=updated_at)
+                .values_list("id", "beds_places", "beds_updated_at")
+            }
         self.sals: dict[str, list[ServiceAtLocation]] = {}
-        for sal in sals:
-            self.sals.setdefault(str(sal.service_id), []).append(sal)
-        sal_ids = [sal.id for group in self.sals.values() for sal in group]
-        location_ids = [str(sal.location_id) for group in self.sals.values() for sal in group]
+        for row in sorted(sal_rows, key=lambda each: each[0]):
+            sal_id, service_id, location_id = row[:3]
+            sal = _instance(ServiceAtLocation, ("id", "service_id", "location_id"), row[:3], rows.alias)
+            location = None
+            if row[3] is not None:
+                location = rows.make(Location, row[3 : 3 + location_width])
+                _cache(Location, "organization", location, organisation(row[3 + location_width :]))
+            _cache(ServiceAtLocation, "location", sal, location)
+            if query.include_confidential:
+                sal.beds_places, sal.beds_updated_at = beds.get(str(location_id), (None, None))
+            self.sals.setdefault(str(service_id), []).append(sal)
         # Decrypted for this page only, for members: never read for the public.
         self.secrets: dict[str, confidential.OpenAddress] = {}
         if query.include_confidential:
             hidden = [
-                str(sal.location_id) for group in self.sals.values() for sal in group if sal.location.confidential
+                str(sal.location_id)
+                for group in self.sals.values()
+                for sal in group
+                if sal.location is not None and sal.location.confidential
             ]
             self.secrets = confidential.open_addresses(hidden) if hidden else {}
-        owners = Q(service_id__in=service_ids) | Q(service_at_location_id__in=sal_ids) | Q(location_id__in=location_ids)
-        organisation_ids = sorted({str(s.organization_id) for s in self.services.values() if s.organization_id})
         # A service without a phone of its own (or of its location) is reached through its organisation's.
-        self.phones = self._grouped(
-            Phone.objects.filter(owners | Q(organization_id__in=organisation_ids)).order_by("id")
-        )
-        self.schedules = self._grouped(Schedule.objects.filter(owners).order_by("id"))
+        self.phones = self._grouped(rows.by_id(Phone, phone_rows))
+        self.schedules = self._grouped(rows.by_id(Schedule, schedule_rows))
         self.addresses: dict[str, list[Address]] = {}
-        for address in Address.objects.filter(location_id__in=location_ids).order_by("id"):
+        for address in rows.by_id(Address, address_rows):
             self.addresses.setdefault(str(address.location_id), []).append(address)
         # Languages of the service and of its locations, by owner, in Harbour's codes.
         self.languages: dict[tuple[str, str], list[str]] = {}
-        spoken = Language.objects.filter(Q(service_id__in=service_ids) | Q(location_id__in=location_ids))
-        for service_id, location_id, code in spoken.values_list("service_id", "location_id", "code"):
+        for service_id, location_id, code in language_rows:
             if code:
                 owner = ("service_id", str(service_id)) if service_id else ("location_id", str(location_id))
                 self.languages.setdefault(owner, []).append(vocabulary.language_code(code))
         self.costs: dict[str, list[float | None]] = {}
-        for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list(
-            "service_id", "amount"
-        ):
+        for service_id, amount in cost_rows:
             self.costs.setdefault(str(service_id), []).append(amount)
         self.terms: dict[str, set[str]] = {}
-        for link_id, term_id in Attribute.objects.filter(link_id__in=service_ids).values_list(
-            "link_id", "taxonomy_term_id"
-        ):
+        for link_id, term_id in term_rows:
             self.terms.setdefault(str(link_id), set()).add(str(term_id))
         self._fallback_zones: dict[str, str] | None = None
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harbour.core import access, roles, sealed_query
-from harbour.directory import actions, coverage, search, vocabulary
+from harbour.directory import actions, cards, coverage, search, vocabulary
 from harbour.directory.forms import BedsForm, QuickSearchForm, SearchForm, ServiceEditForm
 from harbour.directory.models import Location, Service
 from harbour.network.models import Member
@@ -105,6 +105,8 @@ def _search_page(request: HttpRequest, *, members: bool) -> HttpResponse:
                 _audit_confidential(request, results.results)
     for result in results.results if results else []:
         result.text = service_text(result.service)  # type: ignore[attr-defined]
+    # A service page opened from these results links back to them (the phone's Back button leaves Harbour).
+    from_results = urlencode({RESULTS_PARAMETER: request.GET.urlencode()}) if results else ""
     context = {
         "form": form,
         "results": results,
@@ -112,8 +114,10 @@ def _search_page(request: HttpRequest, *, members: bool) -> HttpResponse:
         "origin_label": form.origin_label if form.is_bound else "",
         "page_links": _page_links(request, results) if results else {},
         "wider_link": _wider_link(request, query.radius_km) if results and query and query.origin else None,
-        # A service page opened from these results links back to them (the phone's Back button leaves Harbour).
-        "from_results": urlencode({RESULTS_PARAMETER: request.GET.urlencode()}) if results else "",
+        # The cards, as directory/_result.html draws them (cards.py).
+        "result_cards": (
+            cards.result_cards(results.results, members=members, from_results=from_results) if results else ""
+        ),
     }
     return render(request, "directory/search.html", context)
 
