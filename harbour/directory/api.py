@@ -151,11 +151,19 @@ class Params:
 Renderer = Callable[[Sequence[str]], list[dict[str, Any]]]
 
 
-def _renderer(kind: str, trim: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Renderer:
-    """The nested objects of records by id (`hsds.render_ids`: in the order given, one not held left out)."""
+def _renderer(
+    kind: str,
+    trim: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    cut: Callable[[], hsds.Node] | None = None,
+) -> Renderer:
+    """The nested objects of records by id (`hsds.render_ids`: in the order given, one not held left out).
+
+    `trim` changes each object before it is answered; `cut`, when given, is the node to read instead
+    of the whole kind's: the same node with what `trim` would remove left unread.
+    """
 
     def render(ids: Sequence[str]) -> list[dict[str, Any]]:
-        out = hsds.render_ids(ids, hsds.root_node(kind))
+        out = hsds.render_ids(ids, cut() if cut else hsds.root_node(kind))
         return [trim(o) for o in out] if trim else out
 
     return render
@@ -241,7 +249,8 @@ def services(request: HttpRequest) -> HttpResponse:
     qs = query.services(service_filter)
     one_pass = query.sorts_every_match(service_filter)
     if minimal:
-        return _listing(request, params, qs, _renderer("service_list", _only_scalars), one_pass=one_pass)
+        cut = _cut_to_scalars("service_list")
+        return _listing(request, params, qs, _renderer("service_list", _only_scalars, cut), one_pass=one_pass)
     return _listing(request, params, qs, _renderer("service" if full else "service_list"), one_pass=one_pass)
 
 
@@ -266,6 +275,17 @@ def _organization_services_brief(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def _cut_to_scalars(kind: str) -> Callable[[], hsds.Node]:
+    """The node of `kind` with nothing nested (what `_only_scalars` leaves)."""
+    return lambda: hsds.scalars_only(hsds.root_node(kind))
+
+
+def _organization_with_services_brief() -> hsds.Node:
+    """An organisation's node with its services without anything nested (what `_organization_services_brief`
+    leaves of them)."""
+    return hsds.nested_scalars_only(hsds.root_node("organization"), "services")
+
+
 @access.public
 @read_only
 def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
@@ -273,7 +293,10 @@ def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
     full_service = params.boolean("full_service")
     if params.errors:
         return problem(400, "Bad request", "Some parameters are not valid.", params.errors)
-    return _one(Organization, id, _renderer("organization", None if full_service else _organization_services_brief))
+    if full_service:
+        return _one(Organization, id, _renderer("organization"))
+    render = _renderer("organization", _organization_services_brief, _organization_with_services_brief)
+    return _one(Organization, id, render)
 
 
 @access.public

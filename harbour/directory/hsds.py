@@ -20,7 +20,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -278,6 +278,19 @@ def root_node(kind: str) -> Node:
     return _build(load_schema(ROOT_SCHEMAS[kind]))
 
 
+@cache
+def scalars_only(node: Node) -> Node:
+    """`node` without anything nested in it: what is left of its objects once their arrays and objects are cut."""
+    return replace(node, arrays={}, objects={})
+
+
+@cache
+def nested_scalars_only(node: Node, key: str) -> Node:
+    """`node` with the objects of its array `key` read without anything nested in them (an organisation's
+    services, brief): the same objects, once those are cut, without reading what would be cut."""
+    return replace(node, arrays={**node.arrays, key: scalars_only(node.arrays[key])})
+
+
 @cache  # nodes are built once (root_node) and compared by identity
 def child_link(parent: Node, child: Node) -> str | None:
     """The link property by which a record nested in an array points to its parent."""
@@ -463,9 +476,11 @@ def _render(cursor: Any, rows: list[Sequence[Any]], node: Node) -> list[dict[str
         wanted: dict[tuple[type[HSDSRecord], str], set[str]] = defaultdict(set)
         for parent, items in level:
             nesting = _nesting(parent)
-            for _key, sub, column in nesting.arrays:
-                if column:
-                    wanted[(sub.model, column)].update(r[0] for _d, r, _a in items)
+            if nesting.arrays:
+                ids = [r[0] for _d, r, _a in items]
+                for _key, sub, column in nesting.arrays:
+                    if column:
+                        wanted[(sub.model, column)].update(ids)
             for _key, sub, index in nesting.objects:
                 wanted[(sub.model, "id")].update(v for _d, r, _a in items if (v := r[index]) is not None)
         reads = [(model, column, sorted(keys)) for (model, column), keys in wanted.items() if keys]
