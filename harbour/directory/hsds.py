@@ -587,15 +587,15 @@ def _read_many(cursor: Any, reads: Sequence[tuple[type[HSDSRecord], str, Sequenc
     literals (`_pg_text_array`), so that psycopg has no parameters to merge into a text of many
     statements (which it would parse again at every request: it keeps only short texts parsed).
     """
-    reads = [(model, column, keys) for model, column, keys in reads]
-    if connection.vendor != "postgresql":
+    db = cursor.db  # the connection itself: each attribute of `django.db.connection` is a look-up
+    if db.vendor != "postgresql":
         out = []
         for model, column, keys in reads:
             if not keys:
                 out.append([])
                 continue
-            cursor.execute(_select_sql(model, column, connection.vendor), [json.dumps(list(keys))])
-            out.append(_plain_values(model, cursor.fetchall()))
+            cursor.execute(_select_sql(model, column, db.vendor), [json.dumps(list(keys))])
+            out.append(_plain_values(model, cursor.fetchall(), db))
         return out
     literals = [_pg_text_array(keys) for _model, _column, keys in reads]
     asked = [
@@ -607,7 +607,7 @@ def _read_many(cursor: Any, reads: Sequence[tuple[type[HSDSRecord], str, Sequenc
         for index, (model, _column, _literal) in enumerate(asked):
             if index:
                 cursor.nextset()
-            results.append(_plain_values(model, cursor.fetchall()))
+            results.append(_plain_values(model, cursor.fetchall(), db))
     answers = iter(results)
     return [next(answers) if literal else [] for literal in literals]
 
@@ -657,10 +657,10 @@ def _first(row: Sequence[Any]) -> Any:
     return row[0]
 
 
-def _plain_values(model: type[HSDSRecord], rows: list[Any]) -> list[Any]:
+def _plain_values(model: type[HSDSRecord], rows: list[Any], db: Any) -> list[Any]:
     """Rows of `_select_sql`, converted as Django would (an empty `extra` without its JSON decoder), by id."""
     rows.sort(key=_first)
-    converters = _converters(model, connection.vendor)
+    converters = _converters(model, db.vendor)
     if not converters:
         return rows
     out = []
@@ -672,7 +672,7 @@ def _plain_values(model: type[HSDSRecord], rows: list[Any]) -> list[Any]:
                 values[1] = {}
                 continue
             for function in functions:
-                value = function(value, col, connection)
+                value = function(value, col, db)
             values[index] = value
         out.append(values)
     return out
