@@ -588,6 +588,9 @@ def _read_many(cursor: Any, reads: Sequence[tuple[type[HSDSRecord], str, Sequenc
     statements (which it would parse again at every request: it keeps only short texts parsed).
     """
     db = cursor.db  # the connection itself: each attribute of `django.db.connection` is a look-up
+    # Results are read from the driver's cursor (Django's wrapper wraps each call), its errors still
+    # turned into Django's; the statements go through Django's cursor, which counts and logs them.
+    fetched = cursor.cursor
     if db.vendor != "postgresql":
         out = []
         for model, column, keys in reads:
@@ -595,7 +598,9 @@ def _read_many(cursor: Any, reads: Sequence[tuple[type[HSDSRecord], str, Sequenc
                 out.append([])
                 continue
             cursor.execute(_select_sql(model, column, db.vendor), [json.dumps(list(keys))])
-            out.append(_plain_values(model, cursor.fetchall(), db))
+            with db.wrap_database_errors:
+                rows = fetched.fetchall()
+            out.append(_plain_values(model, rows, db))
         return out
     literals = [_pg_text_array(keys) for _model, _column, keys in reads]
     asked = [
@@ -604,10 +609,11 @@ def _read_many(cursor: Any, reads: Sequence[tuple[type[HSDSRecord], str, Sequenc
     results: list[list[Any]] = []
     if asked:
         cursor.execute("; ".join(_pg_select(model, column, literal) for model, column, literal in asked))
-        for index, (model, _column, _literal) in enumerate(asked):
-            if index:
-                cursor.nextset()
-            results.append(_plain_values(model, cursor.fetchall(), db))
+        with db.wrap_database_errors:
+            for index, (model, _column, _literal) in enumerate(asked):
+                if index:
+                    fetched.nextset()
+                results.append(_plain_values(model, fetched.fetchall(), db))
     answers = iter(results)
     return [next(answers) if literal else [] for literal in literals]
 
