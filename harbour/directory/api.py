@@ -148,12 +148,22 @@ class Params:
         return raw
 
 
-Renderer = Callable[[Sequence[Any]], list[dict[str, Any]]]
+Renderer = Callable[[Sequence[str]], list[dict[str, Any]]]
 
 
-def _renderer(kind: str, trim: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Renderer:
-    def render(rows: Sequence[Any]) -> list[dict[str, Any]]:
-        out = hsds.render(rows, hsds.root_node(kind))
+def _renderer(
+    kind: str,
+    trim: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    cut: Callable[[], hsds.Node] | None = None,
+) -> Renderer:
+    """The nested objects of records by id (`hsds.render_ids`: in the order given, one not held left out).
+
+    `trim` changes each object before it is answered; `cut`, when given, is the node to read instead
+    of the whole kind's: the same node with what `trim` would remove left unread.
+    """
+
+    def render(ids: Sequence[str]) -> list[dict[str, Any]]:
+        out = hsds.render_ids(ids, cut() if cut else hsds.root_node(kind))
         return [trim(o) for o in out] if trim else out
 
     return render
@@ -172,8 +182,7 @@ def _listing(
         # Streamed (every result, no pages); the access policy's view type names HttpResponse only.
         return cast(HttpResponse, StreamingHttpResponse(_stream(qs, render), content_type=NDJSON))
     total, ids = query.count_and_page(qs, (page - 1) * per_page, per_page, one_pass=one_pass)
-    by_id = qs.model._default_manager.in_bulk(ids)
-    contents = render([by_id[i] for i in ids if i in by_id])  # a record deleted meanwhile is left out
+    contents = render(ids)  # a record deleted meanwhile is left out
     pages = math.ceil(total / per_page)
     body = {
         "total_items": total,
@@ -190,19 +199,16 @@ def _listing(
 
 def _stream(qs: QuerySet[Any], render: Renderer, batch: int = 500) -> Iterator[str]:
     ids = list(qs.values_list("id", flat=True))
-    model = qs.model
     for start in range(0, len(ids), batch):
-        chunk_ids = ids[start : start + batch]
-        by_id = model._default_manager.in_bulk(chunk_ids)
-        for obj in render([by_id[i] for i in chunk_ids if i in by_id]):
+        for obj in render(ids[start : start + batch]):
             yield hsds.dumps(obj) + "\n"
 
 
 def _one(model: type[HSDSRecord], record_id: str, render: Renderer) -> HttpResponse:
-    record = model._default_manager.filter(id=record_id[:64]).first()
-    if record is None:
+    found = render([record_id[:64]])
+    if not found:
         return problem(404, "Not found", f"No {hsds.TABLE_OF_MODEL[model]} has this id.")
-    return JsonResponse(render([record])[0], json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(found[0], json_dumps_params={"ensure_ascii": False})
 
 
 def _only_scalars(obj: dict[str, Any]) -> dict[str, Any]:
@@ -243,7 +249,8 @@ def services(request: HttpRequest) -> HttpResponse:
     qs = query.services(service_filter)
     one_pass = query.sorts_every_match(service_filter)
     if minimal:
-        return _listing(request, params, qs, _renderer("service_list", _only_scalars), one_pass=one_pass)
+        cut = _cut_to_scalars("service_list")
+        return _listing(request, params, qs, _renderer("service_list", _only_scalars, cut), one_pass=one_pass)
     return _listing(request, params, qs, _renderer("service" if full else "service_list"), one_pass=one_pass)
 
 
@@ -268,6 +275,17 @@ def _organization_services_brief(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def _cut_to_scalars(kind: str) -> Callable[[], hsds.Node]:
+    """The node of `kind` with nothing nested (what `_only_scalars` leaves)."""
+    return lambda: hsds.scalars_only(hsds.root_node(kind))
+
+
+def _organization_with_services_brief() -> hsds.Node:
+    """An organisation's node with its services without anything nested (what `_organization_services_brief`
+    leaves of them)."""
+    return hsds.nested_scalars_only(hsds.root_node("organization"), "services")
+
+
 @access.public
 @read_only
 def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
@@ -275,7 +293,10 @@ def organization(request: HttpRequest, id: str) -> HttpResponse:  # noqa: A002
     full_service = params.boolean("full_service")
     if params.errors:
         return problem(400, "Bad request", "Some parameters are not valid.", params.errors)
-    return _one(Organization, id, _renderer("organization", None if full_service else _organization_services_brief))
+    if full_service:
+        return _one(Organization, id, _renderer("organization"))
+    render = _renderer("organization", _organization_services_brief, _organization_with_services_brief)
+    return _one(Organization, id, render)
 
 
 @access.public

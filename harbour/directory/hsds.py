@@ -20,8 +20,9 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -278,6 +279,19 @@ def root_node(kind: str) -> Node:
     return _build(load_schema(ROOT_SCHEMAS[kind]))
 
 
+@cache
+def scalars_only(node: Node) -> Node:
+    """`node` without anything nested in it: what is left of its objects once their arrays and objects are cut."""
+    return replace(node, arrays={}, objects={})
+
+
+@cache
+def nested_scalars_only(node: Node, key: str) -> Node:
+    """`node` with the objects of its array `key` read without anything nested in them (an organisation's
+    services, brief): the same objects, once those are cut, without reading what would be cut."""
+    return replace(node, arrays={**node.arrays, key: scalars_only(node.arrays[key])})
+
+
 @cache  # nodes are built once (root_node) and compared by identity
 def child_link(parent: Node, child: Node) -> str | None:
     """The link property by which a record nested in an array points to its parent."""
@@ -351,6 +365,11 @@ def flatten(
 
 # ---------------------------------------------------------------------------
 # Rows to nested objects.
+#
+# A record by id is about forty reads of a few rows each, so what costs is the work around each read
+# and row, not the reads: the reads are prepared statements (one per table, link and depth), their
+# rows stay tuples read by position, and each object position of the standard has its plan (which
+# property comes from which column, in the schema's order) worked out once.
 
 
 def _json_value(value: Any) -> Any:
@@ -366,27 +385,67 @@ def record_dict(row: HSDSRecord | SimpleNamespace, node: Node) -> dict[str, Any]
 
     Absent properties are left out.
     """
-    out: dict[str, Any] = {"id": row.id}
-    links = row.hsds_links
+    columns = _rendered_columns(node.model)
+    return _record(tuple(getattr(row, name) for name in columns), _nesting(node).plan)
+
+
+def _record(row: Sequence[Any], plan: tuple[tuple[str, int], ...]) -> dict[str, Any]:
+    """`record_dict` of a row of `_rendered_columns` (a tuple from the database or from a model)."""
+    out: dict[str, Any] = {"id": row[0]}
+    for prop, index in plan:
+        value = row[index]
+        if value is not None:
+            out[prop] = value if value.__class__ is str else _json_value(value)
+    extra = row[1]
+    if extra:
+        for key, value in extra.items():
+            if key not in out:
+                out[key] = value
+    return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Nesting:
+    """What rendering one object position needs, by position in its table's rows (`_rendered_columns`).
+
+    `plan`: each property stored as a column, in the schema's order, and where its value is.
+    `arrays`: each nested array (property, node, the column of the nested table linking to this record,
+    or "" when nothing links them). `objects`: each nested object (property, node, where this record's
+    link to it is).
+    """
+
+    plan: tuple[tuple[str, int], ...]
+    arrays: tuple[tuple[str, Node, str], ...]
+    objects: tuple[tuple[str, Node, int], ...]
+
+
+@cache  # nodes are built once (root_node) and compared by identity
+def _nesting(node: Node) -> _Nesting:
+    position = _positions(node.model)
+    links = node.model.hsds_links
+    plan = []
     for prop in node.properties:
         if prop in node.scalars:
-            value = getattr(row, prop)
+            plan.append((prop, position[prop]))
         elif prop in links:
-            value = getattr(row, links[prop])
-        else:
-            continue
-        if value is not None:
-            out[prop] = _json_value(value)
-    for key, value in (row.extra or {}).items():
-        out.setdefault(key, value)
-    return out
+            plan.append((prop, position[links[prop]]))
+    arrays = []
+    for key, sub in node.arrays.items():
+        link = child_link(node, sub)
+        arrays.append((key, sub, _link_attr(sub.model, link) if link else ""))
+    objects = []
+    for key, sub in node.objects.items():
+        link = OBJECT_LINKS.get(key)
+        if link and link in node.links:
+            objects.append((key, sub, position[_link_attr(node.model, link)]))
+    return _Nesting(tuple(plan), tuple(arrays), tuple(objects))
 
 
 def _link_attr(model: type[HSDSRecord], link: str) -> str:
     return model.hsds_links[link]
 
 
-Item = tuple[dict[str, Any], HSDSRecord | SimpleNamespace, frozenset[str]]
+Item = tuple[dict[str, Any], Sequence[Any], frozenset[str]]
 
 
 def render(rows: Sequence[HSDSRecord], node: Node) -> list[dict[str, Any]]:
@@ -395,58 +454,74 @@ def render(rows: Sequence[HSDSRecord], node: Node) -> list[dict[str, Any]]:
     An object that would repeat one it is nested in (a service's organisation inside that
     organisation's own services) is left out, as the standard's examples do.
     """
-    top: list[Item] = [(record_dict(r, node), r, frozenset((r.id,))) for r in rows]
+    columns = _rendered_columns(node.model)
+    with connection.cursor() as cursor:
+        return _render(cursor, [tuple(getattr(r, name) for name in columns) for r in rows], node)
+
+
+def render_ids(ids: Sequence[str], node: Node) -> list[dict[str, Any]]:
+    """`render` of the records of `node`'s table with these ids, in the order given (an id not held is left out).
+
+    The records are read as the nested ones are (one prepared statement), not as models.
+    """
+    with connection.cursor() as cursor:
+        found = {row[0]: row for row in _read_many(cursor, [(node.model, "id", ids)])[0]}
+        return _render(cursor, [found[i] for i in ids if i in found], node)
+
+
+def _render(cursor: Any, rows: list[Sequence[Any]], node: Node) -> list[dict[str, Any]]:
+    top: list[Item] = [(_record(r, _nesting(node).plan), r, frozenset((r[0],))) for r in rows]
     level: list[tuple[Node, list[Item]]] = [(node, top)]
     while level:
         # Gather what every position at this depth needs, grouped by (model, column): one query each.
         wanted: dict[tuple[type[HSDSRecord], str], set[str]] = defaultdict(set)
         for parent, items in level:
-            for sub in parent.arrays.values():
-                link = child_link(parent, sub)
-                if link:
-                    wanted[(sub.model, _link_attr(sub.model, link))].update(r.id for _d, r, _a in items)
-            for key, sub in parent.objects.items():
-                link = OBJECT_LINKS.get(key)
-                if link and link in parent.links:
-                    attr = _link_attr(parent.model, link)
-                    wanted[(sub.model, "id")].update(v for _d, r, _a in items if (v := getattr(r, attr)) is not None)
-        fetched: dict[tuple[type[HSDSRecord], str], dict[str, list[Any]]] = {}
+            nesting = _nesting(parent)
+            if nesting.arrays:
+                ids = [r[0] for _d, r, _a in items]
+                for _key, sub, column in nesting.arrays:
+                    if column:
+                        wanted[(sub.model, column)].update(ids)
+            for _key, sub, index in nesting.objects:
+                wanted[(sub.model, "id")].update(v for _d, r, _a in items if (v := r[index]) is not None)
         reads = [(model, column, sorted(keys)) for (model, column), keys in wanted.items() if keys]
-        for (model, column, _keys), records in zip(reads, _plain_rows_many(reads), strict=True):
-            found: dict[str, list[Any]] = defaultdict(list)
+        fetched: dict[tuple[type[HSDSRecord], str], dict[str, list[Sequence[Any]]]] = {}
+        for (model, column, _keys), records in zip(reads, _read_many(cursor, reads), strict=True):
+            index = _positions(model)[column]
+            found: dict[str, list[Sequence[Any]]] = {}
             for record in records:
-                found[getattr(record, column)].append(record)
+                key = record[index]
+                if key in found:
+                    found[key].append(record)
+                else:
+                    found[key] = [record]
             fetched[(model, column)] = found
-        for model, column in wanted:
-            fetched.setdefault((model, column), {})
         next_level: list[tuple[Node, list[Item]]] = []
         for parent, items in level:
-            for key, sub in parent.arrays.items():
-                link = child_link(parent, sub)
+            nesting = _nesting(parent)
+            for key, sub, column in nesting.arrays:
+                by_parent = fetched.get((sub.model, column), {}) if column else {}
+                plan = _nesting(sub).plan
                 children: list[Item] = []
                 for d, r, ancestors in items:
-                    found_rows = fetched[(sub.model, _link_attr(sub.model, link))].get(r.id, []) if link else []
-                    d[key] = []
-                    for child in found_rows:
-                        cd = record_dict(child, sub)
-                        d[key].append(cd)
-                        children.append((cd, child, ancestors | {child.id}))
+                    nested = d[key] = []
+                    for child in by_parent.get(r[0], ()):
+                        cd = _record(child, plan)
+                        nested.append(cd)
+                        children.append((cd, child, ancestors | {child[0]}))
                 if children:
                     next_level.append((sub, children))
-            for key, sub in parent.objects.items():
-                link = OBJECT_LINKS.get(key)
-                if not (link and link in parent.links):
-                    continue
-                attr = _link_attr(parent.model, link)
+            for key, sub, index in nesting.objects:
+                by_id = fetched.get((sub.model, "id"), {})
+                plan = _nesting(sub).plan
                 children = []
                 for d, r, ancestors in items:
-                    value = getattr(r, attr)
+                    value = r[index]
                     if value is None or value in ancestors:
                         continue
-                    match = fetched[(sub.model, "id")].get(value, [])
+                    match = by_id.get(value)
                     if match:
-                        cd = record_dict(match[0], sub)
-                        d[key] = cd
+                        cd = d[key] = _record(match[0], plan)
                         children.append((cd, match[0], ancestors | {value}))
                 if children:
                     next_level.append((sub, children))
@@ -457,6 +532,12 @@ def render(rows: Sequence[HSDSRecord], node: Node) -> list[dict[str, Any]]:
 @cache
 def _rendered_columns(model: type[HSDSRecord]) -> tuple[str, ...]:
     return ("id", "extra", *model.hsds_fields, *model.hsds_links.values())
+
+
+@cache
+def _positions(model: type[HSDSRecord]) -> dict[str, int]:
+    """Where each rendered column (by field name or attribute name) is in a row of `_rendered_columns`."""
+    return {name: index for index, name in reversed(list(enumerate(_rendered_columns(model))))}
 
 
 def _column(model: type[HSDSRecord], name: str) -> Any:
@@ -470,7 +551,7 @@ def _select_sql(model: type[HSDSRecord], column: str, vendor: str) -> str:
 
     A single parameter (a JSON array on SQLite, an array on PostgreSQL) whatever the number of keys,
     so a record with a thousand phones costs the same one query as a record with one. No ORDER BY:
-    the rows are sorted in Python (`_plain_rows`), and asking the database to return them by id let
+    the rows are sorted in Python (`_plain_values`), and asking the database to return them by id let
     SQLite walk the primary key of the whole table instead of the link's index.
     """
     qn = connection.ops.quote_name
@@ -497,55 +578,115 @@ def _converters(model: type[HSDSRecord], vendor: str) -> list[tuple[int, list[An
     return out
 
 
-def _plain_rows_many(reads: Sequence[tuple[type[HSDSRecord], str, Sequence[str]]]) -> list[list[SimpleNamespace]]:
-    """`_plain_rows` for each (model, column, keys), in order.
+def _read_many(cursor: Any, reads: Sequence[tuple[type[HSDSRecord], str, Sequence[str]]]) -> list[list[Any]]:
+    """For each (model, column, keys), in order: the rows of `_rendered_columns` whose `column` is one of `keys`.
 
-    On PostgreSQL every read of a level goes in one round trip (the statements are sent together
-    and their results read one after the other): a record by id is about six levels deep but 38
-    reads, and under load each round trip waits for the server process to be scheduled.
+    On SQLite one query each, with the keys as one JSON parameter. On PostgreSQL every read of a
+    level goes in one round trip (the statements are sent together and their results read one after
+    the other): a record by id is about six levels deep but 38 reads, and under load each round trip
+    waits for the server process to be scheduled. The keys are written into the statements as array
+    literals (`_pg_text_array`), so that psycopg has no parameters to merge into a text of many
+    statements (which it would parse again at every request: it keeps only short texts parsed).
     """
-    if connection.vendor != "postgresql" or len(reads) < 2:
-        return [_plain_rows(model, column, keys) for model, column, keys in reads]
-    sql = "; ".join(_select_sql(model, column, connection.vendor) for model, column, _keys in reads)
-    out = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(keys) for _model, _column, keys in reads])
-        for index, (model, _column, _keys) in enumerate(reads):
-            if index:
-                cursor.nextset()
-            out.append(_plain_values(model, cursor.fetchall()))
-    return out
+    db = cursor.db  # the connection itself: each attribute of `django.db.connection` is a look-up
+    # Results are read from the driver's cursor (Django's wrapper wraps each call), its errors still
+    # turned into Django's; the statements go through Django's cursor, which counts and logs them.
+    fetched = cursor.cursor
+    if db.vendor != "postgresql":
+        out: list[list[Any]] = []
+        for model, column, keys in reads:
+            if not keys:
+                out.append([])
+                continue
+            cursor.execute(_select_sql(model, column, db.vendor), [_json_text_array(keys)])
+            with db.wrap_database_errors:
+                rows = fetched.fetchall()
+            out.append(_plain_values(model, rows, db))
+        return out
+    literals = [_pg_text_array(keys) for _model, _column, keys in reads]
+    asked = [
+        (model, column, literal) for (model, column, _keys), literal in zip(reads, literals, strict=True) if literal
+    ]
+    results: list[list[Any]] = []
+    if asked:
+        cursor.execute("; ".join(_pg_select(model, column, literal) for model, column, literal in asked))
+        with db.wrap_database_errors:
+            for index, (model, _column, _literal) in enumerate(asked):
+                if index:
+                    fetched.nextset()
+                results.append(_plain_values(model, fetched.fetchall(), db))
+    answers = iter(results)
+    return [next(answers) if literal else [] for literal in literals]
 
 
-def _plain_rows(model: type[HSDSRecord], column: str, keys: Sequence[str]) -> list[SimpleNamespace]:
-    """The records whose `column` is one of `keys`, as plain values (what `record_dict` reads), by id.
+def _json_text_array(keys: Sequence[str]) -> str:
+    """`json.dumps(list(keys))` for strings, without building an encoder for each read."""
+    return "[" + ", ".join(map(encode_basestring_ascii, keys)) + "]"
+
+
+def _pg_select(model: type[HSDSRecord], column: str, literal: str) -> str:
+    head, tail = _pg_select_parts(model, column)
+    return head + literal + tail
+
+
+@cache
+def _pg_select_parts(model: type[HSDSRecord], column: str) -> tuple[str, str]:
+    head, tail = _select_sql(model, column, "postgresql").split("%s")
+    return head, tail
+
+
+def _pg_text_array(keys: Sequence[str]) -> str:
+    """The keys as a PostgreSQL `text[]` literal written into a statement ("" when none can match).
+
+    Each element is double-quoted with its backslashes and double quotes escaped (PostgreSQL's array
+    syntax), and the whole is dollar-quoted with a tag it does not contain: inside a dollar-quoted
+    string nothing is an escape, whatever the server's settings. A key holding a NUL character is
+    left out: no PostgreSQL text holds one, so it matches nothing (and could not be sent).
+    """
+    elements = ['"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"' for key in keys if "\x00" not in key]
+    if not elements:
+        return ""
+    text = "{" + ",".join(elements) + "}"
+    tag, number = "$k$", 0
+    while tag in text:  # (the text ends with "}", so it cannot run into the closing tag either)
+        number += 1
+        tag = f"$k{number}$"
+    return f"{tag}{text}{tag}"
+
+
+def _plain_rows(model: type[HSDSRecord], column: str, keys: Sequence[str]) -> list[Any]:
+    """The records whose `column` is one of `keys`, as rows of `_rendered_columns`, by id.
 
     Read with one prepared statement rather than a queryset: building and compiling a queryset cost
     more than the query itself (a record by id reads up to 38 tables and columns), and building a
     model instance per nested record more than the query that read it.
     """
-    if not keys:
-        return []
-    param: Any = json.dumps(list(keys)) if connection.vendor == "sqlite" else list(keys)
     with connection.cursor() as cursor:
-        cursor.execute(_select_sql(model, column, connection.vendor), [param])
-        rows = cursor.fetchall()
-    return _plain_values(model, rows)
+        return _read_many(cursor, [(model, column, keys)])[0]
 
 
-def _plain_values(model: type[HSDSRecord], rows: list[Any]) -> list[SimpleNamespace]:
-    """Rows of `_select_sql` as plain values, converted as Django would, by id."""
-    rows.sort(key=lambda row: row[0])
-    names = _rendered_columns(model)
-    converters = _converters(model, connection.vendor)
-    links = model.hsds_links
+def _first(row: Sequence[Any]) -> Any:
+    return row[0]
+
+
+def _plain_values(model: type[HSDSRecord], rows: list[Any], db: Any) -> list[Any]:
+    """Rows of `_select_sql`, converted as Django would (an empty `extra` without its JSON decoder), by id."""
+    rows.sort(key=_first)
+    converters = _converters(model, db.vendor)
+    if not converters:
+        return rows
     out = []
     for row in rows:
         values = list(row)
         for index, functions, col in converters:
+            value = values[index]
+            if index == 1 and value == "{}":  # `extra`, nearly always empty: what JSONField's decoder gives
+                values[1] = {}
+                continue
             for function in functions:
-                values[index] = function(values[index], col, connection)
-        out.append(SimpleNamespace(hsds_links=links, **dict(zip(names, values, strict=True))))
+                value = function(value, col, db)
+            values[index] = value
+        out.append(values)
     return out
 
 

@@ -276,3 +276,44 @@ def test_the_openapi_document_names_the_400_404_and_414_answers():
     listing = document["paths"]["/services"]["get"]["responses"]
     assert {"400", "414"} <= set(listing) and "404" not in listing
     assert "405" in document["info"]["description"]
+
+
+# Ids as an HSDS file may give them: the keys of every nested read are written into the statement on
+# PostgreSQL (hsds._pg_text_array), so none of these may change what is read.
+AWKWARD_IDS = [
+    'quote"d',
+    "back\\slash",
+    "it's",
+    "a,b",
+    "{braces}",
+    "NULL",
+    " spaced ",
+    "$k$dollar$k1$",
+    "ends with $k",
+    "Ünïcødé 北",
+    "%s and %(name)s",
+]
+
+
+def test_records_are_found_whatever_their_ids_hold():
+    from urllib.parse import quote
+
+    for index, awkward in enumerate(AWKWARD_IDS):
+        org = Organization.objects.create(id=f"org {awkward}", name=f"Org {index}", description="d")
+        Service.objects.create(id=awkward, name=f"Service {index}", organization=org)
+    for index, awkward in enumerate(AWKWARD_IDS):
+        service = get(f"/services/{quote(awkward, safe='')}")
+        assert (service["id"], service["name"]) == (awkward, f"Service {index}")
+        assert service["organization"]["id"] == f"org {awkward}"
+        org = get(f"/organizations/{quote(f'org {awkward}', safe='')}", full_service="true")
+        assert [s["id"] for s in org["services"]] == [awkward]
+    page = get("/services", per_page=50)
+    assert sorted(s["id"] for s in page["contents"]) == sorted(AWKWARD_IDS)
+
+
+def test_an_id_holding_a_nul_character_is_not_found():
+    Service.objects.create(id="plain", name="Plain")
+    for path in ("/services/pla%00in", "/organizations/a%00b", "/service_at_locations/%00"):
+        response = Client().get(f"{API}{path}")
+        assert response.status_code == 404, path
+        assert response.json()["title"] == "Not found"

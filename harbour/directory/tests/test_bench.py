@@ -113,3 +113,30 @@ def test_a_page_is_compared_with_the_api_by_cpu_time():
     lines = bench.endpoints_markdown([row("API: need", 50.0, 10.0), row("page: need", 300.0, 14.0, "API: need")])
     assert lines[-1].startswith("| page: need | 3 | 300.0 / 300.0 | 14.0 |")
     assert lines[-1].endswith("| 1.40 | 2.0 |")
+
+
+@pytest.mark.django_db
+def test_the_endpoint_timings_give_the_database_servers_cpu_on_postgresql(tmp_path):
+    """On PostgreSQL the in-process CPU time leaves out the server's; its process's time is read from /proc."""
+    import os
+    import time
+
+    from django.db import connection
+
+    from harbour.directory.management.commands import bench_directory
+
+    started = bench_directory._proc_cpu_seconds(os.getpid())
+    deadline = time.process_time() + 0.1
+    while time.process_time() < deadline:
+        pass
+    assert bench_directory._proc_cpu_seconds(os.getpid()) - started >= 0.05
+    out = io.StringIO()
+    bench.generate(out, services=3, locations=3, seed=3)
+    (tmp_path / "some.ndjson").write_text(out.getvalue(), encoding="utf-8")
+    import_path(tmp_path / "some.ndjson")
+    [row] = bench_directory.Command()._endpoints(3, use_http=False, only="service by id")
+    assert row["queries"] > 1 and row["in_process_cpu_ms"]["p50"] > 0
+    if connection.vendor == "postgresql":
+        assert row["database_cpu_ms"] >= 0
+    else:
+        assert "database_cpu_ms" not in row

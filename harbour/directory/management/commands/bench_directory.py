@@ -186,9 +186,13 @@ class Command(BaseCommand):
         server = _Gunicorn() if use_http else None
         out = []
         try:
-            for endpoint in bench.endpoints():
-                if only and not endpoint.label.startswith(tuple(only.split(","))):
-                    continue
+            chosen = [e for e in bench.endpoints() if not only or e.label.startswith(tuple(only.split(",")))]
+            if server is not None:
+                # Each worker's first requests load code and schemas: before any clock starts, as in production.
+                for endpoint in chosen:
+                    for url in endpoint.urls[: 0 if endpoint.repeat else 4]:
+                        server.get(url)
+            for endpoint in chosen:
                 runs = endpoint.repeat or repeat
                 row: dict[str, Any] = {
                     "endpoint": endpoint.label,
@@ -202,10 +206,16 @@ class Command(BaseCommand):
                     row["same_as"] = endpoint.same_as
                 in_process = partial(bench.run_endpoint_in_process, client)
                 row["in_process_ms"] = bench.summary(bench.time_turns(in_process, endpoint.urls, runs))
+                database = _database_cpu_seconds()
                 cpu = bench.time_turns(in_process, endpoint.urls, runs, clock=time.thread_time)
                 row["in_process_cpu_ms"] = bench.summary(cpu)
+                if database is not None:
+                    # PostgreSQL's own work for those requests (its server process, not this thread).
+                    row["database_cpu_ms"] = _per_request(_database_cpu_seconds(), database, runs + 1)
                 if server is not None:
+                    workers = server.cpu_seconds()
                     row["http_ms"] = bench.summary(bench.time_turns(server.get, endpoint.urls, runs))
+                    row["http_cpu_ms"] = _per_request(server.cpu_seconds(), workers, runs + 1)
                 row["load_after"] = os.getloadavg()[0]
                 out.append(row)
                 self.stderr.write(f"  {endpoint.label}: {row}")
@@ -238,15 +248,17 @@ class Command(BaseCommand):
             )
         if report.get("endpoints"):
             self.stdout.write(
-                f"{'endpoint':52} {'queries':>7} {'proc p50/p95':>15} {'cpu p50/p95':>15} {'http p50/p95':>15} "
-                f"{'load':>5}"
+                f"{'endpoint':52} {'queries':>7} {'proc p50/p95':>15} {'cpu p50/p95':>15} {'db cpu':>6} "
+                f"{'http p50/p95':>15} {'http cpu':>8} {'load':>5}"
             )
             for row in report["endpoints"]:
                 proc, cpu, http = row["in_process_ms"], row["in_process_cpu_ms"], row.get("http_ms")
                 over_http = f"{http['p50']:.1f}/{http['p95']:.1f}" if http else "-"
+                db_cpu, http_cpu = row.get("database_cpu_ms"), row.get("http_cpu_ms")
                 self.stdout.write(
                     f"{row['endpoint']:52} {row['queries']:>7} {proc['p50']:>7.1f}/{proc['p95']:<7.1f}"
-                    f" {cpu['p50']:>7.1f}/{cpu['p95']:<7.1f} {over_http:>15} {row['load']:>5.1f}"
+                    f" {cpu['p50']:>7.1f}/{cpu['p95']:<7.1f} {'-' if db_cpu is None else f'{db_cpu:.1f}':>6}"
+                    f" {over_http:>15} {'-' if http_cpu is None else f'{http_cpu:.1f}':>8} {row['load']:>5.1f}"
                 )
 
 
@@ -297,12 +309,45 @@ class _Gunicorn:
             raise CommandError(f"{path}: HTTP {response.status}")
         return body
 
+    def cpu_seconds(self) -> float:
+        """User and system time of the workers so far (its workers that exited included): 10 ms ticks."""
+        total = _proc_cpu_seconds(self.process.pid, children=True) - _proc_cpu_seconds(self.process.pid)
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _proc_cpu_seconds(int(child))
+        return total
+
     def stop(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _proc_cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """A process's user and system time (with `children`: also of its children that exited), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the name: utime is field 14, stime 15, cutime 16, cstime 17 (man 5 proc).
+    utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+    return (utime + stime + (cutime + cstime if children else 0)) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_cpu_seconds() -> float | None:
+    """The CPU time of this connection's PostgreSQL server process, when it runs on this machine; else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        return _proc_cpu_seconds(pid)
+    except OSError:  # a server elsewhere
+        return None
+
+
+def _per_request(after: float | None, before: float, requests: int) -> float | None:
+    return None if after is None else round(1000 * (after - before) / requests, 2)
 
 
 def _cpu_times(run: Any, repeat: int) -> list[float]:
