@@ -30,6 +30,11 @@ from harbour.directory.hsds import Problem, Rows
 from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, Service, key_for, search_text_for
 
 BATCH = 1000
+# SQLite's page caches during an import (MB). Every row goes into indexes keyed by random ids (the
+# HSDS ids, the search keys); once those indexes outgrow the cache, each row's pages are spilled to
+# the write-ahead log and read back: a million services have about 1.5 GB of such indexes.
+IMPORT_CACHE_MB = 1024
+SEEN_CACHE_MB = 256
 
 
 class ImportFailed(Exception):
@@ -287,12 +292,13 @@ def import_json(
     caches: dict[str, int] = {}
     if connection.vendor == "sqlite":
         # A large import touches index pages all over: bigger page caches for this import only, for the
-        # database (128 MB) and for the temporary tables of the records seen (64 MB; 14 rows a service).
+        # database and for the temporary tables of the records seen (14 rows a service). Bounded, so
+        # memory stops growing with the file once they are full (docs/performance.md, "A million services").
         with connection.cursor() as cursor:
-            for schema, size in (("main", 131072), ("temp", 65536)):
+            for schema, megabytes in (("main", IMPORT_CACHE_MB), ("temp", SEEN_CACHE_MB)):
                 cursor.execute(f"PRAGMA {schema}.cache_size")
                 caches[schema] = int(cursor.fetchone()[0])
-                cursor.execute(f"PRAGMA {schema}.cache_size = -{size}")
+                cursor.execute(f"PRAGMA {schema}.cache_size = -{megabytes * 1024}")
     try:
         return _import_checked(path, kind=kind, quiet=quiet, chunk=chunk, progress=progress)
     finally:
