@@ -32,7 +32,7 @@ from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, S
 BATCH = 1000
 # SQLite's page caches during an import (MB). Every row goes into indexes keyed by random ids (the
 # HSDS ids, the search keys); once those indexes outgrow the cache, each row's pages are spilled to
-# the write-ahead log and read back: a million services have about 1.5 GB of such indexes.
+# the write-ahead log and read back: a million services have an estimated 1.3 to 1.8 GB of them.
 IMPORT_CACHE_MB = 1024
 SEEN_CACHE_MB = 256
 
