@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-import hashlib
 import itertools
 import json
 import shutil
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson  # type: ignore[import-untyped]
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -31,6 +30,11 @@ from harbour.directory.hsds import Problem, Rows
 from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, Service, key_for, search_text_for
 
 BATCH = 1000
+# SQLite's page caches during an import (MB). Every row goes into indexes keyed by random ids (the
+# HSDS ids, the search keys); once those indexes outgrow the cache, each row's pages are spilled to
+# the write-ahead log and read back: a million services have an estimated 1.3 to 1.8 GB of them.
+IMPORT_CACHE_MB = 1024
+SEEN_CACHE_MB = 256
 
 
 class ImportFailed(Exception):
@@ -285,19 +289,22 @@ def import_json(
     written, the rest of the file is still checked (every problem is reported), and the transaction is
     rolled back. `progress` is told how many records are written (not yet committed) after each chunk.
     """
-    cache_size = None
+    caches: dict[str, int] = {}
     if connection.vendor == "sqlite":
-        # A large import touches index pages all over: a bigger page cache for this import only.
+        # A large import touches index pages all over: bigger page caches for this import only, for the
+        # database and for the temporary tables of the records seen (14 rows a service). Bounded, so
+        # memory stops growing with the file once they are full (docs/performance.md, "A million services").
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            cache_size = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA cache_size = -131072")
+            for schema, megabytes in (("main", IMPORT_CACHE_MB), ("temp", SEEN_CACHE_MB)):
+                cursor.execute(f"PRAGMA {schema}.cache_size")
+                caches[schema] = int(cursor.fetchone()[0])
+                cursor.execute(f"PRAGMA {schema}.cache_size = -{megabytes * 1024}")
     try:
         return _import_checked(path, kind=kind, quiet=quiet, chunk=chunk, progress=progress)
     finally:
-        if cache_size is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {cache_size}")
+        with connection.cursor() as cursor:
+            for schema, size in caches.items():
+                cursor.execute(f"PRAGMA {schema}.cache_size = {size}")
 
 
 class _Seen:
@@ -305,35 +312,59 @@ class _Seen:
 
     Kept in a temporary table of the import's own connection, a chunk at a time, so the import's
     memory does not grow with the file: one row per distinct record (its table, a 64-bit hash of its
-    id, a 64-bit digest of what the file says about it, and its line or record number).
+    id, a 64-bit digest of what the file says about it, and its line or record number). Each flush
+    writes the pending records to a second temporary table (COPY on PostgreSQL) and compares the two
+    tables in one join: no statement per record.
+
+    The hashes are Python's own (`hash`, keyed afresh by each process): they only ever meet within
+    one import's transaction, and a file cannot be made to collide with a key it does not know.
     """
 
     TABLE = "hsds_import_seen"
-    FLUSH_EVERY = 20_000
+    NEW = "hsds_import_seen_new"
+    FLUSH_EVERY = 50_000
 
     def __init__(self) -> None:
         self.tables = {model: number for number, model in enumerate(HSDS_MODELS)}
         # (table, id hash) -> (digest, number, label, id) for the records not written to the table yet.
         self.pending: dict[tuple[int, int], tuple[int, int, str, str]] = {}
         self.kind = "line"
+        self.postgresql = connection.vendor == "postgresql"
+        if self.postgresql:
+            # The records seen of a million services are 14 million rows: more than the default 8 MB of
+            # buffers for temporary tables. Settable only before a session's first temporary table.
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL temp_buffers = '256MB'")
+            except DatabaseError:
+                pass  # this session has used temporary tables already: its buffers stay as they are
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
-                    "(t integer NOT NULL, h bigint NOT NULL, d bigint NOT NULL, n bigint NOT NULL, "
-                    "PRIMARY KEY (t, h)) ON COMMIT DROP"
-                )
+            if self.postgresql:
+                for name, key in ((self.TABLE, ", PRIMARY KEY (t, h)"), (self.NEW, "")):
+                    cursor.execute(
+                        f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
+                        f"(t integer NOT NULL, h bigint NOT NULL, d bigint NOT NULL, n bigint NOT NULL{key}) "
+                        "ON COMMIT DROP"
+                    )
             else:
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
-                    "(t INTEGER NOT NULL, h INTEGER NOT NULL, d INTEGER NOT NULL, n INTEGER NOT NULL, "
-                    "PRIMARY KEY (t, h)) WITHOUT ROWID"
-                )
-            cursor.execute(f"DELETE FROM {self.TABLE}")  # noqa: S608 - a fixed name
+                for name, key in ((self.TABLE, ", PRIMARY KEY (t, h)) WITHOUT ROWID"), (self.NEW, ")")):
+                    cursor.execute(
+                        f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
+                        f"(t INTEGER NOT NULL, h INTEGER NOT NULL, d INTEGER NOT NULL, n INTEGER NOT NULL{key}"
+                    )
+            for name in (self.TABLE, self.NEW):
+                cursor.execute(f"DELETE FROM {name}")  # noqa: S608 - fixed names
 
     @staticmethod
-    def _hash(text: str) -> int:
-        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+    def _digest(properties: dict[str, Any]) -> int:
+        """What the file says about a record, as 64 bits; equal for equal properties in any order."""
+        try:
+            # The types are part of it: 1, 1.0 and true are different values in JSON.
+            return hash(
+                (frozenset(properties.items()), frozenset(zip(properties, map(type, properties.values()), strict=True)))
+            )
+        except TypeError:  # lists or objects among the values
+            return hash(json.dumps(properties, sort_keys=True, default=str))
 
     def _conflict(self, *, file: str, label: str, record_id: str, table: int, number: int) -> Problem:
         name = hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]
@@ -346,51 +377,59 @@ class _Seen:
         self.kind = kind
         number = int(rest.split(" ", 1)[0])
         found = []
+        tables, pending, digest_of = self.tables, self.pending, self._digest
         for (model, record_id), properties in given.items():
-            key = (self.tables[model], self._hash(record_id))
-            digest = self._hash(json.dumps(properties, sort_keys=True, default=str))
-            earlier = self.pending.setdefault(key, (digest, number, label, record_id))
+            key = (tables[model], hash(record_id))
+            digest = digest_of(properties)
+            earlier = pending.setdefault(key, (digest, number, label, record_id))
             if earlier[0] != digest:
                 found.append(
                     self._conflict(file=file, label=label, record_id=record_id, table=key[0], number=earlier[1])
                 )
-        if len(self.pending) >= self.FLUSH_EVERY:
+        if len(pending) >= self.FLUSH_EVERY:
             found += self.flush(file)
         return found
 
     def flush(self, file: str) -> list[Problem]:
-        """Compare the pending records with those of earlier chunks, and write the new ones."""
+        """Compare the pending records with those of earlier flushes, and write the new ones."""
+        if not self.pending:
+            return []
+        new = [(table, id_hash, digest, number) for (table, id_hash), (digest, number, _l, _i) in self.pending.items()]
         found = []
-        by_table: dict[int, list[int]] = {}
-        for table, id_hash in self.pending:
-            by_table.setdefault(table, []).append(id_hash)
-        new = dict(self.pending)
         with connection.cursor() as cursor:
-            for table, hashes in by_table.items():
-                for start in range(0, len(hashes), 500):
-                    part = hashes[start : start + 500]
-                    cursor.execute(
-                        f"SELECT h, d, n FROM {self.TABLE} WHERE t = %s AND h IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
-                        [table, *part],
-                    )
-                    for id_hash, digest, number in cursor.fetchall():
-                        given_digest, _number, label, record_id = new.pop((table, id_hash))
-                        if given_digest != digest:
-                            found.append(
-                                self._conflict(file=file, label=label, record_id=record_id, table=table, number=number)
-                            )
-            cursor.executemany(
-                f"INSERT INTO {self.TABLE} (t, h, d, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
-                [(table, id_hash, digest, number) for (table, id_hash), (digest, number, _l, _i) in new.items()],
+            if self.postgresql:
+                cursor.execute(f"TRUNCATE {self.NEW}")
+                with cursor.cursor.copy(f"COPY {self.NEW} (t, h, d, n) FROM STDIN") as copy:
+                    for row in new:
+                        copy.write_row(row)
+            else:
+                cursor.execute(f"DELETE FROM {self.NEW}")  # noqa: S608 - a fixed name
+                cursor.executemany(f"INSERT INTO {self.NEW} (t, h, d, n) VALUES (%s, %s, %s, %s)", new)  # noqa: S608
+            cursor.execute(
+                f"SELECT new.t, new.h, seen.n FROM {self.NEW} new JOIN {self.TABLE} seen "  # noqa: S608
+                "ON seen.t = new.t AND seen.h = new.h WHERE seen.d <> new.d"
+            )
+            for table, id_hash, number in cursor.fetchall():
+                _digest, _number, label, record_id = self.pending[(table, id_hash)]
+                found.append(self._conflict(file=file, label=label, record_id=record_id, table=table, number=number))
+            cursor.execute(
+                f"INSERT INTO {self.TABLE} (t, h, d, n) SELECT t, h, d, n FROM {self.NEW} WHERE true "  # noqa: S608
+                "ON CONFLICT (t, h) DO NOTHING"
             )
         self.pending.clear()
-        return found
+        # In the file's order, as the records were read.
+        return sorted(found, key=lambda problem: _number_in(problem.record))
 
     def counts(self, file: str) -> dict[str, int]:
         self.flush(file)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT t, COUNT(*) FROM {self.TABLE} GROUP BY t")  # noqa: S608
             return {hsds.TABLE_OF_MODEL[HSDS_MODELS[table]]: count for table, count in cursor.fetchall()}
+
+
+def _number_in(label: str) -> int:
+    """N of "line N (id ...)" or "record N (id ...)"."""
+    return int(label.partition(" ")[2].split(" ", 1)[0])
 
 
 def _import_checked(
@@ -668,6 +707,84 @@ def _copy_upsert(cursor: Any, model: type[HSDSRecord], sql: str, fields: list[An
     cursor.execute(f"{insert} SELECT {columns} FROM {staging} {on_conflict}")  # noqa: S608
 
 
+def _staged_upsert(
+    cursor: Any, model: type[HSDSRecord], sql: str, fields: list[Any], batch: list[list[Any]], *, quiet: bool
+) -> None:
+    """On SQLite: the rows into a temporary table (`executemany`), then one INSERT ... SELECT with the upsert.
+
+    One statement per table and chunk rather than one per row: SQLite's full-text index (filled by
+    the services' trigger) writes what it has gathered at the end of every statement, so a statement
+    per service made it write a tiny segment per service and merge them again (four times the CPU).
+    """
+    qn = connection.ops.quote_name
+    staging = qn(f"hsds_import_{model._meta.db_table}")
+    columns = ", ".join(qn(f.column) for f in fields)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "  # noqa: S608 - names from the models
+        f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE 0"
+    )
+    cursor.execute(f"DELETE FROM {staging}")  # noqa: S608
+    insert = f"INSERT INTO {staging} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    for start in _progress(range(0, len(batch), BATCH), quiet=quiet, desc=model.__name__):
+        cursor.executemany(insert, batch[start : start + BATCH])
+    into, _values, conflict = sql.partition(" VALUES (")
+    on_conflict = conflict[conflict.index(") ON CONFLICT") + 2 :]
+    # "WHERE true": SQLite reads ON CONFLICT after a bare SELECT's FROM as part of a join.
+    cursor.execute(f"{into} SELECT {columns} FROM {staging} WHERE true {on_conflict}")  # noqa: S608
+
+
+def _row_builder(model: type[HSDSRecord], fields: list[Any], now: datetime.datetime) -> Callable[[Any], list[Any]]:
+    """A function from one flattened HSDS row to its table's column values, in the order of `fields`.
+
+    Worked out once per table and chunk: where each column's value comes from (a property of the
+    row, a link, the import's stamp, a key, the search text, a fixed default) and whether the
+    database needs it converted, so each of the million rows of a large import runs only its steps.
+    """
+    # The row's key for each model attribute: properties by name, links by their HSDS property.
+    source = {"id": "id", "extra": "extra", **{name: name for name in model.hsds_fields}}
+    source.update({attr: prop for prop, attr in model.hsds_links.items()})
+    stamp = model._meta.get_field("modified_at").get_db_prep_save(now, connection)
+    no_extra = model._meta.get_field("extra").get_db_prep_save({}, connection)
+    steps: list[Any] = []  # functions of one row (their defaults bind what each one reads)
+    for f in fields:
+        attname = f.attname
+        key = source.get(attname)
+        converts = f.get_internal_type() in ("JSONField", "DateField", "DateTimeField", "BooleanField")
+        if attname == "modified_at":
+            steps.append(lambda _row, stamp=stamp: stamp)
+        elif attname == "search_text" and model is Service:
+            steps.append(
+                lambda row: search_text_for(row.get("name"), row.get("alternate_name"), row.get("description"))
+            )
+        elif isinstance(f, KeyOf):
+            steps.append(lambda row, key=source[f.source]: key_for(row.get(key)))
+        elif key is None:  # a column of Harbour's own: its default (an existing row keeps its value)
+            fixed = f.get_db_prep_save(f.get_default(), connection)
+            steps.append(lambda _row, fixed=fixed: fixed)
+        elif attname == "extra":
+            steps.append(
+                lambda row, f=f: f.get_db_prep_save(row["extra"], connection) if row.get("extra") else no_extra
+            )
+        elif model is Service and attname == "assured_date":
+            steps.append(lambda row, f=f: f.get_db_prep_save(_date(row.get("assured_date")), connection))
+        elif converts:
+            steps.append(
+                lambda row, f=f, key=key: f.get_db_prep_save(
+                    f.get_default() if row.get(key) is None and not f.null else row.get(key), connection
+                )
+            )
+        elif f.null:
+            steps.append(lambda row, key=key: row.get(key))
+        else:
+            default = f.get_default()
+            steps.append(lambda row, key=key, default=default: default if row.get(key) is None else row[key])
+    return lambda row: [step(row) for step in steps]
+
+
+def _date(value: Any) -> Any:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def save_rows(rows: Rows, *, quiet: bool = True, stamp: datetime.datetime | None = None) -> ImportResult:
     """Insert or update every row by id in one transaction (bulk upserts); returns counts per table.
 
@@ -682,43 +799,12 @@ def save_rows(rows: Rows, *, quiet: bool = True, stamp: datetime.datetime | None
             if not by_id:
                 continue
             sql, fields = _upsert_sql(model)
-            given = {"id", "extra", *model.hsds_fields, *model.hsds_links.values()}
-            stamp = model._meta.get_field("modified_at").get_db_prep_save(now, connection)
-            no_extra = model._meta.get_field("extra").get_db_prep_save({}, connection)
-            # Per column: where its value comes from, and whether the database needs it converted.
-            plans = []
-            for f in fields:
-                converts = f.get_internal_type() in ("JSONField", "DateField", "DateTimeField", "BooleanField")
-                fixed = f.get_db_prep_save(f.get_default(), connection) if f.attname not in given else None
-                plans.append((f, f.attname, converts, f.attname in given, fixed))
-            batch = []
-            for row in by_id.values():
-                values = hsds.column_values(model, row)
-                if model is Service and isinstance(values.get("assured_date"), str):
-                    values["assured_date"] = datetime.date.fromisoformat(values["assured_date"])
-                out = []
-                for f, attname, converts, is_given, fixed in plans:
-                    if attname == "modified_at":
-                        out.append(stamp)
-                    elif attname == "search_text" and model is Service:
-                        out.append(search_text_of(values))
-                    elif isinstance(f, KeyOf):
-                        out.append(key_for(values.get(f.source)))
-                    elif not is_given:
-                        out.append(fixed)
-                    elif attname == "extra" and not values["extra"]:
-                        out.append(no_extra)
-                    else:
-                        value = values.get(attname)
-                        if value is None and not f.null:
-                            value = f.get_default()
-                        out.append(f.get_db_prep_save(value, connection) if converts else value)
-                batch.append(out)
+            build = _row_builder(model, fields, now)
+            batch = [build(row) for row in by_id.values()]
             if connection.vendor == "postgresql":
                 _copy_upsert(cursor, model, sql, fields, batch)
             else:
-                for start in _progress(range(0, len(batch), BATCH), quiet=quiet, desc=model.__name__):
-                    cursor.executemany(sql, batch[start : start + BATCH])
+                _staged_upsert(cursor, model, sql, fields, batch, quiet=quiet)
             result.counts[hsds.TABLE_OF_MODEL[model]] = len(batch)
         _refresh_search_text(list(rows.get(Service, {})))
         located = list(rows.get(Location, {}))
