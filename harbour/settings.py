@@ -384,6 +384,10 @@ CSRF_FAILURE_VIEW = "harbour.core.views.csrf_failure"
 # Meeting reports are stored here and served only through an access-checked view (never by URL).
 MEDIA_ROOT = Path(env_str("HARBOUR_MEDIA_ROOT", str(STATE_DIR / "media")))
 HARBOUR_MEETING_REMINDER_HOURS = env_int("HARBOUR_MEETING_REMINDER_HOURS", 24)
+# SQLite's page caches (MB) during a directory import: the database's, and the temporary tables' of the
+# records seen. Bounded, so an import's memory stops growing with the file (docs/scale.md).
+HARBOUR_IMPORT_CACHE_MB = env_int("HARBOUR_IMPORT_CACHE_MB", 128)
+HARBOUR_IMPORT_SEEN_CACHE_MB = env_int("HARBOUR_IMPORT_SEEN_CACHE_MB", 64)
 HARBOUR_MEETING_REPORT_MAX_MB = env_int("HARBOUR_MEETING_REPORT_MAX_MB", 10)
 
 # --- rights ---------------------------------------------------------------
