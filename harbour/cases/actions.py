@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -145,6 +145,28 @@ def _as_kept(details: CaseDetails) -> dict[str, Any]:
 
 
 DETAIL_FIELDS = tuple(name for name in CaseDetails.__dataclass_fields__ if name != "extra")
+
+
+def _detail_fields_of(category: str) -> frozenset[str]:
+    """The `CaseDetails` fields a data category covers (the summary and the screening are kept apart)."""
+    return frozenset(consent_rules.CATEGORY_FIELDS[category]).intersection(DETAIL_FIELDS)
+
+
+def categories_held(details: CaseDetails) -> frozenset[str]:
+    """The data categories `details` holds something of (a field that is not empty)."""
+    held, empty = _as_kept(details), _as_kept(CaseDetails())
+    return frozenset(
+        category
+        for category in consent_rules.CATEGORY_FIELDS
+        if any(held[name] != empty[name] for name in _detail_fields_of(category))
+    )
+
+
+def emptied(details: CaseDetails, categories: Iterable[str]) -> CaseDetails:
+    """`details` with every field of `categories` emptied: what removing them from a case writes (no consent needed)."""
+    empty = CaseDetails()
+    names = frozenset().union(*(_detail_fields_of(category) for category in categories))
+    return replace(details, **{name: getattr(empty, name) for name in names})
 
 
 def _refuse_unconsented(new: CaseDetails, old: CaseDetails, categories: Iterable[str]) -> None:

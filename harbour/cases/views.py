@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from harbour.cases import actions, export, retention_period
 from harbour.cases import consent as consent_rules
-from harbour.cases.consent import CATEGORY_FIELDS, ConsentRefused
+from harbour.cases.consent import ConsentRefused
 from harbour.cases.forms import (
     CaseForm,
     CloseForm,
@@ -231,11 +231,7 @@ def _profile_details(case: Case, cleaned: dict[str, Any]) -> actions.CaseDetails
     for name in ("languages", "exploitation", "needs"):
         if name in typed:
             typed[name] = tuple(typed[name])
-    empty = actions.CaseDetails()
-    for category in cleaned.get("remove", ()):
-        for name in set(consent_rules.CATEGORY_FIELDS[category]).intersection(actions.DETAIL_FIELDS):
-            typed[name] = getattr(empty, name)
-    return replace(actions.details_of(case), **typed)
+    return actions.emptied(replace(actions.details_of(case), **typed), cleaned.get("remove", ()))
 
 
 def _typed_without_consent(data: Any, case: Case, offered: frozenset[str]) -> list[str]:
@@ -313,15 +309,9 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     kept = consent_rules.kept_with_consent(case)
     offered = consent_rules.fields_covered(kept)
     labels = dict(Category.choices)
-    held = actions.details_of(case)
+    held = actions.categories_held(actions.details_of(case))
     removable = [
-        (category, labels[category])
-        for category in _PROFILE_CATEGORIES
-        if category not in kept
-        and any(
-            getattr(held, name) != getattr(actions.CaseDetails(), name)
-            for name in set(CATEGORY_FIELDS[category]).intersection(actions.DETAIL_FIELDS)
-        )
+        (category, labels[category]) for category in _PROFILE_CATEGORIES if category not in kept and category in held
     ]
     data = request.POST if posted else None
     form = CaseForm(data, initial=_profile_initial(case), offered=offered, removable=removable)
