@@ -31,14 +31,12 @@ from harbour.directory.hsds import Problem, Rows
 from harbour.directory.models import HSDS_MODELS, HSDSRecord, KeyOf, Location, Service, key_for, search_text_for
 
 BATCH = 1000
-# SQLite's page caches during an import (MB). Every row goes into indexes keyed by random ids (the
-# HSDS ids, the search keys); once those indexes outgrow the cache, each row's pages are spilled to
-# the write-ahead log and read back: a million services have an estimated 1.3 to 1.8 GB of them.
-# Settings, so an operator loading a national file on a machine with memory to spare can raise them
-# (1,024 and 256 were measured at a million: faster, but about 1.7 GB of memory); the defaults keep an
-# import near 400 MB whatever the file's size.
-IMPORT_CACHE_MB = settings.HARBOUR_IMPORT_CACHE_MB
-SEEN_CACHE_MB = settings.HARBOUR_IMPORT_SEEN_CACHE_MB
+# SQLite's page caches during an import are settings (HARBOUR_IMPORT_CACHE_MB, HARBOUR_IMPORT_SEEN_CACHE_MB).
+# Every row goes into indexes keyed by random ids (the HSDS ids, the search keys); once those indexes
+# outgrow the cache, each row's pages are spilled to the write-ahead log and read back: a million services
+# have an estimated 1.3 to 1.8 GB of them. An operator loading a national file on a machine with memory to
+# spare can raise them (1,024 and 256 were measured at a million: faster, but about 1.7 GB of memory); the
+# defaults keep an import near 400 MB whatever the file's size.
 
 
 class ImportFailed(Exception):
@@ -299,7 +297,8 @@ def import_json(
         # database and for the temporary tables of the records seen (14 rows a service). Bounded, so
         # memory stops growing with the file once they are full (docs/performance.md, "A million services").
         with connection.cursor() as cursor:
-            for schema, megabytes in (("main", IMPORT_CACHE_MB), ("temp", SEEN_CACHE_MB)):
+            sizes = (("main", settings.HARBOUR_IMPORT_CACHE_MB), ("temp", settings.HARBOUR_IMPORT_SEEN_CACHE_MB))
+            for schema, megabytes in sizes:
                 cursor.execute(f"PRAGMA {schema}.cache_size")
                 caches[schema] = int(cursor.fetchone()[0])
                 cursor.execute(f"PRAGMA {schema}.cache_size = -{megabytes * 1024}")
