@@ -101,5 +101,12 @@ def _session_rewritten_once_per_test(settings: LazySettings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_media_folder(settings: LazySettings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test stores uploads in a folder of its own: tests run side by side in several processes,
+    and one that counts the files it left would otherwise see another's (or the demo's, in var/media)."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _no_rotation_grace(settings: LazySettings) -> None:
     settings.HARBOUR_KEY_ROTATION_GRACE_SECONDS = 0
