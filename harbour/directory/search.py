@@ -466,6 +466,28 @@ def _nearby_distances(query: SearchQuery, origin: Point) -> Iterable[tuple[str, 
             yield service_id, measured
 
 
+def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) -> tuple[int, list[str]]:
+    """How many services are within reach of `origin` and the page's ids, nearest first, in one query.
+
+    The database keeps each service's nearest location (GROUP BY), counts the services with a window over
+    the groups and sorts them for the page: the rows within reach (thousands in a city) never reach Python.
+    A page past the last one gets no row, so the count then comes from a query of its own.
+    """
+    rows = _nearby_rows(query, origin).values_list("service_id", "d2")
+    inner, params = rows.query.sql_with_params()
+    sql = (
+        "SELECT nearby.service_id, COUNT(*) OVER () FROM"  # noqa: S608 - the inner query is Django's, with parameters
+        f" ({inner}) AS nearby"
+        " GROUP BY nearby.service_id ORDER BY MIN(nearby.d2), nearby.service_id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        page = cursor.fetchall()
+    if page:
+        return int(page[0][1]), [str(service_id) for service_id, _total in page]
+    return rows.order_by().values("service_id").distinct().count(), []
+
+
 def _matching_services(query: SearchQuery, *, terms_per_row: bool = False) -> QuerySet[Service]:
     """The services matching a query without a place, in name order."""
     services = Service.objects.filter(_service_filters(query, "id", "", None, terms_per_row=terms_per_row))
@@ -530,9 +552,11 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
     """Services matching `query`, nearest first (by name without a place), one result per service."""
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
-    if query.origin is not None:
-        # One pass over the rows within reach: each service's nearest location, then the page.
-        # (Grouping and counting in SQL would read the same rows twice.)
+    if query.origin is not None and not query.include_confidential:
+        total, page_ids = _nearest_page(query, query.origin, offset, limit)
+    elif query.origin is not None:
+        # A member's search: confidential locations are measured from their exact points, which only
+        # Python can open, so the rows within reach come here and each service's nearest is kept in one pass.
         best: dict[str, float] = {}
         for service_id, d2 in _nearby_distances(query, query.origin):
             if d2 < best.get(service_id, math.inf):
