@@ -335,9 +335,13 @@ class _InArray(Func):
 
 def _service_active(ref: str) -> Q:
     """The service `ref` names is active: it is none of the services that are not (a short list, read once from
-    the `(status, ...)` index), so each row within reach of a place is checked without reading its service."""
+    the `(status, name, id, key)` index), so each row within reach of a place is checked without reading its service.
+
+    The two sides of "active" are two reads of that index (UNION ALL); as one OR, PostgreSQL read them through a
+    bitmap and then the services' own rows for their ids: 4.4 instead of 0.8 ms at 2,900 inactive services."""
     active = Service.Status.ACTIVE
-    others = Service.objects.filter(Q(status__lt=active) | Q(status__gt=active)).values("id")
+    services = Service.objects.values("id")
+    others = services.filter(status__lt=active).union(services.filter(status__gt=active), all=True)
     return ~Q(**{f"{ref}__in": others})
 
 
@@ -473,7 +477,7 @@ def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) ->
     the groups and sorts them for the page: the rows within reach (thousands in a city) never reach Python.
     A page past the last one gets no row, so the count then comes from a query of its own.
     """
-    rows = _nearby_rows(query, origin).values_list("service_id", "d2")
+    rows = _nearby_rows(query, origin).values_list("service_id", "d2")  # type: ignore[misc]
     inner, params = rows.query.sql_with_params()
     sql = (
         "SELECT nearby.service_id, COUNT(*) OVER () FROM"  # noqa: S608 - the inner query is Django's, with parameters

@@ -299,3 +299,26 @@ def test_a_service_page_reads_the_service_once() -> None:
     # The service (with its organisation), then its locations, phones, hours, addresses, languages, costs, terms
     # (in one round trip on PostgreSQL).
     assert queries_of_page(Client(), url) == _on_this_database((8, 2))
+
+
+@pytest.mark.django_db
+def test_a_word_of_an_organisations_name_finds_its_services_and_postgresql_reads_the_names_by_their_index() -> None:
+    from harbour.directory import search
+    from harbour.directory.models import Organization
+
+    found = service_make(name="Night bus", description="Rides home.", organisation_name="Kestrelwood Aid")
+    service_make(name="Day bus", description="Rides to work.", organisation_name="Other Aid")
+    results = search.search(search.SearchQuery(text="kestrelwood"))
+    assert [result.service.id for result in results.results] == [found.id]
+    assert results.total == 1
+    names = Organization.objects.filter(name__icontains="kestrelwood").values("id")
+    sql, params = names.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # no trigram index there: the names are scanned (migration 0028)
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            assert "SCAN directory_organization" in " ".join(str(row[-1]) for row in cursor.fetchall())
+        else:  # the planner may read a tiny table whole: what matters is that the index can serve the match
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "directory_organization_name_trgm" in plan, plan

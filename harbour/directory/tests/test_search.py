@@ -49,6 +49,11 @@ def test_the_total_counts_services_not_locations_and_pages_follow_on():
     results = search(SearchQuery(origin=DOWNTOWN), limit=2, offset=2)
     assert results.total == 5
     assert len(results.results) == 2 and results.has_next and results.has_previous
+    past_the_end = search(SearchQuery(origin=DOWNTOWN), limit=2, offset=6)
+    assert past_the_end.total == 5 and past_the_end.results == [] and not past_the_end.has_next
+    inactive = service_make(name="Closed", point=DOWNTOWN, status="inactive")
+    assert search(SearchQuery(origin=DOWNTOWN), offset=9).total == 5
+    assert inactive.name not in names(SearchQuery(origin=DOWNTOWN))
 
 
 def test_filters_of_different_kinds_combine_and_choices_of_one_kind_widen():
