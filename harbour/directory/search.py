@@ -448,11 +448,9 @@ def _nearby_rows(query: SearchQuery, origin: Point) -> QuerySet[ServiceAtLocatio
 
 
 def _nearby_distances(query: SearchQuery, origin: Point) -> Iterable[tuple[str, float]]:
-    """(service id, squared distance in km²) of every service at a location within reach."""
+    """(service id, squared distance in km²) of every service at a location within reach of a member's search:
+    confidential locations measured from their exact points, opened here."""
     rows = _nearby_rows(query, origin)
-    if not query.include_confidential:
-        yield from rows.values_list("service_id", "d2").iterator(5000)  # type: ignore[misc]
-        return
     limit = _radius(query) ** 2
     hidden: list[tuple[str, str, float]] = []
     for service_id, d2, location_id, is_confidential in rows.values_list(  # type: ignore[misc]
@@ -476,7 +474,17 @@ def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) ->
     The database keeps each service's nearest location (GROUP BY), counts the services with a window over
     the groups and sorts them for the page: the rows within reach (thousands in a city) never reach Python.
     A page past the last one gets no row, so the count then comes from a query of its own.
+
+    A member's search measures confidential locations from their exact points, which only Python can open:
+    there the rows within reach come here and each service's nearest is kept in one pass.
     """
+    if query.include_confidential:
+        best: dict[str, float] = {}
+        for service_id, d2 in _nearby_distances(query, origin):
+            if d2 < best.get(service_id, math.inf):
+                best[service_id] = d2
+        nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
+        return len(best), [service_id for service_id, _d2 in nearest[offset:]]
     rows = _nearby_rows(query, origin).values_list("service_id", "d2")  # type: ignore[misc]
     inner, params = rows.query.sql_with_params()
     sql = (
@@ -556,18 +564,8 @@ def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchRes
     """Services matching `query`, nearest first (by name without a place), one result per service."""
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
-    if query.origin is not None and not query.include_confidential:
+    if query.origin is not None:
         total, page_ids = _nearest_page(query, query.origin, offset, limit)
-    elif query.origin is not None:
-        # A member's search: confidential locations are measured from their exact points, which only
-        # Python can open, so the rows within reach come here and each service's nearest is kept in one pass.
-        best: dict[str, float] = {}
-        for service_id, d2 in _nearby_distances(query, query.origin):
-            if d2 < best.get(service_id, math.inf):
-                best[service_id] = d2
-        total = len(best)
-        nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
-        page_ids = [service_id for service_id, _d2 in nearest[offset:]]
     else:
         total, page_ids = _by_name(query, offset, limit)
     return SearchResults(

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -20,11 +19,6 @@ from harbour.network.tests.conftest import Groups, Inbox, body_of
 from harbour.testing import Cast, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: LazySettings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _meeting(cast: Cast, groups: Groups, *, in_hours: float = 5, **extra: Any) -> Meeting:

@@ -20,9 +20,9 @@ from harbour.testing import Cast
 LIBRARY = "/en/rights/library/"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture
+def media_root(settings) -> Path:
+    """The test's own upload folder (conftest's `_own_media_folder`)."""
     return Path(settings.MEDIA_ROOT)
 
 
