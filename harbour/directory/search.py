@@ -27,7 +27,7 @@ import json
 import math
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +46,7 @@ from django.db.models import (
 )
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from harbour.directory import confidential, places, vocabulary
 from harbour.directory import query as query_layer
@@ -91,6 +91,13 @@ ZONES_BY_OFFSET = {
 # (`walks_name_order`): a step of the walk (an index entry and a probe of the terms' index) was measured
 # at about half the cost of reading and sorting one match (docs/performance.md).
 NAME_WALK_READS_PER_MATCH = 2
+# The pages count the services a search finds up to this many and beyond it say "more than": nobody reads
+# a thousand results, and counting them all made the count, not the page, the search's cost (16,000
+# matches of a common word at 100,000 services). The API's `total_items` stays exact (api.py).
+COUNT_BOUND = 1000
+# A search by place first reads this fraction of its radius, and the whole radius only when the ring does not
+# fill the page (in a city the first twenty services are a few kilometres away): see `_nearest_page`.
+RING_FRACTION = 1 / 8
 # On SQLite, at least the number of services (rows are numbered from 1; a deleted row's number may stay used).
 _LARGEST_SERVICE_ROWID = 'SELECT MAX(rowid) FROM "directory_service"'
 
@@ -162,14 +169,21 @@ class Result:
 @dataclass
 class SearchResults:
     results: list[Result]
+    # The services found, exactly up to COUNT_BOUND; above it at least that many (`more_than_bound`).
     total: int
     query: SearchQuery
     offset: int = 0
     limit: int = 20
+    has_next: bool = False
 
     @property
-    def has_next(self) -> bool:
-        return self.offset + self.limit < self.total
+    def more_than_bound(self) -> bool:
+        return self.total > COUNT_BOUND
+
+    @property
+    def bound(self) -> str:
+        """COUNT_BOUND as the reader's language writes it (1,000 in English, 1 000 in French)."""
+        return formats.number_format(COUNT_BOUND, force_grouping=True)
 
     @property
     def has_previous(self) -> bool:
@@ -469,14 +483,18 @@ def _nearby_distances(query: SearchQuery, origin: Point) -> Iterable[tuple[str, 
 
 
 def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) -> tuple[int, list[str]]:
-    """How many services are within reach of `origin` and the page's ids, nearest first, in one query.
+    """How many services are within reach of `origin` and the page's ids, nearest first: two queries, or three.
 
-    The database keeps each service's nearest location (GROUP BY), counts the services with a window over
-    the groups and sorts them for the page: the rows within reach (thousands in a city) never reach Python.
-    A page past the last one gets no row, so the count then comes from a query of its own.
+    The database keeps each service's nearest location (GROUP BY) and sorts the services, reading first a ring
+    of RING_FRACTION of the radius. When the ring holds `offset + limit` services, they are the page's: a
+    service with a location in the ring has its nearest one there, and every service the ring leaves out is
+    farther than its edge, so than each of them. In a city the ring reads a few hundred of the thousands of
+    rows within 50 km. The count then reads the whole radius until it has found COUNT_BOUND + 1 services. When
+    the ring falls short the whole radius is read for the page, and if that falls short too, every service
+    within reach is on it or before it, so the count is known.
 
     A member's search measures confidential locations from their exact points, which only Python can open:
-    there the rows within reach come here and each service's nearest is kept in one pass.
+    there the rows within reach come here, each service's nearest is kept in one pass and all are counted.
     """
     if query.include_confidential:
         best: dict[str, float] = {}
@@ -485,19 +503,29 @@ def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) ->
                 best[service_id] = d2
         nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
         return len(best), [service_id for service_id, _d2 in nearest[offset:]]
-    rows = _nearby_rows(query, origin).values_list("service_id", "d2")  # type: ignore[misc]
-    inner, params = rows.query.sql_with_params()
+    radius = _radius(query)
+    wanted = offset + limit
+    ring = radius * RING_FRACTION
+    page = _nearest_services(_nearby_rows(replace(query, radius_km=ring), origin), wanted) if ring >= 1.0 else []
+    if len(page) < wanted:
+        page = _nearest_services(_nearby_rows(query, origin), wanted)
+        if len(page) < wanted:
+            return len(page), page[offset:]
+    within_reach = _nearby_rows(query, origin).order_by().values("service_id").distinct()
+    return within_reach[: COUNT_BOUND + 1].count(), page[offset:]
+
+
+def _nearest_services(rows: QuerySet[ServiceAtLocation], count: int) -> list[str]:
+    """The first `count` services of `rows` (`_nearby_rows`), each at its nearest location, nearest first."""
+    inner, params = rows.values_list("service_id", "d2").query.sql_with_params()  # type: ignore[misc]
     sql = (
-        "SELECT nearby.service_id, COUNT(*) OVER () FROM"  # noqa: S608 - the inner query is Django's, with parameters
+        "SELECT nearby.service_id FROM"  # noqa: S608 - the inner query is Django's, with parameters
         f" ({inner}) AS nearby"
-        " GROUP BY nearby.service_id ORDER BY MIN(nearby.d2), nearby.service_id LIMIT %s OFFSET %s"
+        " GROUP BY nearby.service_id ORDER BY MIN(nearby.d2), nearby.service_id LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
-        page = cursor.fetchall()
-    if page:
-        return int(page[0][1]), [str(service_id) for service_id, _total in page]
-    return rows.order_by().values("service_id").distinct().count(), []
+        cursor.execute(sql, [*params, count])
+        return [str(service_id) for (service_id,) in cursor.fetchall()]
 
 
 def _matching_services(query: SearchQuery, *, terms_per_row: bool = False) -> QuerySet[Service]:
@@ -542,12 +570,13 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
             # are dense, walks the `(status, name, ...)` index for the page, stopping after it (a rare word's
             # few matches are sorted instead: its planner's choice, on the indexes' estimates). Counting in the
             # page's query made it read and count every match in name order (16,121 for "counselling" at
-            # 100,000 services: 180 ms of the server's time per page).
-            return query_layer.count_and_page(text_first, offset, limit)
+            # 100,000 services: 180 ms of the server's time per page). It counts to COUNT_BOUND + 1 only: a
+            # common word's every match was 25 ms of rechecking rows (16,000 at 100,000 services).
+            return _counted_page(text_first, offset, limit)
         return query_layer.count_and_page(text_first, offset, limit, one_pass=True)
     services = _matching_services(query)
     if connection.vendor != "sqlite":
-        return query_layer.count_and_page(services, offset, limit)
+        return _counted_page(services, offset, limit)
     figures = services.order_by().aggregate(
         matches=Count("*"),
         services=Max(RawSQL(_LARGEST_SERVICE_ROWID, [])),  # noqa: S611 - a constant query
@@ -560,20 +589,30 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
     return total, list(services.values_list("id", flat=True)[offset : offset + limit])
 
 
+def _counted_page(services: QuerySet[Service], offset: int, limit: int) -> tuple[int, list[str]]:
+    """How many services match, counted up to COUNT_BOUND + 1 (the database stops there), and the page's ids."""
+    total = services.order_by()[: COUNT_BOUND + 1].count()
+    if offset >= total and total <= COUNT_BOUND:
+        return total, []
+    return total, list(services.values_list("id", flat=True)[offset : offset + limit])
+
+
 def search(query: SearchQuery, *, limit: int = 20, offset: int = 0) -> SearchResults:
     """Services matching `query`, nearest first (by name without a place), one result per service."""
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
+    # One more than the page: whether another page follows, when the count stopped at COUNT_BOUND.
     if query.origin is not None:
-        total, page_ids = _nearest_page(query, query.origin, offset, limit)
+        total, page_ids = _nearest_page(query, query.origin, offset, limit + 1)
     else:
-        total, page_ids = _by_name(query, offset, limit)
+        total, page_ids = _by_name(query, offset, limit + 1)
     return SearchResults(
-        results=results_for(page_ids, query),
-        total=total,
+        results=results_for(page_ids[:limit], query),
+        total=min(total, COUNT_BOUND + 1),
         query=query,
         offset=offset,
         limit=limit,
+        has_next=len(page_ids) > limit,
     )
 
 

@@ -286,3 +286,25 @@ def test_the_search_forms_checkbox_lists_are_djangos_markup_written_faster():
         django = django_forms.CheckboxSelectMultiple.render(widget, name, form[name].value(), {"id": f"id_{name}"})
         assert spaces(str(form[name])) == spaces(django)
         assert str(form[name]).count(" checked") == len(form[name].value())
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "More than 3 services found"), ("fr", "Plus de 3 services trouvés")]
+)
+def test_past_the_bound_the_page_says_more_than_and_still_offers_the_next_page(
+    monkeypatch: pytest.MonkeyPatch, language: str, heading: str
+):
+    from harbour.directory import search
+
+    monkeypatch.setattr(search, "COUNT_BOUND", 3)
+    for number in range(25):
+        service_make(name=f"Shelter {number:02d}", needs=["shelter"], point=DOWNTOWN)
+    client = Client()
+    for query in ("?need=shelter", "?need=shelter&postcode=M5V+2T6", "?q=shelter"):
+        page = client.get(url("directory:search", language) + query, follow=True).content.decode()
+        assert heading in page and 'rel="next"' in page, query
+        later = client.get(url("directory:search", language) + query + "&offset=20", follow=True).content.decode()
+        assert heading in later and 'rel="next"' not in later and later.count('<li class="result">') == 5, query
+    monkeypatch.setattr(search, "COUNT_BOUND", 25)
+    page = client.get(url("directory:search", language) + "?need=shelter", follow=True).content.decode()
+    assert "25 services" in page and heading not in page

@@ -267,13 +267,12 @@ def test_every_nested_read_uses_an_index_after_analyze_when_most_links_are_empty
 
 
 # One query for the count, one for the page (on SQLite the count also reads how many services there are at
-# most: search._by_name); near a place, or with text on SQLite, one pass; then the page's details, eight
-# reads (services, their locations, phones, hours, addresses, languages, costs, terms), sent together in
-# one round trip on PostgreSQL. (SQLite, PostgreSQL.)
+# most: search._by_name); with text on SQLite, one pass; then the page's details, eight reads (services,
+# their locations, phones, hours, addresses, languages, costs, terms), sent together in one round trip on
+# PostgreSQL. (SQLite, PostgreSQL.) Near a place: the next test.
 FIXED_QUERIES = {
     "?need=shelter": (10, 3),
     "?need=shelter&offset=20": (10, 3),
-    "?postcode=M5V%202T6&radius=25": (9, 2),
     "?q=shelter": (9, 3),
 }
 
@@ -290,6 +289,21 @@ def test_the_public_search_makes_a_fixed_number_of_queries(query: str) -> None:
     for count in (21, 23):  # a result past the first page, then more than two pages
         shelters(count)
         assert queries_of_page(client, url) == _on_this_database(FIXED_QUERIES[query])
+
+
+@pytest.mark.django_db
+def test_the_search_by_place_reads_the_whole_radius_for_the_page_only_when_its_ring_falls_short() -> None:
+    # The ring is an eighth of the 25 km: 3.1 km. Every other shelter is confidential, so its public point is
+    # Toronto's centre, 11.5 km from M5V 2T6; the others are 1.9 km away, in the ring. A page wants 21
+    # services: its 20 and one more, which tells whether another page follows (search._nearest_page).
+    url = reverse("directory:search") + "?postcode=M5V%202T6&radius=25"
+    client = Client()
+    shelters(5)  # 2 in the ring, 5 within reach: the ring, then the whole radius, which counts them too
+    assert queries_of_page(client, url) == _on_this_database((10, 3))
+    shelters(16)  # 10 in the ring, 21 within reach: the ring, the whole radius and the count
+    assert queries_of_page(client, url) == _on_this_database((11, 4))
+    shelters(23)  # 21 in the ring: the ring holds the page, then the count
+    assert queries_of_page(client, url) == _on_this_database((10, 3))
 
 
 @pytest.mark.django_db

@@ -38,8 +38,11 @@ class Facts:
     points: list[Point] = field(default_factory=list)
 
 
-def _generated(count: int = 240, seed: int = 20) -> dict[str, Facts]:
-    """`count` services with tied names, some inactive, with needs and one to three locations; their facts."""
+def _generated(count: int = 240, seed: int = 20, close_every: int = 0) -> dict[str, Facts]:
+    """`count` services with tied names, some inactive, with needs and one to three locations; their facts.
+
+    With `close_every`, one service in so many has its locations within about 3 km of the centre.
+    """
     taxonomies_ensure()
     rng = random.Random(seed)
     facts: dict[str, Facts] = {}
@@ -63,6 +66,8 @@ def _generated(count: int = 240, seed: int = 20) -> dict[str, Facts]:
             # Some exactly on the same point as another service (ties in distance), most spread up to ~70 km.
             if number % 7 == 0:
                 point = Point(CENTRE.latitude + 0.1, CENTRE.longitude)
+            elif close_every and number % close_every == 0:
+                point = Point(CENTRE.latitude + rng.uniform(-0.02, 0.02), CENTRE.longitude + rng.uniform(-0.03, 0.03))
             else:
                 point = Point(CENTRE.latitude + rng.uniform(-0.6, 0.6), CENTRE.longitude + rng.uniform(-0.8, 0.8))
             location = Location.objects.create(
@@ -176,6 +181,54 @@ def test_near_a_place_the_page_is_each_services_nearest_location_in_the_brute_fo
     shown = next(r for r in page if r.service.id == several)
     nearest = min(places.distance_km(CENTRE, p) for p in facts[several].points)
     assert shown.distance_km == pytest.approx(nearest)
+
+
+@pytest.mark.parametrize("bound", [1000, 30])
+def test_a_page_the_ring_holds_is_the_brute_force_page_and_the_count_stops_at_the_bound(monkeypatch, bound):
+    # A third of the services within 3 km of the centre: the ring of a 60 km search (7.5 km) holds the first
+    # pages; the later ones and a page past the end read the whole radius.
+    facts = _generated(close_every=3)
+    monkeypatch.setattr(search, "COUNT_BOUND", bound)
+    reads: list[int] = []
+    nearest_services = search._nearest_services
+
+    def counted(rows, count):
+        reads.append(count)
+        return nearest_services(rows, count)
+
+    monkeypatch.setattr(search, "_nearest_services", counted)
+    ways = set()
+    for need in [None, "shelter"]:
+        expected, in_ring = _nearest(facts, 60, need), len(_nearest(facts, 60 * search.RING_FRACTION, need))
+        assert len(expected) > 30
+        asked = SearchQuery(origin=CENTRE, radius_km=60, needs=frozenset({need}) if need else frozenset())
+        for offset in _offsets(len(expected)):
+            reads.clear()
+            found = search.search(asked, offset=offset, limit=20)
+            assert [r.service.id for r in found.results] == expected[offset : offset + 20], (need, offset)
+            assert found.has_next == (offset + 20 < len(expected)), (need, offset)
+            assert found.total == min(len(expected), bound + 1) and found.more_than_bound == (len(expected) > bound)
+            # The page and the one after it: from the ring alone when it holds them, else the whole radius too.
+            assert reads == ([offset + 21] if offset + 21 <= in_ring else [offset + 21, offset + 21]), (need, offset)
+            ways.add(len(reads))
+    assert ways == {1, 2}
+
+
+@pytest.mark.parametrize("bound", [1000, 30])
+def test_a_search_without_a_place_counts_up_to_the_bound_and_still_pages_past_it(monkeypatch, bound):
+    facts = _generated()
+    monkeypatch.setattr(search, "COUNT_BOUND", bound)
+    betas = _in_name_order(facts, {sid for sid, f in facts.items() if f.active and "Beta" in f.name})
+    for asked, expected in [
+        (SearchQuery(needs=frozenset({"shelter"})), _by_name(facts, "shelter")),
+        (SearchQuery(text="beta"), betas),
+    ]:
+        assert len(expected) > 30
+        for offset in _offsets(len(expected)):
+            found = search.search(asked, offset=offset, limit=20)
+            assert [r.service.id for r in found.results] == expected[offset : offset + 20], (asked, offset)
+            assert found.has_next == (offset + 20 < len(expected)), (asked, offset)
+            assert found.total == min(len(expected), bound + 1) and found.more_than_bound == (len(expected) > bound)
 
 
 def test_a_service_made_inactive_leaves_the_search_by_place_and_the_count():
