@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -370,6 +371,27 @@ def test_a_reimported_record_replaces_its_nested_records(tmp_path):
     assert result.removed == {"service_area": 1}
     call_command("hsds_export", str(tmp_path / "out.json"), stdout=io.StringIO())
     assert "7e3c2a10-1b2c-4d5e-8f90-a1b2c3d4e5f6" not in (tmp_path / "out.json").read_text()
+
+
+def test_a_first_load_looks_up_no_parent_for_stale_nested_records(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from harbour.directory.interchange import nested_pairs, replace_nested
+
+    service = example("service_full.json")
+    import_path(_write_ndjson(tmp_path / "a.ndjson", service))
+    stamp = Service.objects.get(id=service["id"]).modified_at
+    pairs = nested_pairs(hsds.root_node("service"))
+    with CaptureQueriesContext(connection) as queries:
+        assert replace_nested(stamp, pairs) == {}
+    # One look per pair for a record older than the import, and nothing else: no parent read, no delete.
+    assert len(queries) == len(pairs) and not any("DELETE" in q["sql"] for q in queries)
+    # A record older than the import makes its table's parents looked up again (the test above: replaced).
+    ServiceArea.objects.filter(service_id=service["id"]).update(modified_at=stamp - datetime.timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert replace_nested(stamp, pairs) == {"service_area": len(service["service_areas"])}
+    assert len(queries) > len(pairs)
 
 
 def test_a_json_link_to_a_record_that_exists_nowhere_is_refused(tmp_path):
