@@ -516,8 +516,27 @@ def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) ->
         page = _nearest_services(_nearby_rows(query, origin), wanted)
         if len(page) < wanted:
             return len(page), page[offset:]
-    within_reach = _nearby_rows(query, origin).order_by().values("service_id").distinct()
-    return within_reach[: COUNT_BOUND + 1].count(), page[offset:]
+    return _services_within_reach(query, origin), page[offset:]
+
+
+def _services_within_reach(query: SearchQuery, origin: Point) -> int:
+    """How many services are within reach, counted up to COUNT_BOUND + 1.
+
+    The distinct services among the first rows in reach (twice the bound: a service has 1.5 locations on
+    average), so the database stops reading there: PostgreSQL sorts every row for a DISTINCT before its
+    LIMIT (9.5 ms for the 8,500 rows within 50 km of downtown Toronto at 100,000 services). When those rows
+    name too few services and there were more, every row is counted.
+    """
+    rows = _nearby_rows(query, origin).order_by().values_list("service_id", flat=True)
+    first = 2 * (COUNT_BOUND + 1)
+    inner, params = rows[:first].query.sql_with_params()
+    with connection.cursor() as cursor:
+        sql = f"SELECT COUNT(DISTINCT first.service_id), COUNT(*) FROM ({inner}) AS first"  # noqa: S608 - Django's
+        cursor.execute(sql, params)
+        services, read = cursor.fetchone()
+    if services > COUNT_BOUND or read < first:
+        return int(services)
+    return rows.distinct().count()
 
 
 def _nearest_in_one_pass(query: SearchQuery, origin: Point, offset: int, limit: int) -> tuple[int, list[str]]:

@@ -244,3 +244,23 @@ def test_a_service_made_inactive_leaves_the_search_by_place_and_the_count():
     facts[first].active = False
     expected = _nearest(facts, 100)
     assert first not in expected and _ids(asked, 0, 100) == (before[0] - 1, expected)
+
+
+def test_services_with_many_locations_in_reach_are_counted_exactly_below_the_bound(monkeypatch):
+    # The count reads the distinct services among the first 2 x (bound + 1) rows in reach: here 8 rows that
+    # name only 2 services, with a third service's rows after them, so every row is counted.
+    monkeypatch.setattr(search, "COUNT_BOUND", 3)
+    for number, locations in enumerate([6, 6, 1]):
+        service = Service.objects.create(id=f"svc-many-{number}", name=f"Many {number}")
+        for index in range(locations):
+            north = (index + 7 * number) / 2000  # the index of the rows in reach is in latitude order
+            location = Location.objects.create(
+                id=f"loc-many-{number}-{index}", latitude=CENTRE.latitude + north, longitude=CENTRE.longitude
+            )
+            ServiceAtLocation.objects.create(id=f"sal-many-{number}-{index}", service=service, location=location)
+    asked = SearchQuery(origin=CENTRE, radius_km=5)
+    rows = search._nearby_rows(asked, CENTRE).order_by().values_list("service_id", flat=True)
+    assert len(set(rows[:8])) == 2 and rows.count() == 13
+    assert search._services_within_reach(asked, CENTRE) == 3
+    found = search.search(asked, limit=1)
+    assert (found.total, found.more_than_bound, found.has_next) == (3, False, True)
