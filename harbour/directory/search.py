@@ -600,11 +600,12 @@ def walks_name_order(matches: int, services: int, wanted: int) -> bool:
 def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str]]:
     """The number of services matching a query without a place and the ids of the page's, in name order.
 
-    Without text, the count (to COUNT_BOUND + 1) comes first, from the `(status, key)` index (migration 0027). On
-    SQLite it also reads how many services there are at most (the table's largest rowid, at the end of its
-    b-tree); where the matches are dense enough (past the bound they are), the page walks the `(status, name, id, key)` index in order and checks each service's
-    terms (EXISTS), stopping after the page; a sparse term's keys drive instead (IN) and its few matches are
-    sorted (walking the names for them would read most of the index). PostgreSQL's statistics let its
+    Without text, the count (to COUNT_BOUND + 1) comes first, from the `(status, key)` index (migration 0027).
+    On SQLite it also reads how many services there are at most (the table's largest rowid, at the end of its
+    b-tree); where the matches are dense enough (past the bound they are), the page walks the
+    `(status, name, id, key)` index in order and checks each service's terms (EXISTS), stopping after the
+    page; a sparse term's keys drive instead (IN) and its few matches are sorted (walking the names for them
+    would read most of the index). PostgreSQL's statistics let its
     planner make the same choice for the page's query.
     """
     if query.text.strip():
