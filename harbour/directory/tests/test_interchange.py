@@ -536,3 +536,34 @@ def test_records_are_compared_across_the_seen_tables_flushes(tmp_path, monkeypat
     assert problem.record == f"line 5 (id {first['id']})" and "is also given at line 1" in problem.reason
     result = import_json(_write_ndjson(tmp_path / "ok.ndjson", first, *others), chunk=1)
     assert result.counts["service"] == 4 and result.counts["organization"] == 1
+
+
+def test_after_its_first_chunk_an_import_gives_postgresql_statistics_of_its_own_rows(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from harbour.directory import interchange
+    from harbour.directory.models import ServiceAtLocation
+
+    if connection.vendor != "postgresql":  # SQLite's plans do not come from the tables' row counts
+        with CaptureQueriesContext(connection) as queries:
+            interchange._analyse_first_chunk()
+        assert len(queries) == 0
+        return
+    table = ServiceAtLocation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")  # analysed empty, as autovacuum leaves a wiped table
+        for number in range(300):
+            Location.objects.create(id=f"loc-{number}", latitude=43.6, longitude=-79.4)
+        ServiceAtLocation.objects.bulk_create(
+            ServiceAtLocation(id=f"sal-{number}", location_id=f"loc-{number}") for number in range(300)
+        )
+        interchange._analyse_first_chunk()
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        assert cursor.fetchone()[0] == 300  # the transaction's own rows, counted
+        # The trigger's lookup of a location's rows uses the index that leads with the link (300 rows would
+        # be read whole by choice: what matters is which index serves the lookup).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN UPDATE {table} SET latitude = 1 WHERE location_id = 'loc-7'")  # noqa: S608 - a model's table
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "directory_sal_location_service" in plan, plan
