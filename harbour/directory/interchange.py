@@ -486,13 +486,23 @@ def _analyse_first_chunk() -> None:
     as any other, and PostgreSQL looked the location up by the wide `dir_sal_near` index, where it is the
     fifth column: a scan of the whole index per row, as many rows as the import had written (a million-
     service import fell to 215 services/s after 20,000). ANALYZE counts the transaction's own rows, so the
-    plans from here on see a table that has rows and use the index that leads with the link.
+    plans from here on see a table that has rows and use the index that leads with the link (and if the
+    import then fails, the tables' row estimates still count its rows until autovacuum's next look).
+
+    Its lock (SHARE UPDATE EXCLUSIVE) lasts until the import ends: autovacuum and another ANALYZE or
+    CREATE INDEX wait for it, as they could not clean the import's rows before it ends anyway. If another
+    session holds a table for two seconds, the import goes on without (slower, never wrong).
     """
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        for model in HSDS_MODELS:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            for model in HSDS_MODELS:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    except DatabaseError:
+        pass  # a table held elsewhere: the savepoint undid the timeout, and the import goes on
 
 
 # ---------------------------------------------------------------------------

@@ -485,16 +485,15 @@ def _nearby_distances(query: SearchQuery, origin: Point) -> Iterable[tuple[str, 
 
 
 def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) -> tuple[int, list[str]]:
-    """How many services are within reach of `origin` and the page's ids, nearest first.
+    """How many services are within reach of `origin` and the page's ids, nearest first: two queries at most.
 
-    With text or a filter, one query (`_nearest_in_one_pass`). A place alone, two queries or three: the
-    database keeps each service's nearest location (GROUP BY) and sorts the services, reading first a ring of
-    RING_FRACTION of the radius. When the ring holds `offset + limit` services, they are the page's: a service
-    with a location in the ring has its nearest one there, and every service the ring leaves out is farther
-    than its edge, so than each of them. In a city the ring reads a few hundred of the thousands of rows
-    within 50 km. The count then reads the whole radius until it has found COUNT_BOUND + 1 services. When the
-    ring falls short the whole radius is read for the page, and if that falls short too, every service within
-    reach is on it or before it, so the count is known.
+    A place alone first reads a ring of RING_FRACTION of the radius: the database keeps each service's nearest
+    location in it (GROUP BY) and sorts the services. When the ring holds `offset + limit` services, they are
+    the page's: a service with a location in the ring has its nearest one there, and every service the ring
+    leaves out is farther than its edge, so than each of them. In a city the ring reads a few hundred of the
+    thousands of rows within 50 km; the count then reads the whole radius only until it has found
+    COUNT_BOUND + 1 services (`_services_within_reach`). With text or a filter, or when the ring falls short,
+    one pass over the whole radius gives the page and the count (`_nearest_in_one_pass`).
 
     A member's search measures confidential locations from their exact points, which only Python can open:
     there the rows within reach come here, each service's nearest is kept in one pass and all are counted.
@@ -506,17 +505,13 @@ def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) ->
                 best[service_id] = d2
         nearest = heapq.nsmallest(offset + limit, best.items(), key=lambda pair: (pair[1], pair[0]))
         return len(best), [service_id for service_id, _d2 in nearest[offset:]]
-    if query.narrowed:
-        return _nearest_in_one_pass(query, origin, offset, limit)
-    radius = _radius(query)
-    wanted = offset + limit
-    ring = radius * RING_FRACTION
-    page = _nearest_services(_nearby_rows(replace(query, radius_km=ring), origin), wanted) if ring >= 1.0 else []
-    if len(page) < wanted:
-        page = _nearest_services(_nearby_rows(query, origin), wanted)
-        if len(page) < wanted:
-            return len(page), page[offset:]
-    return _services_within_reach(query, origin), page[offset:]
+    ring = _radius(query) * RING_FRACTION
+    if not query.narrowed and ring >= 1.0:
+        wanted = offset + limit
+        page = _nearest_services(_nearby_rows(replace(query, radius_km=ring), origin), wanted)
+        if len(page) >= wanted:
+            return _services_within_reach(query, origin), page[offset:]
+    return _nearest_in_one_pass(query, origin, offset, limit)
 
 
 def _services_within_reach(query: SearchQuery, origin: Point) -> int:
@@ -540,11 +535,12 @@ def _services_within_reach(query: SearchQuery, origin: Point) -> int:
 
 
 def _nearest_in_one_pass(query: SearchQuery, origin: Point, offset: int, limit: int) -> tuple[int, list[str]]:
-    """The count and the page of a search by place with text or a filter, from one pass over the rows in reach.
+    """The count and the page of a search by place, from one pass over the rows in reach.
 
-    A filter keeps few of the rows within reach (1,400 services with "shelter" among 8,300 within 50 km of
-    downtown Toronto at 100,000 services), so counting them reads every row however low the bound: a ring
-    first would only add a pass. The database keeps each service's nearest location (GROUP BY), counts the
+    For text or a filter, and for a place alone whose ring fell short. A filter keeps few of the rows within
+    reach (1,400 services with "shelter" among 8,300 within 50 km of downtown Toronto at 100,000 services),
+    so counting them reads every row however low the bound: a ring first would only add a pass. The
+    database keeps each service's nearest location (GROUP BY), counts the
     services with a window over the groups and sorts them for the page. A page past the last one gets no
     row, so the count then comes from a query of its own.
     """
@@ -632,9 +628,11 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
         total, upper_bound = cursor.fetchone()
     if offset >= total and total <= COUNT_BOUND:
         return total, []
-    # Past the bound the matches are dense enough that the walk stops within `wanted * services / COUNT_BOUND`
-    # names (2,000 at 100,000 services), where sorting would read every match.
-    if total > COUNT_BOUND or walks_name_order(total, int(upper_bound or 0), offset + limit):
+    # Past the bound the matches are dense enough that a page within the first COUNT_BOUND is found by walking
+    # at most `wanted * services / COUNT_BOUND` names (about 2,000 at 100,000 services), where sorting would
+    # read every match. A page deeper than that is chosen as below, with the bound for the count.
+    dense = total > COUNT_BOUND and offset + limit <= COUNT_BOUND + 1
+    if dense or walks_name_order(total, int(upper_bound or 0), offset + limit):
         services = _matching_services(query, terms_per_row=True)
     return total, list(services.values_list("id", flat=True)[offset : offset + limit])
 

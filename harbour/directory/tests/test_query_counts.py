@@ -292,16 +292,16 @@ def test_the_public_search_makes_a_fixed_number_of_queries(query: str) -> None:
 
 
 @pytest.mark.django_db
-def test_the_search_by_place_reads_the_whole_radius_for_the_page_only_when_its_ring_falls_short() -> None:
+def test_the_search_by_place_makes_two_queries_whether_its_ring_holds_the_page_or_not() -> None:
     # The ring is an eighth of the 25 km: 3.1 km. Every other shelter is confidential, so its public point is
     # Toronto's centre, 11.5 km from M5V 2T6; the others are 1.9 km away, in the ring. A page wants 21
     # services: its 20 and one more, which tells whether another page follows (search._nearest_page).
     url = reverse("directory:search") + "?postcode=M5V%202T6&radius=25"
     client = Client()
-    shelters(5)  # 2 in the ring, 5 within reach: the ring, then the whole radius, which counts them too
+    shelters(5)  # 2 in the ring: the ring, then one pass over the whole radius for the page and the count
     assert queries_of_page(client, url) == _on_this_database((10, 3))
-    shelters(16)  # 10 in the ring, 21 within reach: the ring, the whole radius and the count
-    assert queries_of_page(client, url) == _on_this_database((11, 4))
+    shelters(16)  # 10 in the ring, 21 within reach: the same
+    assert queries_of_page(client, url) == _on_this_database((10, 3))
     shelters(23)  # 21 in the ring: the ring holds the page, then the count
     assert queries_of_page(client, url) == _on_this_database((10, 3))
 

@@ -189,14 +189,19 @@ def test_a_page_the_ring_holds_is_the_brute_force_page_and_the_count_stops_at_th
     # pages; the later ones and a page past the end read the whole radius.
     facts = _generated(close_every=3)
     monkeypatch.setattr(search, "COUNT_BOUND", bound)
-    reads: list[int] = []
-    nearest_services = search._nearest_services
+    reads: list[str] = []
+    nearest_services, one_pass = search._nearest_services, search._nearest_in_one_pass
 
-    def counted(rows, count):
-        reads.append(count)
+    def ring(rows, count):
+        reads.append(f"ring of {count}")
         return nearest_services(rows, count)
 
-    monkeypatch.setattr(search, "_nearest_services", counted)
+    def whole(*args):
+        reads.append("one pass")
+        return one_pass(*args)
+
+    monkeypatch.setattr(search, "_nearest_services", ring)
+    monkeypatch.setattr(search, "_nearest_in_one_pass", whole)
     ways = set()
     for need in [None, "shelter"]:
         expected, in_ring = _nearest(facts, 60, need), len(_nearest(facts, 60 * search.RING_FRACTION, need))
@@ -208,14 +213,15 @@ def test_a_page_the_ring_holds_is_the_brute_force_page_and_the_count_stops_at_th
             assert [r.service.id for r in found.results] == expected[offset : offset + 20], (need, offset)
             assert found.has_next == (offset + 20 < len(expected)), (need, offset)
             assert found.total == min(len(expected), bound + 1) and found.more_than_bound == (len(expected) > bound)
-            # The page and the one after it: from the ring alone when it holds them, else the whole radius too;
-            # with a need, from one pass over the whole radius.
+            # The page and the one after it: from the ring alone when it holds them, else one pass over the
+            # whole radius too; with a need, from that one pass alone.
             if need is None:
-                assert reads == ([offset + 21] if offset + 21 <= in_ring else [offset + 21] * 2), offset
-                ways.add(len(reads))
+                held = offset + 21 <= in_ring
+                assert reads == [f"ring of {offset + 21}"] + ([] if held else ["one pass"]), offset
+                ways.add(held)
             else:
-                assert reads == [], offset
-    assert ways == {1, 2}
+                assert reads == ["one pass"], offset
+    assert ways == {True, False}
 
 
 @pytest.mark.parametrize("bound", [1000, 30])
@@ -233,6 +239,26 @@ def test_a_search_without_a_place_counts_up_to_the_bound_and_still_pages_past_it
             assert [r.service.id for r in found.results] == expected[offset : offset + 20], (asked, offset)
             assert found.has_next == (offset + 20 < len(expected)), (asked, offset)
             assert found.total == min(len(expected), bound + 1) and found.more_than_bound == (len(expected) > bound)
+
+
+def test_past_the_bound_sqlite_walks_the_names_for_the_first_pages_and_weighs_the_deeper_ones(monkeypatch):
+    facts = _generated()
+    monkeypatch.setattr(search, "COUNT_BOUND", 30)
+    weighed: list[int] = []
+    walks = search.walks_name_order
+
+    def weigh(matches, services, wanted):
+        weighed.append(wanted)
+        return walks(matches, services, wanted)
+
+    monkeypatch.setattr(search, "walks_name_order", weigh)
+    expected = _by_name(facts, "shelter")
+    for offset in (0, 10, 11, 40, len(expected) + 10):
+        weighed.clear()
+        found = search.search(SearchQuery(needs=frozenset({"shelter"})), offset=offset, limit=20)
+        assert [r.service.id for r in found.results] == expected[offset : offset + 20], offset
+        # A page and the one more within the bound's 31: walked; deeper, the walk is weighed against a sort.
+        assert weighed == ([] if offset + 21 <= 31 or connection.vendor != "sqlite" else [offset + 21]), offset
 
 
 def test_a_service_made_inactive_leaves_the_search_by_place_and_the_count():
