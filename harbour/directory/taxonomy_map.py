@@ -126,14 +126,11 @@ def map_services(services: QuerySet[Service], *, stamp: datetime.datetime | None
 
     added = 0
     ensured = False
-    last = None
-    while True:
-        # A page of ids at a time (after the last one seen), so memory does not grow with the directory.
-        page = services.filter(id__gt=last) if last is not None else services
-        chunk = [str(i) for i in page.order_by("id").values_list("id", flat=True)[:900]]
-        if not chunk:
-            break
-        last = chunk[-1]
+    # The ids in one pass, streamed 900 at a time, so memory does not grow with the directory. Paging with
+    # `id > last` made each page find and sort every service of the import again (on SQLite through the
+    # `modified_at` index): at a million services, 1,100 sorts of a million rows.
+    ids = (str(i) for i in services.order_by("id").values_list("id", flat=True).iterator(chunk_size=900))
+    while chunk := list(itertools.islice(ids, 900)):
         rows = _mapped_rows(chunk)
         if not rows:
             continue

@@ -240,3 +240,18 @@ def test_the_command_applies_the_map_to_what_is_already_imported_and_reports_rea
     assert search.search(SearchQuery(needs=frozenset({"shelter"}))).total == 1
     line = next(line for line in out.getvalue().splitlines() if line.startswith("harbour-needs shelter "))
     assert line.split()[-2:] == ["1", "1"]
+
+
+def test_the_map_reads_the_services_ids_in_one_pass_however_many_there_are():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from harbour.directory.models import Service
+
+    # More than two of the map's batches of 900: paging with `id > last` read (and sorted) the services
+    # once per batch, which at a million services was 1,100 sorts of a million rows.
+    Service.objects.bulk_create(Service(id=f"svc-{number:05d}", name=f"Service {number}") for number in range(1901))
+    with CaptureQueriesContext(connection) as queries:
+        assert taxonomy_map.map_services(Service.objects.all()) == 0
+    reads = [q["sql"] for q in queries if 'FROM "directory_service"' in q["sql"]]
+    assert len(reads) == 1, reads
