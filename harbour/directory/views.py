@@ -58,10 +58,14 @@ def service_text(service: Service) -> dict[str, Any]:
     }
 
 
+# The deepest page a search offers (500 pages of 20): a link further would show this page again.
+MAX_OFFSET = 10_000
+
+
 def _page_links(request: HttpRequest, results: search.SearchResults) -> dict[str, str]:
     links = {}
     params = request.GET.copy()
-    if results.has_next:
+    if results.has_next and results.offset + results.limit <= MAX_OFFSET:
         params["offset"] = str(results.offset + results.limit)
         links["next"] = "?" + params.urlencode()
     if results.has_previous:
@@ -72,7 +76,7 @@ def _page_links(request: HttpRequest, results: search.SearchResults) -> dict[str
 
 def _offset(given: QueryDict) -> int:
     try:
-        return max(0, min(int(given.get("offset", "0")), 10_000))
+        return max(0, min(int(given.get("offset", "0")), MAX_OFFSET))
     except ValueError:
         return 0
 

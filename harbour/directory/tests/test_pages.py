@@ -308,3 +308,16 @@ def test_past_the_bound_the_page_says_more_than_and_still_offers_the_next_page(
     monkeypatch.setattr(search, "COUNT_BOUND", 25)
     page = client.get(url("directory:search", language) + "?need=shelter", follow=True).content.decode()
     assert "25 services" in page and heading not in page
+
+
+def test_the_deepest_page_offers_no_next_link_that_would_show_it_again(monkeypatch: pytest.MonkeyPatch):
+    from harbour.directory import views
+
+    monkeypatch.setattr(views, "MAX_OFFSET", 20)
+    for number in range(45):
+        service_make(name=f"Shelter {number:02d}", needs=["shelter"], point=DOWNTOWN)
+    client = Client()
+    second = client.get(url("directory:search") + "?need=shelter&offset=20", follow=True).content.decode()
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    first = client.get(url("directory:search") + "?need=shelter", follow=True).content.decode()
+    assert 'rel="next"' in first
