@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from harbour.cases import actions
 from harbour.cases.models import Case, Consent, Referral
@@ -67,7 +68,9 @@ def test_a_withdrawal_is_shown_on_the_recipients_linked_case(
     given.refresh_from_db()
     assert given.withdrawn_at is not None
     page = signed_in(cast.carol).get(reverse("cases:case_detail", args=[received.reference])).content.decode()
-    assert f"The person withdrew their consent to this referral on {given.withdrawn_at:%Y-%m-%d}." in page
+    # The day as Harbour's clock shows it (in the evening in Canada, UTC is already the next day).
+    withdrawn = timezone.localtime(given.withdrawn_at)
+    assert f"The person withdrew their consent to this referral on {withdrawn:%Y-%m-%d}." in page
     assert "It covered: A case record with a reference, not a name; Needs and the situation." in page
     # The sender's own case page shows its consent withdrawn, not the recipient's notice.
     own = signed_in(cast.bob).get(reverse("cases:case_detail", args=[case.reference])).content.decode()
