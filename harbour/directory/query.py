@@ -262,16 +262,21 @@ def sorts_every_match(f: ServiceFilter) -> bool:
     return f.near is not None or (bool(f.search.strip()) and connection.vendor == "sqlite")
 
 
-def count_and_page(qs: QuerySet[Any], offset: int, limit: int, *, one_pass: bool = False) -> tuple[int, list[str]]:
+def count_and_page(
+    qs: QuerySet[Any], offset: int, limit: int, *, one_pass: bool = False, bound: int | None = None
+) -> tuple[int, list[str]]:
     """The number of matches and the ids of those from `offset` to `offset + limit`, in order.
 
     With `one_pass`, the page's query also counts every match (`COUNT(*) OVER ()`, computed before
     LIMIT) and the database sorts ids, not whole rows; only a page past the end, which has no row to
-    carry the count, asks for it again.
+    carry the count, asks for it again. With a `bound` (not with `one_pass`), the count stops there
+    (`LIMIT bound` under the count): a total of `bound` means at least that many, and the page is read
+    whatever the offset.
     """
     if not one_pass:
-        total = qs.count()
-        return total, list(qs.values_list("id", flat=True)[offset : offset + limit]) if offset < total else []
+        total = qs.order_by()[:bound].count() if bound is not None else qs.count()
+        past_the_end = offset >= total and (bound is None or total < bound)
+        return total, [] if past_the_end else list(qs.values_list("id", flat=True)[offset : offset + limit])
     rows = list(qs.annotate(matches=Window(Count("*"))).values_list("id", "matches")[offset : offset + limit])
     if rows:
         return int(rows[0][1]), [row_id for row_id, _matches in rows]

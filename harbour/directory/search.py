@@ -508,7 +508,8 @@ def _nearest_page(query: SearchQuery, origin: Point, offset: int, limit: int) ->
     ring = _radius(query) * RING_FRACTION
     if not query.narrowed and ring >= 1.0:
         wanted = offset + limit
-        page = _nearest_services(_nearby_rows(replace(query, radius_km=ring), origin), wanted)
+        in_ring = _nearby_rows(replace(query, radius_km=ring), origin)
+        page = [service_id for service_id, _none in _nearest_services(in_ring, wanted)]
         if len(page) >= wanted:
             return _services_within_reach(query, origin), page[offset:]
     return _nearest_in_one_pass(query, origin, offset, limit)
@@ -540,36 +541,33 @@ def _nearest_in_one_pass(query: SearchQuery, origin: Point, offset: int, limit: 
     For text or a filter, and for a place alone whose ring fell short. A filter keeps few of the rows within
     reach (1,400 services with "shelter" among 8,300 within 50 km of downtown Toronto at 100,000 services),
     so counting them reads every row however low the bound: a ring first would only add a pass. The
-    database keeps each service's nearest location (GROUP BY), counts the
-    services with a window over the groups and sorts them for the page. A page past the last one gets no
-    row, so the count then comes from a query of its own.
+    services are counted with a window over the groups. A page past the last one gets no row, so the count
+    then comes from a query of its own.
     """
-    rows = _nearby_rows(query, origin).values_list("service_id", "d2")  # type: ignore[misc]
-    inner, params = rows.query.sql_with_params()
+    rows = _nearby_rows(query, origin)
+    page = _nearest_services(rows, limit, offset, counted=True)
+    if page:
+        return int(page[0][1]), [service_id for service_id, _total in page]
+    return rows.order_by().values("service_id").distinct().count(), []
+
+
+def _nearest_services(
+    rows: QuerySet[ServiceAtLocation], limit: int, offset: int = 0, *, counted: bool = False
+) -> list[tuple[str, int]]:
+    """Services of `rows` (`_nearby_rows`) from `offset`, each at its nearest location, nearest first.
+
+    The database keeps each service's nearest location (GROUP BY) and sorts the services; with `counted`,
+    each row also carries how many services there are (`COUNT(*) OVER ()`, computed before LIMIT), else 0.
+    """
+    inner, params = rows.values_list("service_id", "d2").query.sql_with_params()  # type: ignore[misc]
     sql = (
-        "SELECT nearby.service_id, COUNT(*) OVER () FROM"  # noqa: S608 - the inner query is Django's, with parameters
+        f"SELECT nearby.service_id, {'COUNT(*) OVER ()' if counted else '0'} FROM"  # noqa: S608 - Django's query
         f" ({inner}) AS nearby"
         " GROUP BY nearby.service_id ORDER BY MIN(nearby.d2), nearby.service_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
-        page = cursor.fetchall()
-    if page:
-        return int(page[0][1]), [str(service_id) for service_id, _total in page]
-    return rows.order_by().values("service_id").distinct().count(), []
-
-
-def _nearest_services(rows: QuerySet[ServiceAtLocation], count: int) -> list[str]:
-    """The first `count` services of `rows` (`_nearby_rows`), each at its nearest location, nearest first."""
-    inner, params = rows.values_list("service_id", "d2").query.sql_with_params()  # type: ignore[misc]
-    sql = (
-        "SELECT nearby.service_id FROM"  # noqa: S608 - the inner query is Django's, with parameters
-        f" ({inner}) AS nearby"
-        " GROUP BY nearby.service_id ORDER BY MIN(nearby.d2), nearby.service_id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, count])
-        return [str(service_id) for (service_id,) in cursor.fetchall()]
+        return [(str(service_id), int(total)) for service_id, total in cursor.fetchall()]
 
 
 def _matching_services(query: SearchQuery, *, terms_per_row: bool = False) -> QuerySet[Service]:
@@ -617,11 +615,11 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
             # page's query made it read and count every match in name order (16,121 for "counselling" at
             # 100,000 services: 180 ms of the server's time per page). It counts to COUNT_BOUND + 1 only: a
             # common word's every match was 25 ms of rechecking rows (16,000 at 100,000 services).
-            return _counted_page(text_first, offset, limit)
+            return query_layer.count_and_page(text_first, offset, limit, bound=COUNT_BOUND + 1)
         return query_layer.count_and_page(text_first, offset, limit, one_pass=True)
     services = _matching_services(query)
     if connection.vendor != "sqlite":
-        return _counted_page(services, offset, limit)
+        return query_layer.count_and_page(services, offset, limit, bound=COUNT_BOUND + 1)
     matches, params = services.order_by().values("id")[: COUNT_BOUND + 1].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), ({_LARGEST_SERVICE_ROWID}) FROM ({matches}) AS matches", params)  # noqa: S608
@@ -634,14 +632,6 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
     dense = total > COUNT_BOUND and offset + limit <= COUNT_BOUND + 1
     if dense or walks_name_order(total, int(upper_bound or 0), offset + limit):
         services = _matching_services(query, terms_per_row=True)
-    return total, list(services.values_list("id", flat=True)[offset : offset + limit])
-
-
-def _counted_page(services: QuerySet[Service], offset: int, limit: int) -> tuple[int, list[str]]:
-    """How many services match, counted up to COUNT_BOUND + 1 (the database stops there), and the page's ids."""
-    total = services.order_by()[: COUNT_BOUND + 1].count()
-    if offset >= total and total <= COUNT_BOUND:
-        return total, []
     return total, list(services.values_list("id", flat=True)[offset : offset + limit])
 
 
