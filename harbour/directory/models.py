@@ -265,8 +265,9 @@ class Service(HSDSRecord):
             # name order, the terms checked on the index's keys (migration 0027, docs/performance.md).
             models.Index(fields=["status", "key"], name="dir_service_status_key"),
             models.Index(fields=["status", "name", "id", "key"], name="dir_service_status_name"),
-            # Near a place, a term is checked on each row's service's key: read with the id, not the row.
-            models.Index(fields=["id", "key"], name="dir_service_id_key"),
+            # Near a place, a term is checked on each row's service's key, and words on its text and its
+            # organisation: read with the id, not the row (migration 0029).
+            models.Index(fields=["id", "key", "organization"], name="dir_service_id_key_org"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["key"], name="directory_service_key_unique")

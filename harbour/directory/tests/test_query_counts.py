@@ -307,6 +307,34 @@ def test_the_search_by_place_makes_two_queries_whether_its_ring_holds_the_page_o
 
 
 @pytest.mark.django_db
+def test_words_near_a_place_are_checked_on_the_services_index_not_their_rows() -> None:
+    """Near a place, each row within reach joins its service for its words: its text (SQLite's text index gives
+    rowids) and its organisation's name. `(id, key, organization)` answers both without the service's wide row
+    (migration 0029): 44 instead of 54 ms of CPU for "shelter" within 50 km of Toronto at 100,000 services."""
+    from django.test.utils import CaptureQueriesContext
+
+    from harbour.directory import search
+
+    for index in range(30):
+        service_make(name=f"Shelter {index}", organisation_name=f"Aid {index}", points=[places.Point(43.65, -79.38)])
+    query = search.SearchQuery(text="shelter", origin=places.Point(43.64, -79.40), radius_km=50)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as captured:
+        assert search.search(query).total == 30
+    nearest = captured.captured_queries[0]["sql"]
+    assert "GROUP BY nearby.service_id" in nearest  # the rows within reach, grouped by service
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {nearest}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SEARCH directory_service USING COVERING INDEX dir_service_id_key_org (id=?)" in plan, plan
+        else:  # PostgreSQL reads each row's text from the table for LIKE: the index must still hold the link
+            constraints = connection.introspection.get_constraints(cursor, "directory_service")
+            assert constraints["dir_service_id_key_org"]["columns"] == ["id", "key", "organization_id"]
+
+
+@pytest.mark.django_db
 def test_a_service_page_reads_the_service_once() -> None:
     service = service_make(name="Shelter", points=[places.Point(43.65, -79.38), places.Point(43.76, -79.41)])
     url = reverse("directory:service", kwargs={"service_id": service.id})
