@@ -89,13 +89,21 @@ class _RowId(Func):
         return sql[: -len(column)] + "rowid", list(params)
 
 
-def text_condition(text: str, prefix: str = "") -> Q:
+class Unindexed(Func):
+    """An expression SQLite cannot look up in an index (a unary plus, SQLite's documented way to say so):
+    the condition is then checked on rows another index gives, in that index's order."""
+
+    template = "+(%(expressions)s)"
+
+
+def text_condition(text: str, prefix: str = "", *, driving: bool = True) -> Q:
     """Every word appears in the service's name, other name or description (English or French).
 
     Words are matched folded (lower case, without accents) against `Service.search_text`, as a
     substring ("shelter" finds "shelters"). On PostgreSQL the trigram index serves `LIKE` directly. On
     SQLite the words of three letters or more are found in the FTS5 trigram table (a quoted word there
     matches exactly where it is a substring of the text), the shorter ones are checked on the rows found.
+    Without `driving`, SQLite checks the text index's matches on rows found another way (`Unindexed`).
     """
     condition = Q()
     folded = words(fold(text))
@@ -104,7 +112,8 @@ def text_condition(text: str, prefix: str = "") -> Q:
         # fold() leaves only letters, digits and spaces: the quoted words are safe in an FTS5 query.
         match = " AND ".join(f'"{w}"' for w in indexed)
         found = RawSQL("SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s", [match])  # noqa: S611 - the query is a parameter
-        condition &= Q(In(_RowId(F(f"{prefix}search_text")), found))
+        rowid = _RowId(F(f"{prefix}search_text"))
+        condition &= Q(In(rowid if driving else Unindexed(rowid, output_field=IntegerField()), found))
         folded = [w for w in folded if len(w) < MIN_INDEXED_WORD]
     for word in folded:
         condition &= Q(**{f"{prefix}search_text__contains": word})

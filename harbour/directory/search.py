@@ -43,6 +43,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.base import ModelState
+from django.db.models.lookups import In
 from django.utils import formats, timezone
 
 from harbour.directory import confidential, places, vocabulary
@@ -315,9 +316,10 @@ def _schedule_exists(condition: Q, service_ref: str, location_ref: str | None) -
     return Q(by_service) | Q(by_location)
 
 
-def _text_filter(text: str, prefix: str, *, near_place: bool) -> Q:
+def _text_filter(text: str, prefix: str, *, near_place: bool, driving: bool = True) -> Q:
     """Every word is in the service's names or descriptions (either language, as the API matches them),
-    or in its organisation's name."""
+    or in its organisation's name. Without `driving` (SQLite), neither index gives the rows: they are checked
+    on rows read in another index's order (`_by_name`)."""
     condition = Q()
     for word in query_layer.words(text):
         # The API's text condition, so the pages use the same text index (FTS5 or pg_trgm); the
@@ -331,9 +333,11 @@ def _text_filter(text: str, prefix: str, *, near_place: bool) -> Q:
             # page of a rare word). Near a place the rows within reach are tested one by one, where the hash
             # is cheaper than an array of a thousand organisations ("harbour") searched per row.
             of_organisation = Q(_InArray(F(f"{prefix}organization_id"), Subquery(by_organisation)))
-        else:
+        elif driving:
             of_organisation = Q(**{f"{prefix}organization_id__in": by_organisation})
-        condition &= query_layer.text_condition(word, prefix) | of_organisation
+        else:
+            of_organisation = Q(In(query_layer.Unindexed(F(f"{prefix}organization_id")), by_organisation))
+        condition &= query_layer.text_condition(word, prefix, driving=driving) | of_organisation
     return condition
 
 
@@ -368,11 +372,12 @@ def _service_filters(
     location_ref: str | None,
     *,
     terms_per_row: bool = False,
+    walk_names: bool = False,
 ) -> Q:
     """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched.
 
     Near a place, or with `terms_per_row`, each row's terms are checked on its key (EXISTS); otherwise the
-    terms' keys drive (IN).
+    terms' keys drive (IN). With `walk_names`, the text is checked on each row too (SQLite, `_by_name`).
     """
     by_place = location_ref is not None or terms_per_row
     key = f"{prefix}key"
@@ -380,7 +385,7 @@ def _service_filters(
     active = _service_active(ref) if location_ref is not None else Q(**{f"{prefix}status": Service.Status.ACTIVE})
     condition = active
     if query.text.strip():
-        condition &= _text_filter(query.text, prefix, near_place=location_ref is not None)
+        condition &= _text_filter(query.text, prefix, near_place=location_ref is not None, driving=not walk_names)
     if query.needs:
         condition &= query_layer.carries_any_term(
             _term_ids(vocabulary.NEEDS_TAXONOMY, query.needs), key, correlated=by_place
@@ -570,9 +575,14 @@ def _nearest_services(
         return [(str(service_id), int(total)) for service_id, total in cursor.fetchall()]
 
 
-def _matching_services(query: SearchQuery, *, terms_per_row: bool = False) -> QuerySet[Service]:
-    """The services matching a query without a place, in name order."""
-    services = Service.objects.filter(_service_filters(query, "id", "", None, terms_per_row=terms_per_row))
+def _matching_services(
+    query: SearchQuery, *, terms_per_row: bool = False, walk_names: bool = False
+) -> QuerySet[Service]:
+    """The services matching a query without a place, in name order (with `walk_names`, every condition is
+    checked on services read from the `(status, name, id, key)` index, in its order)."""
+    services = Service.objects.filter(
+        _service_filters(query, "id", "", None, terms_per_row=terms_per_row or walk_names, walk_names=walk_names)
+    )
     if query.has_place_now:
         places_now, updated_at = latest_beds("location_id")
         fresh = (
@@ -594,32 +604,31 @@ def walks_name_order(matches: int, services: int, wanted: int) -> bool:
 def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str]]:
     """The number of services matching a query without a place and the ids of the page's, in name order.
 
-    Without text, the count (to COUNT_BOUND + 1) comes first, from the `(status, key)` index (migration 0027).
-    On SQLite it also reads how many services there are at most (the table's largest rowid, at the end of its
-    b-tree); where the matches are dense enough (past the bound they are), the page walks the
-    `(status, name, id, key)` index in order and checks each service's terms (EXISTS), stopping after the
-    page; a sparse term's keys drive instead (IN) and its few matches are sorted (walking the names for them
-    would read most of the index). PostgreSQL's statistics let its
+    The count (to COUNT_BOUND + 1) comes first: without text from the `(status, key)` index (migration 0027),
+    with text from the text's matches (on SQLite, words with a filter are counted and sorted in one pass,
+    each match's terms checked on its key). On SQLite the count also reads how many services there are at
+    most (the table's largest rowid, at the end of its b-tree); where the matches are dense enough (past the
+    bound they are), the page walks the `(status, name, id, key)` index in order and checks each service's
+    words or terms, stopping after the page; a sparse term's keys or a rare word's matches drive instead and
+    are sorted (walking the names for them would read most of the index). PostgreSQL's statistics let its
     planner make the same choice for the page's query.
     """
-    if query.text.strip():
-        # On SQLite the text index gives every match before any is ordered: the count comes with the sorted page
-        # (the query layer's one pass, as the API's text searches); counting first would read the matches twice.
-        # The text's matches drive, each one's terms checked on its key (measured: 62 instead of 75 ms for
-        # "counselling" with a need, 2,000 matches).
-        text_first = _matching_services(query, terms_per_row=True)
-        if connection.vendor == "postgresql":
-            # PostgreSQL counts the matches from the text's indexes alone (a bitmap, no order) and, where they
-            # are dense, walks the `(status, name, ...)` index for the page, stopping after it (a rare word's
-            # few matches are sorted instead: its planner's choice, on the indexes' estimates). Counting in the
-            # page's query made it read and count every match in name order (16,121 for "counselling" at
-            # 100,000 services: 180 ms of the server's time per page). It counts to COUNT_BOUND + 1 only: a
-            # common word's every match was 25 ms of rechecking rows (16,000 at 100,000 services).
-            return query_layer.count_and_page(text_first, offset, limit, bound=COUNT_BOUND + 1)
-        return query_layer.count_and_page(text_first, offset, limit, one_pass=True)
-    services = _matching_services(query)
+    text = bool(query.text.strip())
+    # With text, the text's matches drive the count, each one's terms checked on its key (62 instead of 75 ms
+    # for "counselling" with a need, 2,000 matches, when SQLite counted them all).
+    services = _matching_services(query, terms_per_row=text)
     if connection.vendor != "sqlite":
+        # PostgreSQL counts the matches from the text's indexes alone (a bitmap, no order) and, where they are
+        # dense, walks the `(status, name, ...)` index for the page, stopping after it (a rare word's few
+        # matches are sorted instead: its planner's choice, on the indexes' estimates). Counting in the page's
+        # query made it read and count every match in name order (16,121 for "counselling" at 100,000
+        # services: 180 ms of the server's time per page); counting every one was 25 ms of rechecking rows.
         return query_layer.count_and_page(services, offset, limit, bound=COUNT_BOUND + 1)
+    if text and not replace(query, text="").is_empty:
+        # Words and a filter: the text's matches each checked for the filter, counted and sorted in one pass.
+        # Counting first read most of them to find the bound's combined matches, then the walk read them again
+        # (49 instead of 46 ms for "counselling" with a need at 100,000 services); words alone: 29 instead of 41.
+        return query_layer.count_and_page(services, offset, limit, one_pass=True)
     matches, params = services.order_by().values("id")[: COUNT_BOUND + 1].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), ({_LARGEST_SERVICE_ROWID}) FROM ({matches}) AS matches", params)  # noqa: S608
@@ -628,10 +637,11 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
         return total, []
     # Past the bound the matches are dense enough that a page within the first COUNT_BOUND is found by walking
     # at most `wanted * services / COUNT_BOUND` names (about 2,000 at 100,000 services), where sorting would
-    # read every match. A page deeper than that is chosen as below, with the bound for the count.
+    # read every match (the text's 16,121 for "counselling": 33 ms, against 16 for the count and the walk).
+    # A page deeper than that is chosen as below, with the bound for the count.
     dense = total > COUNT_BOUND and offset + limit <= COUNT_BOUND + 1
     if dense or walks_name_order(total, int(upper_bound or 0), offset + limit):
-        services = _matching_services(query, terms_per_row=True)
+        services = _matching_services(query, walk_names=True)
     return total, list(services.values_list("id", flat=True)[offset : offset + limit])
 
 

@@ -134,6 +134,40 @@ def test_a_need_alone_gives_the_brute_force_name_order_whether_it_walks_the_name
     assert _ids(SearchQuery(text="beta", needs=frozenset(DENSITY)), 3, 7) == (len(betas), betas[3:10])
 
 
+@pytest.mark.parametrize("walk", [True, False])
+def test_words_give_the_brute_force_name_order_whether_they_walk_the_names_or_sort(monkeypatch, walk):
+    """A word matches a service's names or its organisation's: both checked on the name index's rows when the
+    page walks it (on SQLite the text index then gives no row: `query.Unindexed`), or driving a sort."""
+    from harbour.directory.models import Organization
+
+    facts = _generated()
+    aid = Organization.objects.create(id="org-beta", name="Beta Aid Network")
+    others = [sid for sid, f in facts.items() if "Beta" not in f.name][::11]
+    Service.objects.filter(id__in=others).update(organization=aid)
+    monkeypatch.setattr(search, "walks_name_order", lambda matches, services, wanted: walk)
+    beta = {sid for sid, f in facts.items() if f.active and ("Beta" in f.name or sid in others)}
+    shelter_beta = beta & set(_by_name(facts, "shelter"))
+    for asked, ids in [
+        (SearchQuery(text="beta"), beta),
+        (SearchQuery(text="beta", needs=frozenset({"shelter"})), shelter_beta),
+        (SearchQuery(text="beta aid"), beta & set(others)),
+    ]:
+        expected = _in_name_order(facts, ids)
+        assert len(expected) > 3
+        for offset in _offsets(len(expected)):
+            assert _ids(asked, offset) == (len(expected), expected[offset : offset + 20]), (asked, offset)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        walked = search._matching_services(SearchQuery(text="beta"), walk_names=True)
+        sql, params = walked.values_list("id", flat=True)[:20].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING INDEX dir_service_status_name (status=?)" in plan and "MULTI-INDEX OR" not in plan, plan
+        assert "TEMP B-TREE" not in plan, plan  # in the index's order: nothing sorted
+
+
 def test_the_name_index_is_walked_for_a_dense_need_and_the_keys_drive_for_a_sparse_one(
     django_assert_num_queries, monkeypatch
 ):
