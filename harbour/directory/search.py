@@ -89,6 +89,9 @@ ZONES_BY_OFFSET = {
 # (`walks_name_order`): a step of the walk (an index entry and a probe of the terms' index) was measured
 # at about half the cost of reading and sorting one match (docs/performance.md).
 NAME_WALK_READS_PER_MATCH = 2
+# A walk of the name index reads at most this many times the names that matches spread evenly would need
+# (`_by_name`): past that the matches cluster, and they are sorted instead.
+WALK_SLACK = 4
 # The pages count the services a search finds up to this many and beyond it say "more than": nobody reads
 # a thousand results, and counting them all made the count, not the page, the search's cost (16,000
 # matches of a common word at 100,000 services). The API's `total_items` stays exact (api.py).
@@ -640,8 +643,21 @@ def _by_name(query: SearchQuery, offset: int, limit: int) -> tuple[int, list[str
     # read every match (the text's 16,121 for "counselling": 33 ms, against 16 for the count and the walk).
     # A page deeper than that is chosen as below, with the bound for the count.
     dense = total > COUNT_BOUND and offset + limit <= COUNT_BOUND + 1
-    if dense or walks_name_order(total, int(upper_bound or 0), offset + limit):
-        services = _matching_services(query, walk_names=True)
+    services_at_most = int(upper_bound or 0)
+    if dense or walks_name_order(total, services_at_most, offset + limit):
+        walked = _matching_services(query, walk_names=True)
+        # Matches spread through the names are found within `wanted * services / matches` names; matches that
+        # cluster ("toronto", the first word of a city's services' names) are not, and the walk read most of
+        # the index (221 ms at 100,000 services, where sorting them took 5). So the walk stops at the name
+        # WALK_SLACK times further than the spread would need (an index-only read of the names to there,
+        # where the walk stops: a range bound), and a page it could not fill is sorted instead.
+        reach = WALK_SLACK * (offset + limit) * services_at_most // max(total, 1)
+        if reach < services_at_most:
+            active = Service.objects.filter(status=Service.Status.ACTIVE).order_by("name", "id")
+            walked = walked.filter(name__lte=Subquery(active.values("name")[reach : reach + 1]))
+        page = list(walked.values_list("id", flat=True)[offset : offset + limit])
+        if len(page) == limit or reach >= services_at_most:
+            return total, page
     return total, list(services.values_list("id", flat=True)[offset : offset + limit])
 
 

@@ -168,6 +168,27 @@ def test_words_give_the_brute_force_name_order_whether_they_walk_the_names_or_so
         assert "TEMP B-TREE" not in plan, plan  # in the index's order: nothing sorted
 
 
+def test_a_walk_of_the_names_stops_where_spread_matches_would_be_and_clustered_ones_are_sorted(monkeypatch):
+    """ "gamma" names the last services in name order: a walk from the first name would read nearly all of
+    them, so it stops at its reach and the page is sorted instead; "beta", early in the names, is walked."""
+    from django.test.utils import CaptureQueriesContext
+
+    facts = _generated()
+    monkeypatch.setattr(search, "COUNT_BOUND", 30)  # past the bound: the first pages walk the names
+    monkeypatch.setattr(search, "WALK_SLACK", 1)
+    statements = {}
+    for word, first in (("gamma", "Gamma"), ("beta", "Beta")):
+        expected = _in_name_order(facts, {sid for sid, f in facts.items() if f.active and f.name.startswith(first)})
+        assert len(expected) > 31
+        with CaptureQueriesContext(connection) as captured:
+            assert search._by_name(SearchQuery(text=word), 0, 21) == (31, expected[:21])
+        statements[word] = len(captured.captured_queries)
+    if connection.vendor == "sqlite":  # the count, the walk; for "gamma" the sort after the walk fell short
+        assert statements == {"gamma": 3, "beta": 2}
+    else:  # PostgreSQL's planner chooses between walking and sorting within the page's one query
+        assert statements == {"gamma": 2, "beta": 2}
+
+
 def test_the_name_index_is_walked_for_a_dense_need_and_the_keys_drive_for_a_sparse_one(
     django_assert_num_queries, monkeypatch
 ):
