@@ -567,3 +567,33 @@ def test_after_its_first_chunk_an_import_gives_postgresql_statistics_of_its_own_
         cursor.execute(f"EXPLAIN UPDATE {table} SET latitude = 1 WHERE location_id = 'loc-7'")  # noqa: S608 - a model's table
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "directory_sal_location_service" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["service_full.json", "csv"])
+def test_an_import_leaves_the_planner_statistics_of_the_directory(source):
+    """SQLite keeps none unless asked (its planner then guesses every index alike): each import analyses the
+    directory's tables, as PostgreSQL's autovacuum would later (interchange.analyse_directory)."""
+    from django.db import connection
+
+    def services_counted() -> float | None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+                if cursor.fetchone() is None:
+                    return None
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'directory_service' LIMIT 1")
+                found = cursor.fetchone()
+                return float(found[0].split()[0]) if found else None
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'directory_service'")
+            tuples = float(cursor.fetchone()[0])
+            return None if tuples < 0 else tuples  # -1: never analysed
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_service")  # empty: PostgreSQL's count survives an earlier test's rollback
+    assert services_counted() in (None, 0.0)
+    if source == "csv":
+        hold_what_the_official_csv_names_elsewhere()
+    import_path(EXAMPLES / source)
+    assert Service.objects.count() > 0
+    assert services_counted() == Service.objects.count()
