@@ -113,7 +113,7 @@ def text_condition(text: str, prefix: str = "", *, driving: bool = True) -> Q:
         match = " AND ".join(f'"{w}"' for w in indexed)
         found = RawSQL("SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s", [match])  # noqa: S611 - the query is a parameter
         rowid = _RowId(F(f"{prefix}search_text"))
-        condition &= Q(In(rowid if driving else Unindexed(rowid, output_field=IntegerField()), found))
+        condition &= Q(In(rowid if driving else Unindexed(rowid), found))
         folded = [w for w in folded if len(w) < MIN_INDEXED_WORD]
     for word in folded:
         condition &= Q(**{f"{prefix}search_text__contains": word})

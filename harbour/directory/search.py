@@ -380,9 +380,10 @@ def _service_filters(
     """The filters about the service itself; `ref` names its id and `prefix` its fields from the row searched.
 
     Near a place, or with `terms_per_row`, each row's terms are checked on its key (EXISTS); otherwise the
-    terms' keys drive (IN). With `walk_names`, the text is checked on each row too (SQLite, `_by_name`).
+    terms' keys drive (IN). With `walk_names`, the terms and the text are checked on each row (SQLite,
+    `_by_name`).
     """
-    by_place = location_ref is not None or terms_per_row
+    by_place = location_ref is not None or terms_per_row or walk_names
     key = f"{prefix}key"
     # Near a place, without joining the service for its status (see `_service_active`).
     active = _service_active(ref) if location_ref is not None else Q(**{f"{prefix}status": Service.Status.ACTIVE})
@@ -584,7 +585,7 @@ def _matching_services(
     """The services matching a query without a place, in name order (with `walk_names`, every condition is
     checked on services read from the `(status, name, id, key)` index, in its order)."""
     services = Service.objects.filter(
-        _service_filters(query, "id", "", None, terms_per_row=terms_per_row or walk_names, walk_names=walk_names)
+        _service_filters(query, "id", "", None, terms_per_row=terms_per_row, walk_names=walk_names)
     )
     if query.has_place_now:
         places_now, updated_at = latest_beds("location_id")
